@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IncomingMessage, Server } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import type { Logger } from 'pino';
+import { verifyAuthorization } from '../platform/auth/verifyAuthorization';
+import { createFormatError } from '../platform/createFormatError';
+import { createMetricsRegistry } from '../platform/createMetricsRegistry';
+import { createGraphQLHandler } from '../platform/http/createGraphQLHandler';
+import { createHttpServer, type Routes } from '../platform/http/createHttpServer';
+import { healthRoutes } from '../platform/http/healthRoutes';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/http/requestIdFrom';
+import { createUpstream } from '../upstream/createUpstream';
+import { schemaDirectory } from './composeSupergraph';
+import { DEFAULT_QUERY } from './explorer/defaultQuery';
+import { explorerRoutes } from './explorer/explorerRoutes';
+import type { GatewayConfig } from './gatewayConfig';
+import type { GatewayContext } from './GatewayContext';
+import { echoRequestId } from './plugins/echoRequestId';
+import { requireAuthentication } from './plugins/requireAuthentication';
+import { SubgraphDataSource } from './SubgraphDataSource';
+
+export interface GatewayDeps {
+  logger: Logger;
+  /** Pre-fills the explorer's Authorization header (npm start on the simulators). */
+  demoAuthorization?: string;
+  /** @default schema/supergraph.graphql */
+  supergraphSdl?: string;
+}
+
+export interface Gateway {
+  httpServer: Server;
+  stop(): Promise<void>;
+}
+
+/**
+ * The federation gateway (not listening). The supergraph is static — composed at build time and
+ * committed — so a subgraph that is down at start-up cannot stop the gateway from serving the rest.
+ */
+export async function createGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
+  const upstreams = Object.values(config.subgraphs).map((options) => createUpstream(options));
+  const byName = new Map(upstreams.map((u) => [u.name, u]));
+  const gateway = new ApolloGateway({
+    supergraphSdl: deps.supergraphSdl ?? readFileSync(join(schemaDirectory(), 'supergraph.graphql'), 'utf8'),
+    buildService: ({ name }) => {
+      const upstream = byName.get(name);
+      if (!upstream) throw new Error(`supergraph names subgraph "${name}" but no URL is configured for it`);
+      return new SubgraphDataSource(upstream);
+    },
+    logger: deps.logger,
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: createFormatError(deps.logger),
+    includeStacktraceInErrorResponses: false,
+    logger: deps.logger,
+    plugins: [requireAuthentication(), echoRequestId()],
+  });
+  await apollo.start();
+  let ready = true;
+
+  const context = async (req: IncomingMessage): Promise<GatewayContext> => ({
+    // Throws UNAUTHENTICATED for a present-but-bad token: nothing downstream runs.
+    identity: verifyAuthorization(req.headers.authorization, config.jwt),
+    authorization: req.headers.authorization,
+    requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+  });
+  const graphql = createGraphQLHandler({ server: apollo, context });
+  const routes: Routes = {
+    'GET /graphql': graphql,
+    'POST /graphql': graphql,
+    ...healthRoutes({ isReady: () => ready, metrics: createMetricsRegistry('gateway') }),
+    ...(config.explorerEnabled
+      ? explorerRoutes({ defaultQuery: DEFAULT_QUERY, demoAuthorization: deps.demoAuthorization })
+      : {}),
+  };
+  return {
+    httpServer: createHttpServer(routes, deps.logger),
+    stop: async () => {
+      ready = false;
+      await apollo.stop();
+      await Promise.all(upstreams.map((u) => u.close()));
+    },
+  };
+}

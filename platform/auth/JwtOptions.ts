@@ -1,0 +1,5 @@
+export interface JwtOptions {
+  secret: string;
+  issuer: string;
+  audience: string;
+}

@@ -1,0 +1,31 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { sendJson } from './sendJson';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/** `'GET /healthz'` → handler. Exact paths only: the surface is small and explicit. */
+export type Routes = Record<string, Handler>;
+
+/**
+ * A node:http server over a route table. Unknown paths get 404, known paths with another method 405,
+ * and a handler that throws gets a bare 500 (the error is logged, never sent).
+ */
+export function createHttpServer(routes: Routes, logger: Logger): Server {
+  const paths = new Set(Object.keys(routes).map((key) => key.split(' ')[1]));
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const handler = routes[`${req.method} ${path}`] ?? routes[`* ${path}`];
+    if (!handler) {
+      if (paths.has(path)) return sendJson(res, 405, { error: 'method not allowed' });
+      return sendJson(res, 404, { error: 'not found' });
+    }
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch((error: unknown) => {
+        logger.error({ err: error, path }, 'request handler failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
+        else res.destroy();
+      });
+  });
+}

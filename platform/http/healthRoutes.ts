@@ -1,0 +1,30 @@
+import type { Registry } from 'prom-client';
+import type { Routes } from './createHttpServer';
+import { sendJson } from './sendJson';
+
+export interface HealthOptions {
+  /** Ready means "send me traffic": started, and not shutting down. */
+  isReady: () => boolean;
+  /** Extra detail for /readyz, e.g. upstream breaker states. */
+  details?: () => Record<string, unknown>;
+  metrics: Registry;
+}
+
+/** `/healthz` (the process is alive), `/readyz` (send it traffic) and `/metrics` (Prometheus). */
+export function healthRoutes(options: HealthOptions): Routes {
+  return {
+    'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    'GET /readyz': (_req, res) => {
+      const ready = options.isReady();
+      sendJson(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : 'not ready',
+        ...(options.details?.() ?? {}),
+      });
+    },
+    'GET /metrics': async (_req, res) => {
+      const body = await options.metrics.metrics();
+      res.writeHead(200, { 'content-type': options.metrics.contentType });
+      res.end(body);
+    },
+  };
+}

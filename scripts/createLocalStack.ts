@@ -1,0 +1,120 @@
+import type { Logger } from 'pino';
+import { createCatalogSubgraph } from '../subgraphs/catalog/createCatalogSubgraph';
+import { parseCatalogConfig } from '../subgraphs/catalog/catalogConfig';
+import { createOrdersSubgraph } from '../subgraphs/orders/createOrdersSubgraph';
+import { parseOrdersConfig } from '../subgraphs/orders/ordersConfig';
+import { createGateway } from '../gateway/createGateway';
+import { parseGatewayConfig } from '../gateway/gatewayConfig';
+import { signToken } from '../platform/auth/signToken';
+import { parseJwtEnv } from '../platform/config/jwtEnv';
+import { env, parseEnv, type Env } from '../platform/config/parseEnv';
+import { close, listen } from '../platform/http/listen';
+import { createDiscoverySimulator } from '../simulators/discovery/createDiscoverySimulator';
+import type { Simulator } from '../simulators/kit/createSimulator';
+import { createLegacyEcommerceSimulator } from '../simulators/legacy/createLegacyEcommerceSimulator';
+import { createSeed, type Seed } from '../simulators/seed/createSeed';
+
+export interface LocalStackOptions {
+  env: Env;
+  /** Port 0 everywhere (tests) instead of the documented ports. */
+  ephemeralPorts?: boolean;
+  logger: (component: string) => Logger;
+  seed?: Seed;
+}
+
+export interface LocalStack {
+  gatewayUrl: string;
+  ordersUrl: string;
+  catalogUrl: string;
+  /** Only the simulators that were started (an upstream with a configured URL has none). */
+  simulators: { legacy?: Simulator; discovery?: Simulator };
+  /** A token for learner1 under the configured secret, when running on simulators. */
+  demoToken: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything in one process: a simulator for each upstream whose URL is not set, both subgraphs and
+ * the gateway, wired by URL exactly as separate processes would be. Used by `npm start` and the tests.
+ */
+export async function createLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const source = options.env;
+  const port = (fixed: number) => (options.ephemeralPorts ? 0 : fixed);
+  const ports = parseEnv(
+    { LEGACY_SIMULATOR_PORT: env.port(4101), DISCOVERY_SIMULATOR_PORT: env.port(4102) },
+    source,
+  );
+  const jwt = parseJwtEnv(source);
+  const seed =
+    options.seed ?? (source.LEGACY_ECOMMERCE_URL && source.DISCOVERY_URL ? undefined : createSeed());
+  const stoppers: (() => Promise<void>)[] = [];
+  try {
+    const simulators: LocalStack['simulators'] = {};
+    if (!source.LEGACY_ECOMMERCE_URL && seed) {
+      simulators.legacy = await createLegacyEcommerceSimulator({
+        seed,
+        jwt,
+        port: port(ports.LEGACY_SIMULATOR_PORT),
+      });
+      stoppers.unshift(() => simulators.legacy!.close());
+    }
+    if (!source.DISCOVERY_URL && seed) {
+      simulators.discovery = await createDiscoverySimulator({
+        seed,
+        jwt,
+        port: port(ports.DISCOVERY_SIMULATOR_PORT),
+      });
+      stoppers.unshift(() => simulators.discovery!.close());
+    }
+    const withUpstreams: Env = {
+      ...source,
+      LEGACY_ECOMMERCE_URL: source.LEGACY_ECOMMERCE_URL ?? simulators.legacy?.url,
+      DISCOVERY_URL: source.DISCOVERY_URL ?? simulators.discovery?.url,
+    };
+    const ordersConfig = parseOrdersConfig(withUpstreams);
+    const catalogConfig = parseCatalogConfig(withUpstreams);
+    const orders = await createOrdersSubgraph(ordersConfig, { logger: options.logger('orders-subgraph') });
+    const ordersUrl = await listen(orders.httpServer, port(ordersConfig.port));
+    stoppers.unshift(async () => {
+      await close(orders.httpServer, 1000);
+      await orders.stop();
+    });
+    const catalog = await createCatalogSubgraph(catalogConfig, {
+      logger: options.logger('catalog-subgraph'),
+    });
+    const catalogUrl = await listen(catalog.httpServer, port(catalogConfig.port));
+    stoppers.unshift(async () => {
+      await close(catalog.httpServer, 1000);
+      await catalog.stop();
+    });
+    const gatewayConfig = parseGatewayConfig({
+      ...withUpstreams,
+      ORDERS_SUBGRAPH_URL: source.ORDERS_SUBGRAPH_URL ?? `${ordersUrl}/graphql`,
+      CATALOG_SUBGRAPH_URL: source.CATALOG_SUBGRAPH_URL ?? `${catalogUrl}/graphql`,
+    });
+    const onSimulators = Boolean(simulators.legacy);
+    const demoToken = signToken('learner1', jwt, { expiresInSeconds: 7 * 24 * 3600 });
+    const gateway = await createGateway(gatewayConfig, {
+      logger: options.logger('gateway'),
+      demoAuthorization: onSimulators ? `JWT ${demoToken}` : undefined,
+    });
+    const gatewayUrl = await listen(gateway.httpServer, port(gatewayConfig.port));
+    stoppers.unshift(async () => {
+      await close(gateway.httpServer, 1000);
+      await gateway.stop();
+    });
+    return {
+      gatewayUrl,
+      ordersUrl,
+      catalogUrl,
+      simulators,
+      demoToken,
+      stop: async () => {
+        for (const stop of stoppers) await stop();
+      },
+    };
+  } catch (error) {
+    for (const stop of stoppers) await stop().catch(() => undefined);
+    throw error;
+  }
+}

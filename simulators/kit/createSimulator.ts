@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { listen } from '../../platform/http/listen';
+import { createRandom } from '../seed/createRandom';
+import { NO_FAULTS, parseFaults, type Faults } from './Faults';
+
+export interface SimRequest {
+  method: string;
+  url: URL;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+  params: string[];
+}
+
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface SimRoute {
+  method: string;
+  /** Matched against the path; capture groups become `params` (URI-decoded). */
+  pattern: RegExp;
+  /** Counter name, e.g. `orders.list`. */
+  name: string;
+  handle: (request: SimRequest) => SimResponse | Promise<SimResponse>;
+}
+
+export interface SimulatorStats {
+  total: number;
+  byRoute: Record<string, number>;
+}
+
+export interface Simulator {
+  readonly name: string;
+  readonly url: string;
+  stats(): SimulatorStats;
+  resetStats(): void;
+  setFaults(faults: Partial<Faults>): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in upstream: real HTTP, a route table, request counters and fault knobs. The knobs and
+ * counters are reachable in-process (tests) and over HTTP at `/__sim/faults` and `/__sim/stats`
+ * (the benchmark and people poking at `npm start`); admin calls are not counted.
+ */
+export async function createSimulator(name: string, routes: SimRoute[], port = 0): Promise<Simulator> {
+  let faults: Faults = { ...NO_FAULTS };
+  let stats: SimulatorStats = { total: 0, byRoute: {} };
+  const random = createRandom(7);
+  const sockets = new Set<Socket>();
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, { status: 500, body: { detail: 'simulator error' } });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const text = await readAll(req);
+    if (url.pathname.startsWith('/__sim/')) return admin(req.method ?? 'GET', url.pathname, text, res);
+    stats.total++;
+    for (const route of routes) {
+      const match = req.method === route.method ? route.pattern.exec(url.pathname) : null;
+      if (!match) continue;
+      stats.byRoute[route.name] = (stats.byRoute[route.name] ?? 0) + 1;
+      if (faults.hang) return; // never answer; the socket is destroyed on close()
+      if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+      if (faults.resetRate > 0 && random.chance(faults.resetRate)) return req.socket.resetAndDestroy();
+      if (faults.errorRate > 0 && random.chance(faults.errorRate)) {
+        return send(res, {
+          status: faults.errorStatus,
+          body: { detail: 'Injected failure (simulator fault knob)' },
+        });
+      }
+      if (faults.malformedRate > 0 && random.chance(faults.malformedRate)) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end('{"count": 1, "results": [{"number": ');
+      }
+      let body: unknown = undefined;
+      if (text) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return send(res, { status: 400, body: { detail: 'JSON parse error' } });
+        }
+      }
+      const params = match.slice(1).map((p) => decodeURIComponent(p ?? ''));
+      return send(
+        res,
+        await route.handle({ method: req.method ?? 'GET', url, headers: req.headers, body, params }),
+      );
+    }
+    return send(res, { status: 404, body: { detail: 'Not found.' } });
+  }
+
+  function admin(method: string, path: string, text: string, res: ServerResponse) {
+    if (path === '/__sim/stats' && method === 'GET') return send(res, { status: 200, body: stats });
+    if (path === '/__sim/stats' && method === 'DELETE') {
+      stats = { total: 0, byRoute: {} };
+      return send(res, { status: 204 });
+    }
+    if (path === '/__sim/faults' && method === 'GET') return send(res, { status: 200, body: faults });
+    if (path === '/__sim/faults' && method === 'DELETE') {
+      faults = { ...NO_FAULTS };
+      return send(res, { status: 200, body: faults });
+    }
+    if (path === '/__sim/faults' && method === 'POST') {
+      try {
+        faults = parseFaults(JSON.parse(text || '{}'), faults);
+        return send(res, { status: 200, body: faults });
+      } catch (error) {
+        return send(res, { status: 400, body: { detail: (error as Error).message } });
+      }
+    }
+    return send(res, { status: 404, body: { detail: 'Not found.' } });
+  }
+
+  const url = await listen(server, port);
+  return {
+    name,
+    url,
+    stats: () => structuredClone(stats),
+    resetStats: () => {
+      stats = { total: 0, byRoute: {} };
+    },
+    setFaults: (partial) => {
+      faults = parseFaults(partial, faults);
+    },
+    clearFaults: () => {
+      faults = { ...NO_FAULTS };
+    },
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+function send(res: ServerResponse, response: SimResponse) {
+  if (res.destroyed) return;
+  const payload = response.body === undefined ? '' : JSON.stringify(response.body);
+  res.writeHead(response.status, {
+    ...(payload ? { 'content-type': 'application/json' } : {}),
+    ...response.headers,
+  });
+  res.end(payload);
+}
+
+async function readAll(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

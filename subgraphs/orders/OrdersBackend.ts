@@ -1,0 +1,24 @@
+import type { CallContext } from '../CallContext';
+import type { Order, OrderPage } from './domain/Order';
+
+export type { CallContext };
+
+export interface OrderPageQuery {
+  /** Whose orders; already authorised by the resolver (self, or any user for staff). */
+  username: string;
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+}
+
+/**
+ * The port every orders backend implements (legacy, vendor, merged, and layers such as rollout).
+ * Backends enforce that a learner only ever sees their own orders: `getOrders` returns null for an
+ * order the caller may not see, exactly as for one that does not exist.
+ */
+export interface OrdersBackend {
+  /** Newest first. A page past the end resolves to no orders with the right `count`. */
+  listOrders(query: OrderPageQuery, context: CallContext): Promise<OrderPage>;
+  /** Batch-first: the result is aligned with `numbers`, null where not found or not visible. */
+  getOrders(numbers: readonly string[], context: CallContext): Promise<(Order | null)[]>;
+}

@@ -1,0 +1,17 @@
+import type { Identity } from '../../platform/auth/Identity';
+import { requireIdentity } from '../requestBasics';
+import type { OrdersLoaders } from './createOrdersLoaders';
+
+export interface OrdersContext {
+  identity: Identity | null;
+  requestId: string;
+  /** Null for anonymous requests. */
+  loaders: OrdersLoaders | null;
+}
+
+/** The caller and their loaders, or UNAUTHENTICATED: every orders field needs a user. */
+export function authorized(context: OrdersContext): { identity: Identity; loaders: OrdersLoaders } {
+  const identity = requireIdentity(context.identity);
+  if (!context.loaders) throw new Error('loaders missing for an authenticated request');
+  return { identity, loaders: context.loaders };
+}

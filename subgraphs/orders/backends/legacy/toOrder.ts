@@ -1,0 +1,58 @@
+import { formatMoney } from '../../domain/formatMoney';
+import type { Order, OrderLine, OrderStatus } from '../../domain/Order';
+import type { LegacyLine, LegacyOrder } from './dto';
+
+const STATUSES: Readonly<Record<string, OrderStatus>> = {
+  Open: 'OPEN',
+  Pending: 'PENDING',
+  Complete: 'COMPLETE',
+  'Fulfillment Error': 'FULFILLMENT_ERROR',
+  'Payment Error': 'PAYMENT_ERROR',
+};
+
+export interface ToOrderOptions {
+  /** Receipt page base; the order number is appended as `?order_number=`. */
+  receiptBaseUrl: string;
+  /** Told about statuses we do not know, so they are logged instead of crashing the page. */
+  onUnknownStatus?: (status: string, orderNumber: string) => void;
+}
+
+/** Pure mapping from the legacy `OrderSerializer` shape to the domain. */
+export function toOrder(dto: LegacyOrder, options: ToOrderOptions): Order {
+  const status = STATUSES[dto.status];
+  if (!status) options.onUnknownStatus?.(dto.status, dto.number);
+  const discount = dto.discount ? formatMoney(dto.discount, dto.currency) : null;
+  const receipt = new URL(options.receiptBaseUrl);
+  receipt.searchParams.set('order_number', dto.number);
+  return {
+    number: dto.number,
+    placedAt: toUtcIso(dto.date_placed),
+    status: status ?? 'UNKNOWN',
+    total: formatMoney(dto.total_excl_tax, dto.currency),
+    // The serializer sends "0" when there is no discount; the schema says null for that.
+    discount: discount && !/^0(\.0+)?$/.test(discount.amount) ? discount : null,
+    paymentMethod: dto.payment_method ?? null,
+    receiptUrl: receipt.toString(),
+    lines: dto.lines.map((line) => toOrderLine(line, dto.currency)),
+  };
+}
+
+function toOrderLine(line: LegacyLine, currency: string): OrderLine {
+  const courseKey = line.product?.attribute_values?.find((a) => (a.code ?? a.name) === 'course_key')?.value;
+  return {
+    title: line.title,
+    description: line.description,
+    quantity: line.quantity,
+    unitPrice: formatMoney(line.unit_price_excl_tax, currency),
+    linePrice: formatMoney(line.line_price_excl_tax, currency),
+    status: line.status ?? null,
+    courseRunKey: typeof courseKey === 'string' && courseKey !== '' ? courseKey : null,
+  };
+}
+
+/** The legacy API sends `%Y-%m-%dT%H:%M:%SZ`; normalise anything parseable to ISO UTC, reject the rest. */
+function toUtcIso(value: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new RangeError(`not a timestamp: ${JSON.stringify(value)}`);
+  return new Date(time).toISOString().replace('.000Z', 'Z');
+}

@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import { readSubgraphSdl } from '../../gateway/composeSupergraph';
+import { createSubgraphServer, type SubgraphServer } from '../createSubgraphServer';
+import { requestBasics } from '../requestBasics';
+import { createOrdersLoaders } from './createOrdersLoaders';
+import type { OrdersConfig } from './ordersConfig';
+import type { OrdersContext } from './OrdersContext';
+import { ordersResolvers } from './resolvers';
+import { selectOrdersBackend } from './selectOrdersBackend';
+
+export interface OrdersSubgraphDeps {
+  logger: Logger;
+}
+
+/** Builds the orders subgraph (not listening). `stop()` also closes its upstream pools. */
+export async function createOrdersSubgraph(
+  config: OrdersConfig,
+  deps: OrdersSubgraphDeps,
+): Promise<SubgraphServer> {
+  const { backend, upstreams } = selectOrdersBackend(config, deps.logger);
+  const server = await createSubgraphServer<OrdersContext>({
+    name: 'orders',
+    sdl: readSubgraphSdl('orders.graphql'),
+    resolvers: ordersResolvers,
+    logger: deps.logger,
+    context: async (req) => {
+      const { identity, requestId } = requestBasics(req, config.jwt);
+      // No identity, no loaders: an anonymous request cannot reach a backend even by mistake.
+      const loaders = identity
+        ? createOrdersLoaders(backend, { identity, requestId }, config.maxBatchSize)
+        : null;
+      return { identity, requestId, loaders };
+    },
+  });
+  return {
+    httpServer: server.httpServer,
+    stop: async () => {
+      await server.stop();
+      await Promise.all(upstreams.map((u) => u.close()));
+    },
+  };
+}

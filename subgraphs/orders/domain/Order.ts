@@ -1,0 +1,37 @@
+/** The orders domain, independent of any backend's wire shape. Field names follow the GraphQL schema. */
+export interface Money {
+  /** Decimal string with the currency's own minor digits: "149.00" USD, "1500" JPY. */
+  amount: string;
+  currency: string;
+}
+
+export type OrderStatus = 'OPEN' | 'PENDING' | 'COMPLETE' | 'FULFILLMENT_ERROR' | 'PAYMENT_ERROR' | 'UNKNOWN';
+
+export interface OrderLine {
+  title: string;
+  description: string;
+  quantity: number;
+  unitPrice: Money;
+  linePrice: Money;
+  status: string | null;
+  /** Key of the course run bought; resolved to a CourseRun by the catalog subgraph. */
+  courseRunKey: string | null;
+}
+
+export interface Order {
+  number: string;
+  /** ISO-8601 UTC. */
+  placedAt: string;
+  status: OrderStatus;
+  total: Money;
+  discount: Money | null;
+  paymentMethod: string | null;
+  receiptUrl: string;
+  lines: OrderLine[];
+}
+
+/** One page of a user's orders plus the total across all pages. */
+export interface OrderPage {
+  count: number;
+  orders: Order[];
+}

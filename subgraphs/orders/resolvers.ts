@@ -1,0 +1,56 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { ErrorCode } from '../../platform/ErrorCode';
+import { codedError } from '../../platform/codedError';
+import { dateTimeScalar } from '../dateTimeScalar';
+import type { Order, OrderLine } from './domain/Order';
+import { authorized, type OrdersContext } from './OrdersContext';
+
+export const MAX_PAGE_SIZE = 100;
+
+interface OrderHistoryArgs {
+  username?: string | null;
+  page: number;
+  pageSize: number;
+}
+
+/** Thin by design: validate, authorise, ask a loader. Backends and their choice live elsewhere. */
+export const ordersResolvers: GraphQLResolverMap<OrdersContext> = {
+  DateTime: dateTimeScalar,
+  Query: {
+    orderHistory: async (_root: unknown, args: OrderHistoryArgs, context: OrdersContext) => {
+      const { identity, loaders } = authorized(context);
+      if (!Number.isInteger(args.page) || args.page < 1) {
+        throw codedError(ErrorCode.BAD_USER_INPUT, 'page must be 1 or more', { argument: 'page' });
+      }
+      if (!Number.isInteger(args.pageSize) || args.pageSize < 1 || args.pageSize > MAX_PAGE_SIZE) {
+        throw codedError(ErrorCode.BAD_USER_INPUT, `pageSize must be between 1 and ${MAX_PAGE_SIZE}`, {
+          argument: 'pageSize',
+        });
+      }
+      const username = args.username ?? identity.username;
+      if (username !== identity.username && !identity.isStaff) {
+        throw codedError(ErrorCode.FORBIDDEN, "Only staff may read another user's orders");
+      }
+      const page = await loaders.orderPage.load({ username, page: args.page, pageSize: args.pageSize });
+      return {
+        count: page.count,
+        page: args.page,
+        pageSize: args.pageSize,
+        pageCount: Math.ceil(page.count / args.pageSize),
+        orders: page.orders,
+      };
+    },
+    order: (_root: unknown, args: { number: string }, context: OrdersContext) => {
+      return authorized(context).loaders.order.load(args.number);
+    },
+  },
+  Order: {
+    __resolveReference: (reference: { number: string }, context: OrdersContext): Promise<Order | null> => {
+      return authorized(context).loaders.order.load(reference.number);
+    },
+  },
+  OrderLine: {
+    courseRun: (line: OrderLine) =>
+      line.courseRunKey ? { __typename: 'CourseRun', key: line.courseRunKey } : null,
+  },
+};

@@ -1,0 +1,29 @@
+import type { IncomingMessage } from 'node:http';
+import type { Identity } from '../platform/auth/Identity';
+import type { JwtOptions } from '../platform/auth/JwtOptions';
+import { verifyAuthorization } from '../platform/auth/verifyAuthorization';
+import { ErrorCode } from '../platform/ErrorCode';
+import { codedError } from '../platform/codedError';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/http/requestIdFrom';
+
+export interface RequestBasics {
+  identity: Identity | null;
+  requestId: string;
+}
+
+/**
+ * Verifies the JWT again in the subgraph: a subgraph may be reachable without the gateway, so it
+ * never trusts that someone else checked.
+ */
+export function requestBasics(req: IncomingMessage, jwt: JwtOptions): RequestBasics {
+  return {
+    identity: verifyAuthorization(req.headers.authorization, jwt),
+    requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+  };
+}
+
+export function requireIdentity(identity: Identity | null): Identity {
+  if (!identity)
+    throw codedError(ErrorCode.UNAUTHENTICATED, 'Authentication required', { http: { status: 401 } });
+  return identity;
+}
