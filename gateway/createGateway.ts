@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, Server } from 'node:http';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import { verifyAuthorization } from '../platform/auth/verifyAuthorization';
@@ -46,6 +46,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     buildService: ({ name }) => {
       const upstream = byName.get(name);
       if (!upstream) throw new Error(`supergraph names subgraph "${name}" but no URL is configured for it`);
+      if (config.subgraphClient === 'apollo-default')
+        return baselineDataSource(config.subgraphs[name as 'orders'].baseUrl);
       return new SubgraphDataSource(upstream);
     },
     logger: deps.logger,
@@ -83,4 +85,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       await Promise.all(upstreams.map((u) => u.close()));
     },
   };
+}
+
+/** @apollo/gateway's stock data source plus header forwarding: the benchmark baseline, nothing else. */
+function baselineDataSource(url: string) {
+  return new RemoteGraphQLDataSource<GatewayContext>({
+    url,
+    willSendRequest({ request, context }) {
+      if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+      if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { JwtOptions } from '../platform/auth/JwtOptions';
 import { parseJwtEnv } from '../platform/config/jwtEnv';
 import { env, parseEnv, type Env } from '../platform/config/parseEnv';
@@ -10,6 +11,11 @@ export interface GatewayConfig {
   /** One upstream per subgraph, keyed by the subgraph name in the supergraph. */
   subgraphs: Readonly<Record<'orders' | 'catalog', UpstreamOptions>>;
   explorerEnabled: boolean;
+  /**
+   * `kit`: subgraph calls through upstream/ (deadlines, pools, coded errors). `apollo-default`:
+   * @apollo/gateway's own RemoteGraphQLDataSource, kept only as the benchmark's baseline.
+   */
+  subgraphClient: 'kit' | 'apollo-default';
   logLevel: string;
 }
 
@@ -20,6 +26,9 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
       ORDERS_SUBGRAPH_URL: env.url().default('http://127.0.0.1:4001/graphql'),
       CATALOG_SUBGRAPH_URL: env.url().default('http://127.0.0.1:4002/graphql'),
       EXPLORER_ENABLED: env.boolean(true),
+      GATEWAY_SUBGRAPH_CLIENT: z
+        .enum(['kit', 'apollo-default'], { error: 'must be kit or apollo-default' })
+        .default('kit'),
       LOG_LEVEL: env.logLevel(),
     },
     source,
@@ -39,6 +48,7 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
       }),
     }),
     explorerEnabled: parsed.EXPLORER_ENABLED,
+    subgraphClient: parsed.GATEWAY_SUBGRAPH_CLIENT,
     logLevel: parsed.LOG_LEVEL,
   });
 }

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../platform/ErrorCode';
+import type { ErrorCode } from '../platform/ErrorCode';
 import { codedError } from '../platform/codedError';
 
 export type UpstreamErrorCode =

@@ -1,6 +1,5 @@
 // Tests must stay quiet: code under test logs through an injected logger, never the console.
 for (const method of ['log', 'info', 'warn', 'error'] as const) {
-  // eslint-disable-next-line no-console
   console[method] = (...args: unknown[]) => {
     throw new Error(`console.${method} called in a test: ${args.map(String).join(' ')}`);
   };
