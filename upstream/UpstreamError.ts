@@ -36,4 +36,4 @@ export class UpstreamError extends Error {
 
 // A brand survives duplicate module copies (jest module registries) where instanceof would not.
 export const isUpstreamError = (e: unknown): e is UpstreamError =>
-  e instanceof Error && 'isUpstreamError' in e && e.isUpstreamError === true;
+  typeof e === 'object' && e !== null && 'isUpstreamError' in e && e.isUpstreamError === true;

@@ -26,14 +26,15 @@ export function classifyFailure(upstream: string, error: unknown, timedOut: bool
     });
   }
   return new UpstreamError(upstream, ErrorCode.UPSTREAM_ERROR, `${upstream} call failed`, {
-    cause: code ?? (error instanceof Error ? error.message : String(error)),
+    cause: code ?? String((error as { message?: unknown })?.message ?? error),
   });
 }
 
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
-  // undici wraps socket errors (`cause`); look a few levels down for the first code.
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+  // undici wraps socket errors (`cause`); look a few levels down for the first code. No instanceof:
+  // errors from Node core can come from another realm (jest's sandbox, worker threads).
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
     current = (current as { cause?: unknown }).cause;
