@@ -15,6 +15,8 @@ export function explorerPage(options: ExplorerOptions): string {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Switchyard explorer</title>
+  <!-- An empty inline icon: otherwise every browser asks for /favicon.ico and logs a 404. -->
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/explorer/graphiql.css">
   <style>html, body, #explorer { height: 100%; margin: 0; }</style>
 </head>

@@ -64,7 +64,8 @@ describe('the GraphiQL explorer at GET /', () => {
       }),
     );
     page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+      if (message.type() === 'error')
+        pageErrors.push(`console: ${message.text()} (${message.location().url})`);
     });
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
 
@@ -73,7 +74,9 @@ describe('the GraphiQL explorer at GET /', () => {
 
     // GraphiQL rendered: the query editor holds the default query.
     await page.waitForSelector('.graphiql-query-editor .CodeMirror', { timeout: 15_000 });
-    expect(await editorText(page, '.graphiql-query-editor .CodeMirror')).toContain('orderHistory(page: $page');
+    expect(await editorText(page, '.graphiql-query-editor .CodeMirror')).toContain(
+      'orderHistory(page: $page',
+    );
 
     // The headers tab is open by default on simulators; open it if a GraphiQL change ever closes it.
     const headersTab = page.locator('.graphiql-editor-tools button[data-name="headers"]');
@@ -86,7 +89,8 @@ describe('the GraphiQL explorer at GET /', () => {
     await page.click('.graphiql-execute-button');
     await page.waitForFunction(
       (sel) => {
-        const wrapper = document.querySelector(sel) as (Element & { CodeMirror?: { getValue(): string } }) | null;
+        const wrapper = document.querySelector(sel) as
+          (Element & { CodeMirror?: { getValue(): string } }) | null;
         return (wrapper?.CodeMirror?.getValue() ?? '').includes('"orderHistory"');
       },
       RESULT_EDITOR,
