@@ -2,6 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { ErrorCode } from '../platform/ErrorCode';
 import type { Upstream } from '../upstream/Upstream';
+import { reportNotice, type DegradedNotice } from '../upstream/degradedNotices';
 import { UpstreamError, isUpstreamError } from '../upstream/UpstreamError';
 import type { GatewayContext } from './GatewayContext';
 
@@ -22,6 +23,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         path: '',
         body: { query, variables, operationName },
         headers: { authorization: context?.authorization, 'x-request-id': context?.requestId },
+        // Queries are safe to resend after a refused or reset connection; mutations are not.
+        idempotent: options.request.query?.trimStart().startsWith('mutation') !== true,
       });
       const body = response.body;
       if (typeof body !== 'object' || body === null || (!('data' in body) && !('errors' in body))) {
@@ -34,6 +37,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
           },
         );
       }
+      // Subgraph extensions are not merged by @apollo/gateway; carry the degraded notices up ourselves.
+      const degraded = (body.extensions as { degraded?: DegradedNotice[] } | undefined)?.degraded;
+      if (Array.isArray(degraded)) degraded.forEach(reportNotice);
       return body;
     } catch (error) {
       if (isUpstreamError(error)) throw error.toGraphQLError();

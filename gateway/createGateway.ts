@@ -12,6 +12,9 @@ import { createHttpServer, type Routes } from '../platform/http/createHttpServer
 import { healthRoutes } from '../platform/http/healthRoutes';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/http/requestIdFrom';
 import { createUpstream } from '../upstream/createUpstream';
+import { createUpstreamMetrics } from '../upstream/UpstreamMetrics';
+import { reportDegraded } from '../platform/plugins/reportDegraded';
+import { statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
 import { schemaDirectory } from './composeSupergraph';
 import { DEFAULT_QUERY } from './explorer/defaultQuery';
 import { explorerRoutes } from './explorer/explorerRoutes';
@@ -39,7 +42,11 @@ export interface Gateway {
  * committed — so a subgraph that is down at start-up cannot stop the gateway from serving the rest.
  */
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
-  const upstreams = Object.values(config.subgraphs).map((options) => createUpstream(options));
+  const metrics = createMetricsRegistry('gateway');
+  const upstreamMetrics = createUpstreamMetrics(metrics);
+  const upstreams = Object.values(config.subgraphs).map((options) =>
+    createUpstream(options, { metrics: upstreamMetrics, logger: deps.logger }),
+  );
   const byName = new Map(upstreams.map((u) => [u.name, u]));
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl ?? readFileSync(join(schemaDirectory(), 'supergraph.graphql'), 'utf8'),
@@ -57,7 +64,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     formatError: createFormatError(deps.logger),
     includeStacktraceInErrorResponses: false,
     logger: deps.logger,
-    plugins: [requireAuthentication(), echoRequestId()],
+    plugins: [requireAuthentication(), echoRequestId(), reportDegraded<GatewayContext>()],
   });
   await apollo.start();
   let ready = true;
@@ -72,7 +79,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const routes: Routes = {
     'GET /graphql': graphql,
     'POST /graphql': graphql,
-    ...healthRoutes({ isReady: () => ready, metrics: createMetricsRegistry('gateway') }),
+    ...healthRoutes({ isReady: () => ready, details: () => upstreamSummary(upstreams), metrics }),
+    ...statusRoutes('gateway', upstreams),
     ...(config.explorerEnabled
       ? explorerRoutes({ defaultQuery: DEFAULT_QUERY, demoAuthorization: deps.demoAuthorization })
       : {}),

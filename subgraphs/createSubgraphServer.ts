@@ -4,8 +4,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Upstream } from '../upstream/Upstream';
+import { reportDegraded } from '../platform/plugins/reportDegraded';
+import { statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
 import { createFormatError } from '../platform/createFormatError';
-import { createMetricsRegistry } from '../platform/createMetricsRegistry';
 import { createGraphQLHandler } from '../platform/http/createGraphQLHandler';
 import { createHttpServer } from '../platform/http/createHttpServer';
 import { healthRoutes } from '../platform/http/healthRoutes';
@@ -16,6 +19,10 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   resolvers: GraphQLResolverMap<TContext>;
   context: (req: IncomingMessage) => Promise<TContext>;
   logger: Logger;
+  /** The component's registry (upstream metrics are registered in it too). */
+  metrics: Registry;
+  /** Upstreams to report on `/status` and `/readyz`. */
+  upstreams: readonly Upstream[];
 }
 
 export interface SubgraphServer {
@@ -36,6 +43,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     formatError: createFormatError(options.logger),
     includeStacktraceInErrorResponses: false,
     logger: options.logger,
+    plugins: [reportDegraded<TContext>()],
   });
   await apollo.start();
   let ready = true;
@@ -44,7 +52,12 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     {
       'GET /graphql': graphql,
       'POST /graphql': graphql,
-      ...healthRoutes({ isReady: () => ready, metrics: createMetricsRegistry(`${options.name}-subgraph`) }),
+      ...healthRoutes({
+        isReady: () => ready,
+        details: () => upstreamSummary(options.upstreams),
+        metrics: options.metrics,
+      }),
+      ...statusRoutes(`${options.name}-subgraph`, options.upstreams),
     },
     options.logger,
   );

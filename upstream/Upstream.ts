@@ -6,8 +6,18 @@ export interface UpstreamRequest {
   path: string;
   query?: Record<string, string | number | undefined>;
   headers?: Record<string, string | undefined>;
-  /** Serialised as JSON when present. */
+  /** Serialised as JSON when present (a string is sent as-is, e.g. a form body). */
   body?: unknown;
+  /**
+   * Safe to send twice. Defaults to true for GET, false otherwise. Only idempotent requests are
+   * retried after bytes may have reached the upstream.
+   */
+  idempotent?: boolean;
+  /**
+   * Whose data this is (e.g. the username), for stale-if-error: a stored answer is only ever served to
+   * the same scope and Authorization header. Requests without a scope are never served stale.
+   */
+  staleScope?: string;
   /** The caller's cancellation (request deadline, client gone). */
   signal?: AbortSignal;
 }
@@ -17,6 +27,20 @@ export interface UpstreamResponse<T = unknown> {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON; `undefined` for an empty body. */
   body: T;
+  /** Set when this answer is a stored one served because the upstream failed (stale-if-error). */
+  stale?: { ageMs: number };
+}
+
+export type BreakerState = 'closed' | 'open' | 'halfOpen';
+
+/** What an operator needs to see about one upstream at a glance (`/status`). */
+export interface UpstreamStatus {
+  name: string;
+  breaker: BreakerState;
+  inFlight: number;
+  queued: number;
+  rejectedOverload: number;
+  lastError: { code: string; message: string; at: string } | null;
 }
 
 /** The one way code in Switchyard talks to another service. */
@@ -27,5 +51,6 @@ export interface Upstream {
    * 5xx, 429, timeouts, connection failures and malformed bodies.
    */
   request<T = unknown>(request: UpstreamRequest): Promise<UpstreamResponse<T>>;
+  status(): UpstreamStatus;
   close(): Promise<void>;
 }

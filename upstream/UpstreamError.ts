@@ -7,6 +7,19 @@ export type UpstreamErrorCode =
   | ErrorCode.UPSTREAM_ERROR
   | ErrorCode.UPSTREAM_OVERLOADED;
 
+/** For logs and retry decisions; never sent to clients. */
+export interface UpstreamErrorDetail {
+  status?: number;
+  cause?: string;
+  retryAfterMs?: number;
+  /** Refused by our open breaker: the upstream was not called. */
+  breakerOpen?: boolean;
+  /** Refused by our bulkhead: the upstream was not called. */
+  localOverload?: boolean;
+  /** Our own caller went away (client disconnected): says nothing about the upstream's health. */
+  callerAborted?: boolean;
+}
+
 /**
  * A failed call to another service. `message` is ours, never the upstream's body: bodies can hold
  * stack traces or personal data, so they stay in the logs (`detail`), not in responses.
@@ -18,7 +31,7 @@ export class UpstreamError extends Error {
     readonly code: UpstreamErrorCode,
     message: string,
     /** For logs only. */
-    readonly detail: { status?: number; cause?: string; retryAfterMs?: number } = {},
+    readonly detail: UpstreamErrorDetail = {},
   ) {
     super(message);
     this.name = 'UpstreamError';

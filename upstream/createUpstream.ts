@@ -1,99 +1,219 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import { ErrorCode } from '../platform/ErrorCode';
+import { backoffDelay } from './backoffDelay';
+import { Bulkhead } from './Bulkhead';
 import { buildUrlPath } from './buildUrlPath';
-import { classifyFailure } from './classifyFailure';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from './Upstream';
+import { createBreaker } from './createBreaker';
+import { reportNotice } from './degradedNotices';
+import { httpAttempt } from './httpAttempt';
+import { isRetryable } from './isRetryable';
+import { RetryBudget } from './RetryBudget';
+import { StaleStore } from './StaleStore';
+import type { BreakerState, Upstream, UpstreamRequest, UpstreamResponse, UpstreamStatus } from './Upstream';
 import { UpstreamError, isUpstreamError } from './UpstreamError';
+import { BREAKER_STATE_VALUE, type UpstreamMetrics } from './UpstreamMetrics';
 import type { UpstreamOptions } from './UpstreamOptions';
 
+export interface UpstreamDeps {
+  metrics?: UpstreamMetrics;
+  logger?: Logger;
+  /** Injected in tests for deterministic jitter. */
+  random?: () => number;
+  /** Injected in tests so backoff needs no real waiting. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Clock for deadline arithmetic; a test's fake sleep advances it. */
+  now?: () => number;
+}
+
 /**
- * One upstream: a keep-alive undici pool plus the per-attempt deadline and the error mapping.
- * Created once at start-up per upstream; never per request.
+ * One upstream, created once at start-up: bulkhead → retries (idempotent only, budgeted, within the
+ * request deadline) → breaker → one HTTP attempt under its own deadline; stale-if-error around it all
+ * when enabled. Every other module calls other services only through this.
  */
-export function createUpstream(options: UpstreamOptions): Upstream {
+export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}): Upstream {
+  const { name } = options;
   const base = new URL(options.baseUrl);
   const pool = new Pool(base.origin, {
     connections: options.maxConnections,
-    // The kit's AbortSignal owns every deadline; undici's own timers would race it with other errors.
+    // The kit's AbortSignals own every deadline; undici's own timers would race them with other errors.
     headersTimeout: 0,
     bodyTimeout: 0,
     keepAliveTimeout: 10_000,
   });
+  const target = { name, pool, origin: base.origin, basePath: base.pathname, timeoutMs: options.timeoutMs };
+  const bulkhead = new Bulkhead(name, options.bulkhead.maxConcurrent, options.bulkhead.maxQueue);
+  const budget = new RetryBudget(options.retry.budgetPercent, options.retry.budgetMinConcurrent);
+  const breaker = createBreaker(
+    name,
+    (request: UpstreamRequest, signal: AbortSignal) => httpAttempt(target, request, signal),
+    options.breaker,
+  );
+  const stale = options.staleIfError.maxAgeMs > 0 ? new StaleStore(options.staleIfError.maxEntries) : null;
+  const sleep = deps.sleep ?? ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }));
+  const metrics = deps.metrics;
+  const now = deps.now ?? Date.now;
+  let lastError: UpstreamStatus['lastError'] = null;
 
-  async function attempt<T>(request: UpstreamRequest): Promise<UpstreamResponse<T>> {
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    for (const [name, value] of Object.entries(request.headers ?? {})) {
-      if (value !== undefined) headers[name.toLowerCase()] = value;
-    }
-    let payload: string | undefined;
-    if (request.body !== undefined) {
-      payload = JSON.stringify(request.body);
-      headers['content-type'] = 'application/json';
-    }
+  const setState = (state: BreakerState) => () => {
+    metrics?.breakerState.set({ upstream: name }, BREAKER_STATE_VALUE[state]);
+    const log = state === 'open' ? deps.logger?.warn.bind(deps.logger) : deps.logger?.info.bind(deps.logger);
+    log?.(
+      {
+        upstream: name,
+        breaker: state,
+        stats: { fires: breaker.stats.fires, failures: breaker.stats.failures },
+      },
+      `breaker ${state}`,
+    );
+  };
+  breaker.on('open', setState('open'));
+  breaker.on('halfOpen', setState('halfOpen'));
+  breaker.on('close', setState('closed'));
+  metrics?.breakerState.set({ upstream: name }, 0);
+
+  async function attemptOnce<T>(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse<T>> {
+    const stopTimer = metrics?.duration.startTimer({ upstream: name });
     try {
-      const response = await pool.request({
-        origin: base.origin,
-        path: buildUrlPath(base.pathname, request),
-        method: request.method,
-        headers,
-        body: payload,
-        signal,
-      });
-      // Read the whole body under the same deadline: a server that sends headers then stalls is a timeout too.
-      const text = await response.body.text();
-      return toResponse<T>(options.name, response.statusCode, response.headers, text);
+      const response = (await breaker.fire(request, signal)) as UpstreamResponse<T>;
+      metrics?.calls.inc({ upstream: name, outcome: response.status >= 400 ? 'client_error' : 'success' });
+      return response;
     } catch (error) {
-      if (isUpstreamError(error)) throw error;
-      throw classifyFailure(options.name, error, deadline.aborted && !request.signal?.aborted);
+      const failure = toUpstreamError(error);
+      metrics?.calls.inc({ upstream: name, outcome: outcomeOf(failure) });
+      if (!failure.detail.callerAborted)
+        lastError = { code: failure.code, message: failure.message, at: new Date().toISOString() };
+      throw failure;
+    } finally {
+      stopTimer?.();
     }
+  }
+
+  async function withRetries<T>(
+    request: UpstreamRequest,
+    signal: AbortSignal,
+    deadlineAt: number,
+  ): Promise<UpstreamResponse<T>> {
+    const idempotent = request.idempotent ?? request.method === 'GET';
+    for (let retry = 0; ; retry++) {
+      const holdsSlot = retry > 0;
+      try {
+        return await attemptOnce<T>(request, signal);
+      } catch (error) {
+        const failure = error as UpstreamError;
+        if (retry >= options.retry.maxRetries || !isRetryable(failure, idempotent) || signal.aborted)
+          throw failure;
+        const wait = backoffDelay(
+          retry,
+          {
+            baseMs: options.retry.baseDelayMs,
+            maxMs: options.retry.maxDelayMs,
+            retryAfterMs: failure.detail.retryAfterMs,
+          },
+          deps.random,
+        );
+        // Never retry past the request's deadline, nor beyond the budget.
+        if (now() + wait + 1 >= deadlineAt || !budget.tryAcquire()) throw failure;
+        try {
+          await sleep(wait, signal);
+        } catch {
+          budget.release();
+          throw failure;
+        }
+        metrics?.retries.inc({ upstream: name });
+        continue;
+      } finally {
+        if (holdsSlot) budget.release();
+      }
+    }
+  }
+
+  async function request<T>(request: UpstreamRequest): Promise<UpstreamResponse<T>> {
+    const deadline = AbortSignal.timeout(options.requestTimeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+    const deadlineAt = now() + options.requestTimeoutMs;
+    const key =
+      stale && request.staleScope !== undefined && (request.idempotent ?? request.method === 'GET')
+        ? staleKey(request)
+        : null;
+    budget.requestStarted();
+    try {
+      const response = await bulkhead.run(() => {
+        metrics?.inFlight.set({ upstream: name }, bulkhead.inFlight);
+        return withRetries<T>(request, signal, deadlineAt);
+      }, signal);
+      if (key && response.status === 200) stale!.set(key, response);
+      return response;
+    } catch (error) {
+      const failure = toUpstreamError(error);
+      const stored =
+        key && !failure.detail.callerAborted ? stale!.get(key, options.staleIfError.maxAgeMs) : undefined;
+      if (stored) {
+        metrics?.staleServed.inc({ upstream: name });
+        reportNotice({ upstream: name, reason: 'stale', ageMs: stored.ageMs });
+        return { ...(stored.response as UpstreamResponse<T>), stale: { ageMs: stored.ageMs } };
+      }
+      if (failure.code === ErrorCode.UPSTREAM_OVERLOADED && failure.detail.localOverload) {
+        metrics?.calls.inc({ upstream: name, outcome: 'rejected_overload' });
+      }
+      throw failure;
+    } finally {
+      budget.requestFinished();
+      metrics?.inFlight.set({ upstream: name }, bulkhead.inFlight);
+      metrics?.queued.set({ upstream: name }, bulkhead.queued);
+    }
+  }
+
+  function staleKey(request: UpstreamRequest): string {
+    const auth = createHash('sha256')
+      .update(request.headers?.authorization ?? '')
+      .digest('base64url');
+    return `${request.staleScope}\u0000${auth}\u0000${request.method} ${buildUrlPath('', request)}`;
+  }
+
+  function toUpstreamError(error: unknown): UpstreamError {
+    if (isUpstreamError(error)) return error;
+    if ((error as { code?: unknown })?.code === 'EOPENBREAKER') {
+      return new UpstreamError(
+        name,
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        `${name} is unavailable (circuit open)`,
+        { breakerOpen: true },
+      );
+    }
+    return new UpstreamError(name, ErrorCode.UPSTREAM_ERROR, `${name} call failed`, {
+      cause: String((error as Error)?.message ?? error),
+    });
   }
 
   return {
-    name: options.name,
-    request: attempt,
-    close: () => pool.close(),
+    name,
+    request,
+    status: () => ({
+      name,
+      breaker: breaker.opened ? 'open' : breaker.halfOpen ? 'halfOpen' : 'closed',
+      inFlight: bulkhead.inFlight,
+      queued: bulkhead.queued,
+      rejectedOverload: bulkhead.rejected,
+      lastError,
+    }),
+    close: async () => {
+      breaker.shutdown();
+      await pool.close();
+    },
   };
 }
 
-function toResponse<T>(
-  name: string,
-  status: number,
-  headers: UpstreamResponse['headers'],
-  text: string,
-): UpstreamResponse<T> {
-  if (status === 429) {
-    throw new UpstreamError(name, ErrorCode.UPSTREAM_OVERLOADED, `${name} is throttling requests`, {
-      status,
-      retryAfterMs: retryAfterMs(headers['retry-after']),
-    });
+function outcomeOf(failure: UpstreamError): string {
+  if (failure.detail.breakerOpen) return 'rejected_open';
+  switch (failure.code) {
+    case ErrorCode.UPSTREAM_TIMEOUT:
+      return 'timeout';
+    case ErrorCode.UPSTREAM_UNAVAILABLE:
+      return 'unavailable';
+    default:
+      return 'error';
   }
-  if (status >= 500) {
-    throw new UpstreamError(name, ErrorCode.UPSTREAM_ERROR, `${name} failed with status ${status}`, {
-      status,
-      retryAfterMs: retryAfterMs(headers['retry-after']),
-    });
-  }
-  let body: unknown = undefined;
-  if (text !== '') {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new UpstreamError(name, ErrorCode.UPSTREAM_ERROR, `${name} returned a malformed body`, {
-        status,
-        cause: 'invalid JSON',
-      });
-    }
-  }
-  return { status, headers, body: body as T };
-}
-
-function retryAfterMs(value: string | string[] | undefined): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

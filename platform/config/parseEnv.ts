@@ -42,6 +42,13 @@ export const env = {
       .positive('must be > 0')
       .max(max, `must be <= ${max}`)
       .default(fallback),
+  nonNegativeInt: (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+    z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be >= 0')
+      .max(max, `must be <= ${max}`)
+      .default(fallback),
   url: () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   string: (fallback: string) => z.string().min(1).default(fallback),
   boolean: (fallback: boolean) =>

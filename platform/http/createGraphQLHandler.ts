@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { runWithNotices } from '../../upstream/degradedNotices';
 import { BodyTooLargeError, readBody } from './readBody';
 import { sendJson } from './sendJson';
 
@@ -44,10 +45,14 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
         body = text;
       }
     }
-    const result = await options.server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(req),
-    });
+    // Each request collects its own degraded notices (stale serves) for the reportDegraded plugin.
+    const { result: pending } = runWithNotices(() =>
+      options.server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: () => options.context(req),
+      }),
+    );
+    const result = await pending;
     for (const [name, value] of result.headers) res.setHeader(name, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import { readSubgraphSdl } from '../../gateway/composeSupergraph';
+import { createMetricsRegistry } from '../../platform/createMetricsRegistry';
 import { createUpstream } from '../../upstream/createUpstream';
+import { createUpstreamMetrics } from '../../upstream/UpstreamMetrics';
 import { createSubgraphServer, type SubgraphServer } from '../createSubgraphServer';
 import { requestBasics } from '../requestBasics';
 import { DiscoveryCatalogBackend } from './backends/discovery/DiscoveryCatalogBackend';
@@ -18,13 +20,19 @@ export async function createCatalogSubgraph(
   config: CatalogConfig,
   deps: CatalogSubgraphDeps,
 ): Promise<SubgraphServer> {
-  const upstream = createUpstream(config.discovery);
+  const metrics = createMetricsRegistry('catalog-subgraph');
+  const upstream = createUpstream(config.discovery, {
+    metrics: createUpstreamMetrics(metrics),
+    logger: deps.logger,
+  });
   const backend = new DiscoveryCatalogBackend(upstream);
   const server = await createSubgraphServer<CatalogContext>({
     name: 'catalog',
     sdl: readSubgraphSdl('catalog.graphql'),
     resolvers: catalogResolvers,
     logger: deps.logger,
+    metrics,
+    upstreams: [upstream],
     context: async (req) => {
       const { identity, requestId } = requestBasics(req, config.jwt);
       const courseRuns = identity

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { readSubgraphSdl } from '../../gateway/composeSupergraph';
+import { createMetricsRegistry } from '../../platform/createMetricsRegistry';
+import { createUpstreamMetrics } from '../../upstream/UpstreamMetrics';
 import { createSubgraphServer, type SubgraphServer } from '../createSubgraphServer';
 import { requestBasics } from '../requestBasics';
 import { createOrdersLoaders } from './createOrdersLoaders';
@@ -17,12 +19,18 @@ export async function createOrdersSubgraph(
   config: OrdersConfig,
   deps: OrdersSubgraphDeps,
 ): Promise<SubgraphServer> {
-  const { backend, upstreams } = selectOrdersBackend(config, deps.logger);
+  const metrics = createMetricsRegistry('orders-subgraph');
+  const { backend, upstreams } = selectOrdersBackend(config, deps.logger, {
+    metrics: createUpstreamMetrics(metrics),
+    logger: deps.logger,
+  });
   const server = await createSubgraphServer<OrdersContext>({
     name: 'orders',
     sdl: readSubgraphSdl('orders.graphql'),
     resolvers: ordersResolvers,
     logger: deps.logger,
+    metrics,
+    upstreams,
     context: async (req) => {
       const { identity, requestId } = requestBasics(req, config.jwt);
       // No identity, no loaders: an anonymous request cannot reach a backend even by mistake.

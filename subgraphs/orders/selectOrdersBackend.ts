@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { createUpstream } from '../../upstream/createUpstream';
+import { createUpstream, type UpstreamDeps } from '../../upstream/createUpstream';
 import type { Upstream } from '../../upstream/Upstream';
 import { LegacyOrdersBackend } from './backends/legacy/LegacyOrdersBackend';
 import type { OrdersConfig } from './ordersConfig';
@@ -11,10 +11,10 @@ export interface SelectedBackend {
 }
 
 /** The one place that looks at ORDERS_BACKEND. Exhaustive: a new mode will not compile until handled here. */
-export function selectOrdersBackend(config: OrdersConfig, logger: Logger): SelectedBackend {
+export function selectOrdersBackend(config: OrdersConfig, logger: Logger, upstreamDeps: UpstreamDeps = {}): SelectedBackend {
   switch (config.backend) {
     case 'legacy': {
-      const upstream = createUpstream(config.legacy);
+      const upstream = createUpstream(config.legacy, upstreamDeps);
       return {
         backend: new LegacyOrdersBackend({ upstream, receiptBaseUrl: config.receiptBaseUrl, logger }),
         upstreams: [upstream],

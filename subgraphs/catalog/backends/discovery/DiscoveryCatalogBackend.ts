@@ -21,6 +21,7 @@ export class DiscoveryCatalogBackend implements CatalogBackend {
       query: { keys: keys.join(','), limit: keys.length, offset: 0 },
       headers: { authorization: `JWT ${context.identity.token}`, 'x-request-id': context.requestId },
       signal: context.signal,
+      staleScope: context.identity.username,
     });
     if (response.status !== 200) {
       throw new UpstreamError(

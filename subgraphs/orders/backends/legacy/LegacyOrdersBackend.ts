@@ -59,6 +59,7 @@ export class LegacyOrdersBackend implements OrdersBackend {
       query,
       headers: { authorization: `JWT ${context.identity.token}`, 'x-request-id': context.requestId },
       signal: context.signal,
+      staleScope: context.identity.username,
     });
   }
 
