@@ -22,7 +22,11 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         method: 'POST',
         path: '',
         body: { query, variables, operationName },
-        headers: { authorization: context?.authorization, 'x-request-id': context?.requestId },
+        headers: {
+          authorization: context?.authorization,
+          'x-request-id': context?.requestId,
+          'idempotency-key': context?.idempotencyKey,
+        },
         // Queries are safe to resend after a refused or reset connection; mutations are not.
         idempotent: options.request.query?.trimStart().startsWith('mutation') !== true,
       });
@@ -37,6 +41,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
           },
         );
       }
+      if (context && response.headers['idempotent-replayed'] === 'true') context.replayed = true;
       // Subgraph extensions are not merged by @apollo/gateway; carry the degraded notices up ourselves.
       const degraded = (body.extensions as { degraded?: DegradedNotice[] } | undefined)?.degraded;
       if (Array.isArray(degraded)) degraded.forEach(reportNotice);

@@ -20,6 +20,7 @@ import { DEFAULT_QUERY } from './explorer/defaultQuery';
 import { explorerRoutes } from './explorer/explorerRoutes';
 import type { GatewayConfig } from './gatewayConfig';
 import type { GatewayContext } from './GatewayContext';
+import { echoIdempotentReplayed } from './plugins/echoIdempotentReplayed';
 import { echoRequestId } from './plugins/echoRequestId';
 import { requireAuthentication } from './plugins/requireAuthentication';
 import { SubgraphDataSource } from './SubgraphDataSource';
@@ -64,7 +65,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     formatError: createFormatError(deps.logger),
     includeStacktraceInErrorResponses: false,
     logger: deps.logger,
-    plugins: [requireAuthentication(), echoRequestId(), reportDegraded<GatewayContext>()],
+    plugins: [requireAuthentication(), echoRequestId(), echoIdempotentReplayed(), reportDegraded<GatewayContext>()],
   });
   await apollo.start();
   let ready = true;
@@ -74,6 +75,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     identity: verifyAuthorization(req.headers.authorization, config.jwt),
     authorization: req.headers.authorization,
     requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+    idempotencyKey: singleHeader(req.headers['idempotency-key']),
+    replayed: false,
   });
   const graphql = createGraphQLHandler({ server: apollo, context });
   const routes: Routes = {
@@ -104,4 +107,8 @@ function baselineDataSource(url: string) {
       if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
     },
   });
+}
+
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -3,6 +3,7 @@ import { authenticate, isResponse } from '../kit/authenticate';
 import { createSimulator, type SimRequest, type SimResponse, type Simulator } from '../kit/createSimulator';
 import type { Seed } from '../seed/createSeed';
 import type { SeedOrder } from '../seed/SeedOrder';
+import { LegacyWrites } from './legacyWrites';
 import { toLegacyOrder } from './toLegacyOrder';
 
 export interface LegacyEcommerceSimulatorOptions {
@@ -76,14 +77,47 @@ export async function createLegacyEcommerceSimulator(
     return { status: 200, body: toLegacyOrder(order, baseUrl) };
   }
 
+  const writes = new LegacyWrites(byNumber);
+  const authenticated =
+    (
+      handler: (
+        who: Exclude<ReturnType<typeof authenticate>, SimResponse>,
+        request: SimRequest,
+      ) => SimResponse,
+    ) =>
+    (request: SimRequest) => {
+      const who = authenticate(request.headers, options.jwt);
+      return isResponse(who) ? who : handler(who, request);
+    };
+
   const simulator = await createSimulator(
     'legacy-ecommerce',
     [
       { method: 'GET', pattern: /^\/api\/v2\/orders\/?$/, name: 'orders.list', handle: list },
       { method: 'GET', pattern: /^\/api\/v2\/orders\/([^/]+)\/?$/, name: 'orders.detail', handle: detail },
+      {
+        method: 'PUT',
+        pattern: /^\/api\/v2\/orders\/([^/]+)\/fulfill\/?$/,
+        name: 'orders.fulfill',
+        handle: authenticated((who, r) =>
+          writes.fulfill(who, r.params[0] ?? '', (o) => toLegacyOrder(o, baseUrl)),
+        ),
+      },
+      {
+        method: 'POST',
+        pattern: /^\/api\/v2\/refunds\/?$/,
+        name: 'refunds.create',
+        handle: authenticated((who, r) => writes.createRefund(who, r)),
+      },
+      {
+        method: 'GET',
+        pattern: /^\/api\/v2\/refunds\/?$/,
+        name: 'refunds.list',
+        handle: authenticated((who, r) => writes.listRefunds(who, r)),
+      },
     ],
     options.port,
   );
   baseUrl = simulator.url;
-  return simulator;
+  return Object.assign(simulator, { writes });
 }
