@@ -1,0 +1,53 @@
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import type { RefundReceipt, RefundRequest } from '../domain/Refund';
+import { REFUND_QUEUE, refundJobId, type RefundJobData } from './RefundJob';
+import { toRefundRequest } from './toRefundRequest';
+
+export interface RefundQueueOptions {
+  connection: Redis;
+  /** Redis key prefix (isolates test runs and deployments sharing a Redis). @default 'bull' */
+  prefix?: string;
+  /** Kept after completion or failure so `refundRequest(id)` stays answerable. @default 7 days */
+  retentionSeconds?: number;
+}
+
+/**
+ * Deferred refunds on a durable BullMQ queue. Retries are driven by the worker's own clock (see
+ * createRefundWorker), so jobs get a very high attempt cap and the max age decides when to give up.
+ */
+export class RefundQueue {
+  private readonly queue: Queue<RefundJobData, RefundReceipt>;
+  private readonly retention: number;
+
+  constructor(options: RefundQueueOptions) {
+    this.queue = new Queue<RefundJobData, RefundReceipt>(REFUND_QUEUE, {
+      connection: options.connection,
+      prefix: options.prefix,
+    });
+    this.retention = options.retentionSeconds ?? 7 * 24 * 3600;
+  }
+
+  /** Adds the job (or finds the one already added for this user and key) and returns its state. */
+  async enqueue(data: RefundJobData): Promise<RefundRequest> {
+    const jobId = refundJobId(data.username, data.idempotencyKey);
+    await this.queue.add('refund', data, {
+      jobId,
+      attempts: 1_000_000,
+      backoff: { type: 'capped' },
+      removeOnComplete: { age: this.retention },
+      removeOnFail: { age: this.retention },
+    });
+    return (await this.get(jobId))!.request;
+  }
+
+  async get(id: string): Promise<{ request: RefundRequest; username: string } | null> {
+    const job = await this.queue.getJob(id);
+    if (!job) return null;
+    return { request: toRefundRequest(job, await job.getState()), username: job.data.username };
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}

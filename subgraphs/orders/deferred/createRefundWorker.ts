@@ -1,0 +1,74 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type Redis from 'ioredis';
+import type { Logger } from 'pino';
+import type { RefundReceipt } from '../domain/Refund';
+import { backoffDelay } from '../../../upstream/backoffDelay';
+import { REFUND_QUEUE, type RefundJobData } from './RefundJob';
+
+export interface RefundWorkerOptions {
+  connection: Redis;
+  /** Must match the queue's. @default 'bull' */
+  prefix?: string;
+  /** Executes one delivery attempt (idempotently, under the job's key). */
+  deliver: (data: RefundJobData) => Promise<RefundReceipt>;
+  /** Give up (and keep the job visible as FAILED) once the job is older than this. @default 24 h */
+  maxAgeMs: number;
+  /** Backoff base and cap. @default 1000 / 300000 */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  logger: Logger;
+  now?: () => number;
+  /** Jobs worked on at once. @default 4 */
+  concurrency?: number;
+}
+
+/**
+ * The deferred-delivery worker: retries with exponential backoff and full jitter until the refund is
+ * delivered or the job is too old. A worker killed mid-job leaves it "active" without a lock; BullMQ's
+ * stalled-job check hands it to the next worker, and the delivery's idempotency record makes the
+ * re-run reconcile instead of refunding twice.
+ */
+export function createRefundWorker(options: RefundWorkerOptions): Worker<RefundJobData, RefundReceipt> {
+  const now = options.now ?? Date.now;
+  const worker = new Worker<RefundJobData, RefundReceipt>(
+    REFUND_QUEUE,
+    async (job: Job<RefundJobData, RefundReceipt>) => {
+      const audit = { jobId: job.id, requestId: job.data.requestId, attempt: job.attemptsMade + 1 };
+      if (now() - job.timestamp > options.maxAgeMs) {
+        options.logger.warn(audit, 'deferred refund expired');
+        throw new UnrecoverableError('gave up: older than the maximum age');
+      }
+      options.logger.info(audit, 'deferred refund attempt');
+      return options.deliver(job.data);
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 4,
+      // A killed worker's job is picked up again after this (BullMQ's lock duration).
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 1_000,
+      settings: {
+        backoffStrategy: (attemptsMade: number) =>
+          backoffDelay(Math.min(attemptsMade, 30), {
+            baseMs: options.baseDelayMs,
+            maxMs: options.maxDelayMs,
+          }),
+      },
+    },
+  );
+  worker.on('failed', (job, error) => {
+    options.logger.warn(
+      { jobId: job?.id, requestId: job?.data.requestId, attempt: job?.attemptsMade, err: error.message },
+      'deferred refund attempt failed',
+    );
+  });
+  worker.on('completed', (job, result) => {
+    options.logger.info(
+      { jobId: job.id, requestId: job.data.requestId, refundIds: result.refundIds },
+      'deferred refund delivered',
+    );
+  });
+  return worker;
+}
