@@ -16,6 +16,12 @@ export enum ErrorCode {
   IDEMPOTENCY_KEY_IN_USE = 'IDEMPOTENCY_KEY_IN_USE',
   IDEMPOTENCY_KEY_MISMATCH = 'IDEMPOTENCY_KEY_MISMATCH',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  /** The order is not in a state that can be fulfilled (legacy 406). */
+  ORDER_NOT_FULFILLABLE = 'ORDER_NOT_FULFILLABLE',
+  /** The order has nothing left to refund (not complete, or already refunded). */
+  NOTHING_TO_REFUND = 'NOTHING_TO_REFUND',
+  /** Deferred delivery asked for, but no durable queue is configured (REDIS_URL unset). */
+  DEFERRED_DELIVERY_UNAVAILABLE = 'DEFERRED_DELIVERY_UNAVAILABLE',
 }
 
 const known = new Set<string>(Object.values(ErrorCode));

@@ -10,7 +10,12 @@ export function echoIdempotentReplayed(): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response }) {
-          if (contextValue.replayed) response.http.headers.set('idempotent-replayed', 'true');
+          if (!contextValue.replayed) return;
+          response.http.headers.set('idempotent-replayed', 'true');
+          if (response.body.kind === 'single') {
+            const result = response.body.singleResult;
+            result.extensions = { ...result.extensions, idempotency: { replayed: true } };
+          }
         },
       };
     },

@@ -41,6 +41,12 @@ export class RefundQueue {
     return (await this.get(jobId))!.request;
   }
 
+  /** The job's data if it exists: lets the caller compare arguments before enqueueing a duplicate. */
+  async getData(id: string): Promise<RefundJobData | null> {
+    const job = await this.queue.getJob(id);
+    return job ? job.data : null;
+  }
+
   async get(id: string): Promise<{ request: RefundRequest; username: string } | null> {
     const job = await this.queue.getJob(id);
     if (!job) return null;

@@ -1,0 +1,21 @@
+import type { CallContext } from '../CallContext';
+import type { Order } from './domain/Order';
+import type { RefundInput, RefundReceipt } from './domain/Refund';
+
+export interface WriteContext extends CallContext {
+  /** Forwarded upstream as `Idempotency-Key`, for upstreams that honour it. */
+  idempotencyKey: string;
+  /** Audit trail: one structured event per upstream attempt and result. */
+  audit: (event: string, fields?: Record<string, unknown>) => void;
+}
+
+/**
+ * The state-changing half of a backend. Each adapter implements it for its system; calls are routed
+ * by order number, and made idempotent by the caller (runIdempotent), never retried blindly.
+ */
+export interface OrderWrites {
+  requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt>;
+  /** What the system already recorded for this refund request, or null: used to reconcile after a crash. */
+  findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null>;
+  fulfillOrder(number: string, context: WriteContext): Promise<Order>;
+}
