@@ -10,9 +10,9 @@ export interface BreakerOptions {
 }
 
 export interface BulkheadOptions {
-  /** Calls in flight at most. @default 32 */
+  /** Calls in flight at most. @default 64 */
   maxConcurrent: number;
-  /** Calls waiting for a slot at most; beyond that, UPSTREAM_OVERLOADED at once. @default 0 */
+  /** Calls waiting for a slot at most; beyond that, UPSTREAM_OVERLOADED at once. @default 64 */
   maxQueue: number;
 }
 
@@ -48,7 +48,7 @@ export interface UpstreamOptions {
   timeoutMs: number;
   /** Deadline for the whole call, retries and backoff included. @default 5000 */
   requestTimeoutMs: number;
-  /** Keep-alive connections to this upstream at most. @default 32 */
+  /** Keep-alive connections to this upstream at most. @default 64 */
   maxConnections: number;
   breaker: BreakerOptions;
   bulkhead: BulkheadOptions;

@@ -1,0 +1,37 @@
+import { createSeed } from '../simulators/seed/createSeed';
+
+/**
+ * The first page of the order-history MFE (upstream-apis.md §2): the fields it reads or derives,
+ * plus `courseRun { title }` so every request also crosses into the catalog subgraph.
+ */
+export const ORDER_HISTORY_QUERY = `query OrderHistory($page: Int!) {
+  orderHistory(page: $page, pageSize: 20) {
+    count
+    pageCount
+    orders {
+      number
+      placedAt
+      status
+      total { amount currency }
+      receiptUrl
+      lines { title quantity description courseRun { title } }
+    }
+  }
+}`;
+
+export const ORDER_HISTORY_BODY = JSON.stringify({
+  operationName: 'OrderHistory',
+  query: ORDER_HISTORY_QUERY,
+  variables: { page: 1 },
+});
+
+/**
+ * learner1…learner50 minus those with no orders (learner2, and whoever the seed gave none): an
+ * empty history skips the catalog entirely and would flatter the numbers. Read from the same seed
+ * the simulator process uses, so the list cannot drift from what it serves.
+ */
+export function learnersWithOrders(): string[] {
+  const counts = new Map<string, number>();
+  for (const order of createSeed().orders) counts.set(order.username, (counts.get(order.username) ?? 0) + 1);
+  return Array.from({ length: 50 }, (_, i) => `learner${i + 1}`).filter((u) => (counts.get(u) ?? 0) > 0);
+}

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/**
+ * CPU and memory of other processes, read from /proc (Linux only). Reading from outside means the
+ * measured processes run unmodified production entry points, with no bench hooks inside them.
+ */
+
+let ticksPerSecond: number | undefined;
+
+/** USER_HZ, the unit of utime/stime in /proc/<pid>/stat; 100 on almost every Linux. */
+export function clockTicksPerSecond(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** User + system CPU time the process has used so far, in ms. */
+export function cpuTimeMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) is in parentheses and may contain spaces: split after the last ')'.
+  // What follows starts at field 3 (state), so utime (14) and stime (15) are at indexes 11 and 12.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / clockTicksPerSecond();
+}
+
+/** Peak resident set size since the process started (VmHWM), in MiB. */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  return Number(kb) / 1024;
+}
+
+/** Snapshot of CPU time per named process, for before/after deltas around the measured window. */
+export function sampleCpu(pids: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuTimeMs(pid)]));
+}
+
+/**
+ * CPU time the whole machine spent in processes (user + system) or lost to the hypervisor (steal),
+ * in ms. Minus our processes' share it shows neighbours: on a shared box their load is the main
+ * source of run-to-run noise. Interrupt time is left out: loopback traffic between our own processes
+ * is mostly softirq time, charged to no process.
+ */
+export function machineBusyMs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  // cpu user nice system idle iowait irq softirq steal …
+  const [user, nice, system, , , , , steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  const ticks = [user, nice, system, steal].reduce<number>((sum, n) => sum + (n ?? 0), 0);
+  return (ticks * 1000) / clockTicksPerSecond();
+}
