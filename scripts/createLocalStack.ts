@@ -13,6 +13,11 @@ import { createDiscoverySimulator } from '../simulators/discovery/createDiscover
 import type { Simulator } from '../simulators/kit/createSimulator';
 import { createLegacyEcommerceSimulator } from '../simulators/legacy/createLegacyEcommerceSimulator';
 import { createSeed, type Seed } from '../simulators/seed/createSeed';
+import {
+  createVendorSimulator,
+  VENDOR_DEV_PROJECT,
+  type VendorSimulator,
+} from '../simulators/vendor/createVendorSimulator';
 
 export interface LocalStackOptions {
   env: Env;
@@ -27,7 +32,7 @@ export interface LocalStack {
   ordersUrl: string;
   catalogUrl: string;
   /** Only the simulators that were started (an upstream with a configured URL has none). */
-  simulators: { legacy?: Simulator; discovery?: Simulator };
+  simulators: { legacy?: Simulator; discovery?: Simulator; vendor?: VendorSimulator };
   /** A token for learner1 under the configured secret, when running on simulators. */
   demoToken: string;
   stop(): Promise<void>;
@@ -41,12 +46,17 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
   const source = options.env;
   const port = (fixed: number) => (options.ephemeralPorts ? 0 : fixed);
   const ports = parseEnv(
-    { LEGACY_SIMULATOR_PORT: env.port(4101), DISCOVERY_SIMULATOR_PORT: env.port(4102) },
+    {
+      LEGACY_SIMULATOR_PORT: env.port(4101),
+      DISCOVERY_SIMULATOR_PORT: env.port(4102),
+      VENDOR_SIMULATOR_PORT: env.port(4103),
+    },
     source,
   );
   const jwt = parseJwtEnv(source);
   const seed =
-    options.seed ?? (source.LEGACY_ECOMMERCE_URL && source.DISCOVERY_URL ? undefined : createSeed());
+    options.seed ??
+    (source.LEGACY_ECOMMERCE_URL && source.DISCOVERY_URL && source.VENDOR_API_URL ? undefined : createSeed());
   const stoppers: (() => Promise<void>)[] = [];
   try {
     const simulators: LocalStack['simulators'] = {};
@@ -66,10 +76,29 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       });
       stoppers.unshift(() => simulators.discovery!.close());
     }
+    // The vendor simulator accepts whatever project and client the environment names, else dev ones.
+    const vendorProject = {
+      VENDOR_PROJECT_KEY: source.VENDOR_PROJECT_KEY ?? VENDOR_DEV_PROJECT.projectKey,
+      VENDOR_CLIENT_ID: source.VENDOR_CLIENT_ID ?? VENDOR_DEV_PROJECT.clientId,
+      VENDOR_CLIENT_SECRET: source.VENDOR_CLIENT_SECRET ?? VENDOR_DEV_PROJECT.clientSecret,
+    };
+    if (!source.VENDOR_API_URL && seed) {
+      simulators.vendor = await createVendorSimulator({
+        orders: seed.vendorOrders ?? [],
+        projectKey: vendorProject.VENDOR_PROJECT_KEY,
+        clientId: vendorProject.VENDOR_CLIENT_ID,
+        clientSecret: vendorProject.VENDOR_CLIENT_SECRET,
+        port: port(ports.VENDOR_SIMULATOR_PORT),
+      });
+      stoppers.unshift(() => simulators.vendor!.close());
+    }
     const withUpstreams: Env = {
       ...source,
       LEGACY_ECOMMERCE_URL: source.LEGACY_ECOMMERCE_URL ?? simulators.legacy?.url,
       DISCOVERY_URL: source.DISCOVERY_URL ?? simulators.discovery?.url,
+      ...(simulators.vendor
+        ? { VENDOR_API_URL: simulators.vendor.url, VENDOR_AUTH_URL: simulators.vendor.url, ...vendorProject }
+        : {}),
     };
     const ordersConfig = parseOrdersConfig(withUpstreams);
     const catalogConfig = parseCatalogConfig(withUpstreams);

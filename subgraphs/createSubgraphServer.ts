@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
@@ -23,6 +23,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   metrics: Registry;
   /** Upstreams to report on `/status` and `/readyz`. */
   upstreams: readonly Upstream[];
+  /** The subgraph's own Apollo plugins, after the shared ones. */
+  plugins?: readonly ApolloServerPlugin<TContext>[];
 }
 
 export interface SubgraphServer {
@@ -43,7 +45,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     formatError: createFormatError(options.logger),
     includeStacktraceInErrorResponses: false,
     logger: options.logger,
-    plugins: [reportDegraded<TContext>()],
+    plugins: [reportDegraded<TContext>(), ...(options.plugins ?? [])],
   });
   await apollo.start();
   let ready = true;

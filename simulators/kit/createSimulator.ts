@@ -8,6 +8,7 @@ export interface SimRequest {
   method: string;
   url: URL;
   headers: IncomingMessage['headers'];
+  /** Parsed JSON for `application/json` bodies, the raw text for any other body, else undefined. */
   body: unknown;
   params: string[];
 }
@@ -85,8 +86,9 @@ export async function createSimulator(name: string, routes: SimRoute[], port = 0
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end('{"count": 1, "results": [{"number": ');
       }
-      let body: unknown = undefined;
-      if (text) {
+      // Only JSON bodies are parsed; anything else (an OAuth form body) reaches the route as raw text.
+      let body: unknown = text || undefined;
+      if (text && isJson(req.headers['content-type'])) {
         try {
           body = JSON.parse(text);
         } catch {
@@ -154,6 +156,10 @@ function send(res: ServerResponse, response: SimResponse) {
     ...response.headers,
   });
   res.end(payload);
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return /^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType ?? '');
 }
 
 async function readAll(req: IncomingMessage): Promise<string> {

@@ -21,7 +21,10 @@ export interface SeedOrder {
   username: string;
   email: string;
   placedAt: string;
-  /** Legacy status text: Open, Pending, Complete, Fulfillment Error, Payment Error (or something odd). */
+  /**
+   * Legacy status text: Open, Pending, Complete, Fulfillment Error, Payment Error (or something odd);
+   * vendor seeds may also say Cancelled. Each simulator maps it to its own states.
+   */
   status: string;
   currency: string;
   lines: SeedLine[];

@@ -19,6 +19,12 @@ export interface OrderPageQuery {
 export interface OrdersBackend {
   /** Newest first. A page past the end resolves to no orders with the right `count`. */
   listOrders(query: OrderPageQuery, context: CallContext): Promise<OrderPage>;
-  /** Batch-first: the result is aligned with `numbers`, null where not found or not visible. */
-  getOrders(numbers: readonly string[], context: CallContext): Promise<(Order | null)[]>;
+  /**
+   * Batch-first: the result is aligned with `numbers`, null where not found or not visible. An Error
+   * in a slot fails just that number (its system is down) while the others still resolve.
+   */
+  getOrders(numbers: readonly string[], context: CallContext): Promise<(Order | null | Error)[]>;
 }
+
+/** The listing half of the port: what a history mode provides (legacy, vendor, merged). */
+export type OrderHistorySource = Pick<OrdersBackend, 'listOrders'>;

@@ -1,4 +1,5 @@
 import type { Identity } from '../../platform/auth/Identity';
+import type { UpstreamError } from '../../upstream/UpstreamError';
 import { requireIdentity } from '../requestBasics';
 import type { OrdersLoaders } from './createOrdersLoaders';
 
@@ -7,6 +8,14 @@ export interface OrdersContext {
   requestId: string;
   /** Null for anonymous requests. */
   loaders: OrdersLoaders | null;
+  /** Systems that failed while a field still answered (merged history); sent as errors with the data. */
+  partialFailures: PartialFailure[];
+}
+
+export interface PartialFailure {
+  error: UpstreamError;
+  /** Response path of the field that answered without this system, e.g. `["orderHistory"]`. */
+  path: readonly (string | number)[];
 }
 
 /** The caller and their loaders, or UNAUTHENTICATED: every orders field needs a user. */

@@ -7,6 +7,7 @@ import { requestBasics } from '../requestBasics';
 import { createOrdersLoaders } from './createOrdersLoaders';
 import type { OrdersConfig } from './ordersConfig';
 import type { OrdersContext } from './OrdersContext';
+import { reportPartialFailures } from './plugins/reportPartialFailures';
 import { ordersResolvers } from './resolvers';
 import { selectOrdersBackend } from './selectOrdersBackend';
 
@@ -31,13 +32,14 @@ export async function createOrdersSubgraph(
     logger: deps.logger,
     metrics,
     upstreams,
+    plugins: [reportPartialFailures(deps.logger)],
     context: async (req) => {
       const { identity, requestId } = requestBasics(req, config.jwt);
       // No identity, no loaders: an anonymous request cannot reach a backend even by mistake.
       const loaders = identity
         ? createOrdersLoaders(backend, { identity, requestId }, config.maxBatchSize)
         : null;
-      return { identity, requestId, loaders };
+      return { identity, requestId, loaders, partialFailures: [] };
     },
   });
   return {

@@ -4,8 +4,9 @@ import { parseJwtEnv } from '../../platform/config/jwtEnv';
 import { env, parseEnv, type Env } from '../../platform/config/parseEnv';
 import type { UpstreamOptions } from '../../upstream/UpstreamOptions';
 import { parseUpstreamEnv } from '../../upstream/upstreamEnv';
+import { parseVendorConfig, type VendorConfig } from './vendorConfig';
 
-export const ORDERS_BACKENDS = ['legacy'] as const;
+export const ORDERS_BACKENDS = ['legacy', 'vendor', 'merged'] as const;
 export type OrdersBackendName = (typeof ORDERS_BACKENDS)[number];
 
 export interface OrdersConfig {
@@ -14,6 +15,10 @@ export interface OrdersConfig {
   jwt: JwtOptions;
   legacy: UpstreamOptions;
   receiptBaseUrl: string;
+  /** Required in vendor and merged modes; optional in legacy mode, where it serves vendor order numbers. */
+  vendor: Readonly<VendorConfig> | null;
+  /** Order numbers the legacy system issued; any other number is routed to the vendor. */
+  legacyNumberPattern: RegExp;
   /** Most order numbers resolved in one loader batch. */
   maxBatchSize: number;
   logLevel: string;
@@ -29,6 +34,8 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
         .default('legacy'),
       LEGACY_ECOMMERCE_URL: env.url(),
       RECEIPT_BASE_URL: env.url().optional(),
+      // The shape legacy ecommerce numbers have always had (Commerce Coordinator's is_legacy_order).
+      ORDERS_LEGACY_NUMBER_PATTERN: env.regex('^EDX-\\d{1,6}$'),
       ORDERS_MAX_BATCH_SIZE: env.positiveInt(50, 500),
       LOG_LEVEL: env.logLevel(),
     },
@@ -42,6 +49,11 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     legacy: parseUpstreamEnv('LEGACY_ECOMMERCE', 'legacy-ecommerce', legacyUrl, source),
     // The MFE's own default (upstream-apis.md §2.1): the ecommerce receipt page.
     receiptBaseUrl: parsed.RECEIPT_BASE_URL ?? `${legacyUrl}/checkout/receipt/`,
+    vendor: parseVendorConfig(
+      source,
+      parsed.ORDERS_BACKEND === 'legacy' ? null : `when ORDERS_BACKEND=${parsed.ORDERS_BACKEND}`,
+    ),
+    legacyNumberPattern: new RegExp(parsed.ORDERS_LEGACY_NUMBER_PATTERN),
     maxBatchSize: parsed.ORDERS_MAX_BATCH_SIZE,
     logLevel: parsed.LOG_LEVEL,
   });

@@ -1,4 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import { ErrorCode } from '../../platform/ErrorCode';
 import { codedError } from '../../platform/codedError';
 import { dateTimeScalar } from '../dateTimeScalar';
@@ -17,7 +18,12 @@ interface OrderHistoryArgs {
 export const ordersResolvers: GraphQLResolverMap<OrdersContext> = {
   DateTime: dateTimeScalar,
   Query: {
-    orderHistory: async (_root: unknown, args: OrderHistoryArgs, context: OrdersContext) => {
+    orderHistory: async (
+      _root: unknown,
+      args: OrderHistoryArgs,
+      context: OrdersContext,
+      info: GraphQLResolveInfo,
+    ) => {
       const { identity, loaders } = authorized(context);
       if (!Number.isInteger(args.page) || args.page < 1) {
         throw codedError(ErrorCode.BAD_USER_INPUT, 'page must be 1 or more', { argument: 'page' });
@@ -32,7 +38,12 @@ export const ordersResolvers: GraphQLResolverMap<OrdersContext> = {
         throw codedError(ErrorCode.FORBIDDEN, "Only staff may read another user's orders");
       }
       const page = await loaders.orderPage.load({ username, page: args.page, pageSize: args.pageSize });
+      // A system that failed in a merged history: the page still answers, and the response says why not all.
+      const failures = page.failures ?? [];
+      const path = responsePathAsArray(info.path);
+      for (const error of failures) context.partialFailures.push({ error, path });
       return {
+        complete: failures.length === 0,
         count: page.count,
         page: args.page,
         pageSize: args.pageSize,

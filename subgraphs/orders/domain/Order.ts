@@ -1,3 +1,5 @@
+import type { UpstreamError } from '../../../upstream/UpstreamError';
+
 /** The orders domain, independent of any backend's wire shape. Field names follow the GraphQL schema. */
 export interface Money {
   /** Decimal string with the currency's own minor digits: "149.00" USD, "1500" JPY. */
@@ -34,4 +36,9 @@ export interface Order {
 export interface OrderPage {
   count: number;
   orders: Order[];
+  /**
+   * Systems that failed while another answered (merged history): the page holds only the others'
+   * orders and `count` only their totals. Absent or empty when the page is complete.
+   */
+  failures?: readonly UpstreamError[];
 }

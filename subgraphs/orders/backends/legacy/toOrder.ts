@@ -1,5 +1,6 @@
 import { formatMoney } from '../../domain/formatMoney';
 import type { Order, OrderLine, OrderStatus } from '../../domain/Order';
+import { toUtcIso } from '../../domain/toUtcIso';
 import type { LegacyLine, LegacyOrder } from './dto';
 
 const STATUSES: Readonly<Record<string, OrderStatus>> = {
@@ -26,6 +27,7 @@ export function toOrder(dto: LegacyOrder, options: ToOrderOptions): Order {
   receipt.searchParams.set('order_number', dto.number);
   return {
     number: dto.number,
+    // The legacy API sends `%Y-%m-%dT%H:%M:%SZ`.
     placedAt: toUtcIso(dto.date_placed),
     status: status ?? 'UNKNOWN',
     total: formatMoney(dto.total_excl_tax, dto.currency),
@@ -48,11 +50,4 @@ function toOrderLine(line: LegacyLine, currency: string): OrderLine {
     status: line.status ?? null,
     courseRunKey: typeof courseKey === 'string' && courseKey !== '' ? courseKey : null,
   };
-}
-
-/** The legacy API sends `%Y-%m-%dT%H:%M:%SZ`; normalise anything parseable to ISO UTC, reject the rest. */
-function toUtcIso(value: string): string {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new RangeError(`not a timestamp: ${JSON.stringify(value)}`);
-  return new Date(time).toISOString().replace('.000Z', 'Z');
 }

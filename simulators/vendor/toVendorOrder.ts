@@ -1,0 +1,176 @@
+import { CURRENCY_DIGITS, totalMinor, type SeedLine, type SeedOrder } from '../seed/SeedOrder';
+import { stableId } from './stableId';
+
+/** The `expand` paths the simulator honours; without them references come back as bare `{typeId, id}`. */
+export const EXPAND_PAYMENTS = 'paymentInfo.payments[*]';
+export const EXPAND_LINE_STATES = 'lineItems[*].state[*].state';
+
+// Legacy status text → commercetools OrderState (Open|Confirmed|Complete|Cancelled) and PaymentState.
+const ORDER_STATES: Readonly<Record<string, [string, string]>> = {
+  Complete: ['Complete', 'Paid'],
+  Open: ['Open', 'Pending'],
+  Pending: ['Confirmed', 'Paid'],
+  Cancelled: ['Cancelled', 'CreditOwed'],
+  'Fulfillment Error': ['Confirmed', 'Paid'],
+  'Payment Error': ['Open', 'Failed'],
+};
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * When a seed order happened, in commercetools terms. `placedAt` is what the learner saw at checkout:
+ * a Complete order carries it as `completedAt` (its cart became an order a couple of minutes earlier),
+ * any other order only has `createdAt`. Some orders were edited weeks later (a refund, a support note),
+ * which moves `lastModifiedAt` and nothing else.
+ */
+export function vendorTimestamps(order: SeedOrder): {
+  createdAt: string;
+  completedAt?: string;
+  lastModifiedAt: string;
+} {
+  const placed = Date.parse(order.placedAt);
+  const complete = order.status === 'Complete';
+  const createdAt = complete ? placed - 2 * MINUTE_MS : placed;
+  const editedLater = (order.number.charCodeAt(order.number.length - 1) & 1) === 1;
+  return {
+    createdAt: iso(createdAt),
+    ...(complete ? { completedAt: iso(placed) } : {}),
+    lastModifiedAt: iso(placed + (editedLater ? 30 * DAY_MS : 5_000)),
+  };
+}
+
+/** Renders a seed order in the commercetools `Order` shape (upstream-apis.md §4). */
+export function toVendorOrder(
+  order: SeedOrder,
+  customerId: string | undefined,
+  expand: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
+  const money = (minor: number) => ({
+    type: 'centPrecision',
+    currencyCode: order.currency,
+    centAmount: minor,
+    fractionDigits: CURRENCY_DIGITS[order.currency] ?? 2,
+  });
+  const [orderState, paymentState] = ORDER_STATES[order.status] ?? ['Open', 'Pending'];
+  const discountRef = { typeId: 'cart-discount', id: stableId(`cart-discount/${order.voucherCode}`) };
+  return {
+    id: stableId(`order/${order.number}`),
+    version: 3,
+    orderNumber: order.number,
+    ...(customerId ? { customerId } : {}),
+    customerEmail: order.email,
+    lineItems: order.lines.map((line, i) => toLineItem(order, line, i, money, expand)),
+    customLineItems: [],
+    totalPrice: money(totalMinor(order)),
+    ...(order.discountMinor > 0
+      ? {
+          discountOnTotalPrice: {
+            discountedAmount: money(order.discountMinor),
+            includedDiscounts: [{ discount: discountRef, discountedAmount: money(order.discountMinor) }],
+          },
+        }
+      : {}),
+    ...(order.voucherCode
+      ? {
+          discountCodes: [
+            {
+              discountCode: { typeId: 'discount-code', id: stableId(order.voucherCode) },
+              state: 'MatchesCart',
+            },
+          ],
+        }
+      : {}),
+    orderState,
+    paymentState,
+    ...(order.paymentProcessor ? { paymentInfo: toPaymentInfo(order, expand) } : {}),
+    country: 'US',
+    locale: 'en-US',
+    origin: 'Customer',
+    syncInfo: [],
+    refusedGifts: [],
+    lastMessageSequenceNumber: 2,
+    ...vendorTimestamps(order),
+  };
+}
+
+function toLineItem(
+  order: SeedOrder,
+  line: SeedLine,
+  index: number,
+  money: (minor: number) => unknown,
+  expand: ReadonlySet<string>,
+): Record<string, unknown> {
+  const course = line.courseKey
+    ?.replace(/^course-v1:/, '')
+    .split('+')
+    .slice(0, 2)
+    .join('+');
+  const stateId = stableId(`state/${line.status}`);
+  return {
+    id: stableId(`${order.number}/line/${index}`),
+    productId: stableId(`product/${line.productId}`),
+    productKey: course ?? 'donation',
+    name: { 'en-US': line.title },
+    productType: {
+      typeId: 'product-type',
+      id: stableId(line.courseKey ? 'product-type/seat' : 'product-type/donation'),
+    },
+    // The SKU of a seat is its course run key; a donation has no SKU at all.
+    variant: {
+      id: 1,
+      ...(line.courseKey ? { sku: line.courseKey, key: line.courseKey } : {}),
+      attributes: line.courseKey
+        ? [
+            { name: 'mode', value: line.certificateType },
+            { name: 'brand-text', value: line.organization },
+          ]
+        : [],
+    },
+    price: {
+      id: stableId(`price/${line.productId}/${line.unitPriceMinor}`),
+      value: money(line.unitPriceMinor),
+    },
+    quantity: line.quantity,
+    totalPrice: money(line.unitPriceMinor * line.quantity),
+    discountedPricePerQuantity: [],
+    state: [
+      {
+        quantity: line.quantity,
+        state: {
+          typeId: 'state',
+          id: stateId,
+          ...(expand.has(EXPAND_LINE_STATES)
+            ? {
+                obj: {
+                  id: stateId,
+                  key: `line-${line.status.toLowerCase().replace(/\W+/g, '-')}`,
+                  name: { 'en-US': line.status },
+                },
+              }
+            : {}),
+        },
+      },
+    ],
+    priceMode: 'Platform',
+    lineItemMode: 'Standard',
+  };
+}
+
+function toPaymentInfo(order: SeedOrder, expand: ReadonlySet<string>): Record<string, unknown> {
+  const id = stableId(`payment/${order.number}`);
+  const obj = {
+    id,
+    version: 1,
+    paymentMethodInfo: {
+      paymentInterface: order.paymentProcessor,
+      method: order.paymentProcessor === 'paypal' ? 'paypal' : 'card',
+      ...(order.paymentMethod ? { name: { 'en-US': order.paymentMethod } } : {}),
+    },
+  };
+  return { payments: [{ typeId: 'payment', id, ...(expand.has(EXPAND_PAYMENTS) ? { obj } : {}) }] };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

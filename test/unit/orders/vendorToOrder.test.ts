@@ -1,0 +1,148 @@
+import type { VendorOrder } from '../../../subgraphs/orders/backends/vendor/dto';
+import { vendorOrderSchema } from '../../../subgraphs/orders/backends/vendor/dto';
+import { toOrder } from '../../../subgraphs/orders/backends/vendor/toOrder';
+
+const usd = (centAmount: number) => ({
+  type: 'centPrecision',
+  currencyCode: 'USD',
+  centAmount,
+  fractionDigits: 2,
+});
+
+// A commercetools Order as the API sends it (upstream-apis.md §4), extra fields included.
+const wire = {
+  id: '8b4e5f2a-0000-4000-8000-000000000001',
+  version: 7,
+  orderNumber: '2U-000042',
+  customerId: 'c-1',
+  customerEmail: 'learner1@example.org',
+  lineItems: [
+    {
+      id: 'li-1',
+      productId: 'p-1',
+      productKey: 'MichiganX+InjuryPreventionX',
+      name: { 'en-US': 'Injury Prevention for Children & Teens', de: 'Unfallverhütung' },
+      variant: { id: 1, sku: 'course-v1:MichiganX+InjuryPreventionX+1T2021', attributes: [] },
+      price: { id: 'pr-1', value: usd(4900) },
+      quantity: 2,
+      totalPrice: usd(8820),
+      state: [
+        { quantity: 2, state: { typeId: 'state', id: 's-1', obj: { name: { 'en-US': 'Fulfilled' } } } },
+      ],
+    },
+  ],
+  totalPrice: usd(8820),
+  discountOnTotalPrice: { discountedAmount: usd(980), includedDiscounts: [] },
+  orderState: 'Complete',
+  paymentState: 'Paid',
+  paymentInfo: {
+    payments: [
+      {
+        typeId: 'payment',
+        id: 'pay-0',
+        obj: { paymentMethodInfo: { method: 'card', name: { 'en-US': 'Visa 0002' } } },
+      },
+      {
+        typeId: 'payment',
+        id: 'pay-1',
+        obj: { paymentMethodInfo: { method: 'card', name: { 'en-US': 'Visa 4242' } } },
+      },
+    ],
+  },
+  completedAt: '2024-03-02T10:15:00.000Z',
+  createdAt: '2024-03-02T10:13:00.000Z',
+  lastModifiedAt: '2024-05-30T08:00:00.000Z',
+};
+const base: VendorOrder = vendorOrderSchema.parse(wire);
+const options = { receiptBaseUrl: 'https://vendor.example.org/receipt/' };
+const variant = (overrides: Partial<VendorOrder>): VendorOrder => ({ ...base, ...overrides });
+
+describe('vendor toOrder', () => {
+  it('maps a commercetools order to the domain', () => {
+    expect(toOrder(base, options)).toEqual({
+      number: '2U-000042',
+      placedAt: '2024-03-02T10:15:00Z',
+      status: 'COMPLETE',
+      total: { amount: '88.20', currency: 'USD' },
+      discount: { amount: '9.80', currency: 'USD' },
+      paymentMethod: 'Visa 4242',
+      receiptUrl: 'https://vendor.example.org/receipt/?order_number=2U-000042',
+      lines: [
+        {
+          title: 'Injury Prevention for Children & Teens',
+          description: 'Injury Prevention for Children & Teens',
+          quantity: 2,
+          unitPrice: { amount: '49.00', currency: 'USD' },
+          linePrice: { amount: '88.20', currency: 'USD' },
+          status: 'Fulfilled',
+          courseRunKey: 'course-v1:MichiganX+InjuryPreventionX+1T2021',
+        },
+      ],
+    });
+  });
+
+  it('writes amounts with the currency’s digits: "49.00", never "49.0"; yen without decimals', () => {
+    const yen = { currencyCode: 'JPY', centAmount: 1500, fractionDigits: 0 };
+    const order = toOrder(variant({ totalPrice: usd(4900), discountOnTotalPrice: undefined }), options);
+    expect(order.total.amount).toBe('49.00');
+    expect(toOrder(variant({ totalPrice: yen }), options).total).toEqual({ amount: '1500', currency: 'JPY' });
+    // The sender's digits are honoured even when they are not the currency's own.
+    const precise = { currencyCode: 'USD', centAmount: 49125, fractionDigits: 3 };
+    expect(toOrder(variant({ totalPrice: precise }), options).total.amount).toBe('49.13');
+  });
+
+  it('places the order at completedAt, else createdAt, never lastModifiedAt', () => {
+    expect(toOrder(base, options).placedAt).toBe('2024-03-02T10:15:00Z');
+    const native = toOrder(variant({ completedAt: undefined }), options);
+    expect(native.placedAt).toBe('2024-03-02T10:13:00Z');
+    const precise = toOrder(variant({ completedAt: '2024-03-02T10:15:00.250Z' }), options);
+    expect(precise.placedAt).toBe('2024-03-02T10:15:00.250Z');
+  });
+
+  it.each([
+    ['Open', 'OPEN'],
+    ['Confirmed', 'PENDING'],
+    ['Complete', 'COMPLETE'],
+  ])('maps orderState %s to %s', (state, status) => {
+    expect(toOrder(variant({ orderState: state }), options).status).toBe(status);
+  });
+
+  it('reports Cancelled (and any unmapped state) and shows it as UNKNOWN', () => {
+    const unknown: string[] = [];
+    const order = toOrder(variant({ orderState: 'Cancelled' }), {
+      ...options,
+      onUnknownStatus: (state, number) => unknown.push(`${state} ${number}`),
+    });
+    expect(order.status).toBe('UNKNOWN');
+    expect(unknown).toEqual(['Cancelled 2U-000042']);
+  });
+
+  it('prefers the en name, then en-US, then any locale', () => {
+    const named = (name: Record<string, string>) =>
+      toOrder(variant({ lineItems: [{ ...base.lineItems[0]!, name }] }), options).lines[0]!.title;
+    expect(named({ de: 'Kurs', 'en-US': 'Course (US)', en: 'Course' })).toBe('Course');
+    expect(named({ de: 'Kurs', 'en-US': 'Course (US)' })).toBe('Course (US)');
+    expect(named({ de: 'Kurs' })).toBe('Kurs');
+    expect(() => named({})).toThrow(RangeError);
+  });
+
+  it('leaves out what is not there: no SKU, no discount, no payment, no line state', () => {
+    const line = { ...base.lineItems[0]!, variant: {}, state: undefined };
+    const order = toOrder(
+      variant({
+        lineItems: [line],
+        discountOnTotalPrice: { discountedAmount: usd(0) },
+        paymentInfo: undefined,
+      }),
+      options,
+    );
+    expect(order.lines[0]).toMatchObject({ courseRunKey: null, status: null });
+    expect(order.discount).toBeNull();
+    expect(order.paymentMethod).toBeNull();
+  });
+
+  it('rejects a body without the fields we read', () => {
+    const { totalPrice: _missing, ...rest } = wire;
+    expect(vendorOrderSchema.safeParse(rest).success).toBe(false);
+  });
+});
