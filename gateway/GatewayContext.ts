@@ -5,8 +5,11 @@ export interface GatewayContext {
   /** Forwarded as-is to subgraphs, which verify it again. */
   authorization: string | undefined;
   requestId: string;
-  /** The client's Idempotency-Key, forwarded to subgraphs (mutations are made idempotent where the upstream call happens). */
-  idempotencyKey: string | undefined;
+  /**
+   * Request headers passed on to every subgraph call: auth (verified again there), tracing, the
+   * Idempotency-Key (enforced where the upstream call happens) and the staff backend override.
+   */
+  forwardHeaders: Record<string, string>;
   /** Set when a subgraph answered from its idempotency record; echoed as `Idempotent-Replayed: true`. */
   replayed: boolean;
 }

@@ -23,9 +23,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         path: '',
         body: { query, variables, operationName },
         headers: {
+          ...context?.forwardHeaders,
           authorization: context?.authorization,
           'x-request-id': context?.requestId,
-          'idempotency-key': context?.idempotencyKey,
         },
         // Queries are safe to resend after a refused or reset connection; mutations are not.
         idempotent: options.request.query?.trimStart().startsWith('mutation') !== true,

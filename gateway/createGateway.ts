@@ -75,7 +75,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     identity: verifyAuthorization(req.headers.authorization, config.jwt),
     authorization: req.headers.authorization,
     requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
-    idempotencyKey: singleHeader(req.headers['idempotency-key']),
+    forwardHeaders: pickForwarded(req.headers),
     replayed: false,
   });
   const graphql = createGraphQLHandler({ server: apollo, context });
@@ -109,6 +109,15 @@ function baselineDataSource(url: string) {
   });
 }
 
-function singleHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** Headers subgraphs may act on; anything else stays at the edge. */
+export const FORWARDED_HEADERS = ['idempotency-key', 'x-switchyard-orders-backend'] as const;
+
+function pickForwarded(headers: IncomingMessage['headers']): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of FORWARDED_HEADERS) {
+    const value = headers[name];
+    const single = Array.isArray(value) ? value[0] : value;
+    if (single !== undefined) picked[name] = single;
+  }
+  return picked;
 }

@@ -50,6 +50,7 @@ export const env = {
       .max(max, `must be <= ${max}`)
       .default(fallback),
   url: () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  redisUrl: () => z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
   string: (fallback: string) => z.string().min(1).default(fallback),
   boolean: (fallback: boolean) =>
     z

@@ -4,6 +4,7 @@ import { parseJwtEnv } from '../../platform/config/jwtEnv';
 import { env, parseEnv, type Env } from '../../platform/config/parseEnv';
 import type { UpstreamOptions } from '../../upstream/UpstreamOptions';
 import { parseUpstreamEnv } from '../../upstream/upstreamEnv';
+import { parseMutationsConfig, type MutationsConfig } from './mutationsConfig';
 import { parseVendorConfig, type VendorConfig } from './vendorConfig';
 
 export const ORDERS_BACKENDS = ['legacy', 'vendor', 'merged'] as const;
@@ -21,6 +22,7 @@ export interface OrdersConfig {
   legacyNumberPattern: RegExp;
   /** Most order numbers resolved in one loader batch. */
   maxBatchSize: number;
+  mutations: Readonly<MutationsConfig>;
   logLevel: string;
 }
 
@@ -55,6 +57,7 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     ),
     legacyNumberPattern: new RegExp(parsed.ORDERS_LEGACY_NUMBER_PATTERN),
     maxBatchSize: parsed.ORDERS_MAX_BATCH_SIZE,
+    mutations: parseMutationsConfig(source),
     logLevel: parsed.LOG_LEVEL,
   });
 }

@@ -1,0 +1,44 @@
+import { env, parseEnv, type Env } from '../../platform/config/parseEnv';
+
+export interface MutationsConfig {
+  /** Redis for idempotency records and the deferred queue; null = in-memory records, no deferred delivery. */
+  redisUrl: string | null;
+  /** How long a finished mutation's result is replayed. @default 24 h (Stripe's window) */
+  idempotencyTtlMs: number;
+  /**
+   * How long an in-flight claim holds before a retry may take over (the process died). Above the
+   * longest upstream write (request deadline 5 s) so a slow, live attempt is never taken over.
+   * @default 15000
+   */
+  idempotencyLeaseMs: number;
+  /** Deferred refunds are retried until this old, then marked FAILED. @default 24 h */
+  refundMaxAgeMs: number;
+  refundRetryBaseMs: number;
+  refundRetryMaxMs: number;
+  /** Username the deferred worker acts as (a staff service user, like Open edX's ecommerce_worker). */
+  workerUsername: string;
+}
+
+export function parseMutationsConfig(source: Env): Readonly<MutationsConfig> {
+  const parsed = parseEnv(
+    {
+      REDIS_URL: env.redisUrl().optional(),
+      IDEMPOTENCY_TTL_MS: env.positiveInt(24 * 3_600_000, 30 * 24 * 3_600_000),
+      IDEMPOTENCY_LEASE_MS: env.positiveInt(15_000, 3_600_000),
+      REFUND_MAX_AGE_MS: env.positiveInt(24 * 3_600_000, 30 * 24 * 3_600_000),
+      REFUND_RETRY_BASE_MS: env.positiveInt(1000, 3_600_000),
+      REFUND_RETRY_MAX_MS: env.positiveInt(300_000, 24 * 3_600_000),
+      REFUND_WORKER_USERNAME: env.string('switchyard_worker'),
+    },
+    source,
+  );
+  return Object.freeze({
+    redisUrl: parsed.REDIS_URL ?? null,
+    idempotencyTtlMs: parsed.IDEMPOTENCY_TTL_MS,
+    idempotencyLeaseMs: parsed.IDEMPOTENCY_LEASE_MS,
+    refundMaxAgeMs: parsed.REFUND_MAX_AGE_MS,
+    refundRetryBaseMs: parsed.REFUND_RETRY_BASE_MS,
+    refundRetryMaxMs: parsed.REFUND_RETRY_MAX_MS,
+    workerUsername: parsed.REFUND_WORKER_USERNAME,
+  });
+}
