@@ -11,7 +11,7 @@ import { env, parseEnv, type Env } from '../platform/config/parseEnv';
 import { close, listen } from '../platform/http/listen';
 import { createDiscoverySimulator } from '../simulators/discovery/createDiscoverySimulator';
 import type { Simulator } from '../simulators/kit/createSimulator';
-import { createLegacyEcommerceSimulator } from '../simulators/legacy/createLegacyEcommerceSimulator';
+import { createLegacyEcommerceSimulator, type LegacyEcommerceSimulator } from '../simulators/legacy/createLegacyEcommerceSimulator';
 import { createSeed, type Seed } from '../simulators/seed/createSeed';
 import {
   createVendorSimulator,
@@ -32,7 +32,7 @@ export interface LocalStack {
   ordersUrl: string;
   catalogUrl: string;
   /** Only the simulators that were started (an upstream with a configured URL has none). */
-  simulators: { legacy?: Simulator; discovery?: Simulator; vendor?: VendorSimulator };
+  simulators: { legacy?: LegacyEcommerceSimulator; discovery?: Simulator; vendor?: VendorSimulator };
   /** A token for learner1 under the configured secret, when running on simulators. */
   demoToken: string;
   stop(): Promise<void>;

@@ -2,8 +2,9 @@ import type { Identity } from '../../platform/auth/Identity';
 import type { UpstreamError } from '../../upstream/UpstreamError';
 import { requireIdentity } from '../requestBasics';
 import type { OrdersLoaders } from './createOrdersLoaders';
+import type { MutationContext } from './mutations/mutationResolvers';
 
-export interface OrdersContext {
+export interface OrdersContext extends MutationContext {
   identity: Identity | null;
   requestId: string;
   /** Null for anonymous requests. */

@@ -7,6 +7,8 @@ import { requestBasics } from '../requestBasics';
 import { createOrdersLoaders } from './createOrdersLoaders';
 import type { OrdersConfig } from './ordersConfig';
 import type { OrdersContext } from './OrdersContext';
+import { createMutationInfra } from './mutations/createMutationInfra';
+import { markReplayed } from './plugins/markReplayed';
 import { reportPartialFailures } from './plugins/reportPartialFailures';
 import { ordersResolvers } from './resolvers';
 import { selectOrdersBackend } from './selectOrdersBackend';
@@ -21,10 +23,11 @@ export async function createOrdersSubgraph(
   deps: OrdersSubgraphDeps,
 ): Promise<SubgraphServer> {
   const metrics = createMetricsRegistry('orders-subgraph');
-  const { backend, upstreams } = selectOrdersBackend(config, deps.logger, {
+  const { backend, upstreams, writesFor } = selectOrdersBackend(config, deps.logger, {
     metrics: createUpstreamMetrics(metrics),
     logger: deps.logger,
   });
+  const infra = createMutationInfra(config.mutations, writesFor, deps.logger);
   const server = await createSubgraphServer<OrdersContext>({
     name: 'orders',
     sdl: readSubgraphSdl('orders.graphql'),
@@ -32,14 +35,23 @@ export async function createOrdersSubgraph(
     logger: deps.logger,
     metrics,
     upstreams,
-    plugins: [reportPartialFailures(deps.logger)],
+    plugins: [reportPartialFailures(deps.logger), markReplayed()],
     context: async (req) => {
       const { identity, requestId } = requestBasics(req, config.jwt);
       // No identity, no loaders: an anonymous request cannot reach a backend even by mistake.
       const loaders = identity
         ? createOrdersLoaders(backend, { identity, requestId }, config.maxBatchSize)
         : null;
-      return { identity, requestId, loaders, partialFailures: [] };
+      const key = req.headers['idempotency-key'];
+      return {
+        identity,
+        requestId,
+        loaders,
+        partialFailures: [],
+        mutations: infra.mutations,
+        idempotencyKeyHeader: Array.isArray(key) ? key[0] : key,
+        replayed: false,
+      };
     },
   });
   return {
@@ -47,6 +59,7 @@ export async function createOrdersSubgraph(
     stop: async () => {
       await server.stop();
       await Promise.all(upstreams.map((u) => u.close()));
+      await infra.close();
     },
   };
 }

@@ -15,6 +15,8 @@ export interface MutationsConfig {
   refundMaxAgeMs: number;
   refundRetryBaseMs: number;
   refundRetryMaxMs: number;
+  /** Prefix of the BullMQ keys in Redis (lets deployments or test runs share one Redis). @default 'switchyard' */
+  queuePrefix: string;
   /** Username the deferred worker acts as (a staff service user, like Open edX's ecommerce_worker). */
   workerUsername: string;
 }
@@ -29,6 +31,7 @@ export function parseMutationsConfig(source: Env): Readonly<MutationsConfig> {
       REFUND_RETRY_BASE_MS: env.positiveInt(1000, 3_600_000),
       REFUND_RETRY_MAX_MS: env.positiveInt(300_000, 24 * 3_600_000),
       REFUND_WORKER_USERNAME: env.string('switchyard_worker'),
+      REFUND_QUEUE_PREFIX: env.string('switchyard'),
     },
     source,
   );
@@ -40,5 +43,6 @@ export function parseMutationsConfig(source: Env): Readonly<MutationsConfig> {
     refundRetryBaseMs: parsed.REFUND_RETRY_BASE_MS,
     refundRetryMaxMs: parsed.REFUND_RETRY_MAX_MS,
     workerUsername: parsed.REFUND_WORKER_USERNAME,
+    queuePrefix: parsed.REFUND_QUEUE_PREFIX,
   });
 }

@@ -4,6 +4,7 @@ import { ErrorCode } from '../../platform/ErrorCode';
 import { codedError } from '../../platform/codedError';
 import { dateTimeScalar } from '../dateTimeScalar';
 import type { Order, OrderLine } from './domain/Order';
+import { mutationResolvers } from './mutations/mutationResolvers';
 import { authorized, type OrdersContext } from './OrdersContext';
 
 export const MAX_PAGE_SIZE = 100;
@@ -17,7 +18,9 @@ interface OrderHistoryArgs {
 /** Thin by design: validate, authorise, ask a loader. Backends and their choice live elsewhere. */
 export const ordersResolvers: GraphQLResolverMap<OrdersContext> = {
   DateTime: dateTimeScalar,
+  Mutation: mutationResolvers.Mutation,
   Query: {
+    refundRequest: mutationResolvers.Query.refundRequest,
     orderHistory: async (
       _root: unknown,
       args: OrderHistoryArgs,

@@ -2,17 +2,21 @@ import type { Logger } from 'pino';
 import { createUpstream, type UpstreamDeps } from '../../upstream/createUpstream';
 import type { Upstream } from '../../upstream/Upstream';
 import { LegacyOrdersBackend } from './backends/legacy/LegacyOrdersBackend';
+import { LegacyOrderWrites } from './backends/legacy/LegacyOrderWrites';
 import { MergedOrderHistory } from './backends/merged/MergedOrderHistory';
 import { RoutingOrdersBackend } from './backends/routing/RoutingOrdersBackend';
 import { VendorOrdersBackend } from './backends/vendor/VendorOrdersBackend';
 import { VendorTokenProvider } from './backends/vendor/VendorTokenProvider';
 import type { OrdersConfig } from './ordersConfig';
 import type { OrderHistorySource, OrdersBackend } from './OrdersBackend';
+import type { OrderWrites } from './OrderWrites';
 import type { VendorConfig } from './vendorConfig';
 
 export interface SelectedBackend {
   backend: OrdersBackend;
   upstreams: Upstream[];
+  /** The writer for the system that owns an order number (routed like `order(number)`); null if none. */
+  writesFor: (orderNumber: string) => OrderWrites | null;
 }
 
 /**
@@ -57,7 +61,14 @@ export function selectOrdersBackend(
     vendor: vendor?.backend ?? null,
     legacyNumberPattern: config.legacyNumberPattern,
   });
-  return { backend, upstreams };
+  const legacyWrites = new LegacyOrderWrites({
+    upstream: legacyUpstream,
+    receiptBaseUrl: config.receiptBaseUrl,
+    logger,
+  });
+  const writesFor = (orderNumber: string): OrderWrites | null =>
+    config.legacyNumberPattern.test(orderNumber) ? legacyWrites : null;
+  return { backend, upstreams, writesFor };
 }
 
 function createVendorBackend(config: VendorConfig, logger: Logger, upstreamDeps: UpstreamDeps) {

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { Identity } from '../../../platform/auth/Identity';
 import { ErrorCode } from '../../../platform/ErrorCode';
@@ -122,20 +123,38 @@ export class OrderMutations {
         'Deferred delivery needs a durable queue; this deployment has none (REDIS_URL unset)',
       );
     }
-    const existing = await queue.getData(refundJobId(call.identity.username, call.idempotencyKey));
-    if (existing && canonicalJson(existing.input) !== canonicalJson(input)) {
-      throw codedError(
-        ErrorCode.IDEMPOTENCY_KEY_MISMATCH,
-        'This Idempotency-Key was used with different arguments',
-        { retryable: false },
-      );
-    }
-    const request = await queue.enqueue({
+    const job = {
       username: call.identity.username,
       idempotencyKey: call.idempotencyKey,
       input,
       requestId: call.requestId,
-    });
+    };
+    let existing: RefundJobData | null;
+    let request: RefundRequest;
+    try {
+      existing = await queue.getData(refundJobId(call.identity.username, call.idempotencyKey));
+      if (existing && canonicalJson(existing.input) !== canonicalJson(input)) {
+        throw codedError(
+          ErrorCode.IDEMPOTENCY_KEY_MISMATCH,
+          'This Idempotency-Key was used with different arguments',
+          {
+            retryable: false,
+          },
+        );
+      }
+      request = await queue.enqueue(job);
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      audit('queue unavailable', { err: String((error as Error)?.message ?? error) });
+      throw codedError(
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        'The refund queue is unavailable; nothing was queued',
+        {
+          upstream: 'refund-queue',
+          retryable: true,
+        },
+      );
+    }
     audit('enqueued', { jobId: request.id, duplicate: existing !== null });
     return request;
   }

@@ -1,0 +1,80 @@
+import Redis, { type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import { ErrorCode } from '../../../platform/ErrorCode';
+import { codedError } from '../../../platform/codedError';
+import type { IdempotencyStore } from '../../../platform/idempotency/IdempotencyStore';
+import { MemoryIdempotencyStore } from '../../../platform/idempotency/MemoryIdempotencyStore';
+import { RedisIdempotencyStore } from '../../../platform/idempotency/RedisIdempotencyStore';
+import { RefundQueue } from '../deferred/RefundQueue';
+import type { MutationsConfig } from '../mutationsConfig';
+import type { OrderWrites } from '../OrderWrites';
+import { OrderMutations } from './OrderMutations';
+
+export interface MutationInfra {
+  mutations: OrderMutations;
+  close(): Promise<void>;
+}
+
+/**
+ * Idempotency store and refund queue: Redis when REDIS_URL is set (shared by every instance), else
+ * in memory with no deferred delivery. Redis clients fail fast when disconnected (no offline queue),
+ * so a mutation fails closed at once instead of hanging; reads never touch Redis.
+ */
+export function createMutationInfra(
+  config: MutationsConfig,
+  writesFor: (n: string) => OrderWrites | null,
+  logger: Logger,
+): MutationInfra {
+  const clients: Redis[] = [];
+  const connect = (purpose: string, extra: RedisOptions = {}) => {
+    const client = new Redis(config.redisUrl!, {
+      enableOfflineQueue: false,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+      ...extra,
+    });
+    let down = false;
+    // ioredis emits an error per reconnect attempt; log the transitions, not every attempt.
+    client.on('error', (error) => {
+      if (!down) logger.warn({ redis: purpose, err: error.message }, 'redis unavailable');
+      down = true;
+    });
+    client.on('ready', () => {
+      if (down) logger.info({ redis: purpose }, 'redis available again');
+      down = false;
+    });
+    clients.push(client);
+    return client;
+  };
+  let store: IdempotencyStore;
+  let refundQueue: RefundQueue | null = null;
+  if (config.redisUrl) {
+    store = new RedisIdempotencyStore(connect('idempotency', { maxRetriesPerRequest: 1 }));
+    // BullMQ wants maxRetriesPerRequest null on its connections.
+    refundQueue = new RefundQueue({
+      connection: connect('refund-queue', { maxRetriesPerRequest: null }),
+      prefix: config.queuePrefix,
+    });
+  } else {
+    store = new MemoryIdempotencyStore();
+  }
+  const mutations = new OrderMutations({
+    writesFor: (number) => {
+      const writes = writesFor(number);
+      if (!writes) throw codedError(ErrorCode.NOT_FOUND, 'No such order');
+      return writes;
+    },
+    store,
+    ttlMs: config.idempotencyTtlMs,
+    leaseMs: config.idempotencyLeaseMs,
+    refundQueue,
+    logger,
+  });
+  return {
+    mutations,
+    close: async () => {
+      await refundQueue?.close().catch(() => undefined);
+      await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}

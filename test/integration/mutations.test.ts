@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { createSeed } from '../../simulators/seed/createSeed';
+import { startTestStack, type TestStack } from '../helpers/startTestStack';
+
+const REFUND = `mutation Refund($input: RequestRefundInput!) {
+  requestRefund(input: $input) { id orderNumber status refundIds attempts lastError updatedAt }
+}`;
+const FULFILL = `mutation Fulfill($number: ID!) { fulfillOrder(number: $number) { number status } }`;
+
+const seed = createSeed();
+const completeOf = (user: string) => seed.orders.filter((o) => o.username === user && o.status === 'Complete').map((o) => o.number);
+const openOrders = seed.orders.filter((o) => o.status === 'Open').map((o) => o.number);
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(() => stack.stop());
+afterEach(() => stack.simulators.legacy!.clearFaults());
+
+const writes = () => stack.simulators.legacy!.writes;
+const refund = (user: string, orderNumber: string, key: string | undefined, extra: Record<string, unknown> = {}) =>
+  stack.query(REFUND, {
+    user,
+    variables: { input: { orderNumber, ...extra } },
+    headers: key === undefined ? {} : { 'idempotency-key': key },
+  });
+const codes = (body: { errors?: { extensions?: Record<string, unknown> }[] }) => body.errors?.map((e) => e.extensions?.code);
+
+describe('requestRefund', () => {
+  it('needs an Idempotency-Key and executes nothing without one', async () => {
+    const before = writes().executions.refunds;
+    const result = await refund('learner1', completeOf('learner1')[0]!, undefined);
+    expect(codes(result.body)).toEqual(['IDEMPOTENCY_KEY_REQUIRED']);
+    expect(writes().executions.refunds).toBe(before);
+  });
+
+  it('rejects a malformed key', async () => {
+    const result = await refund('learner1', completeOf('learner1')[0]!, 'has spaces in it');
+    expect(codes(result.body)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('executes once, forwards the key upstream, and replays byte-identically, marked replayed', async () => {
+    const key = randomUUID();
+    const order = completeOf('learner1')[1]!;
+    const before = writes().executions.refunds;
+    const first = await refund('learner1', order, key);
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.data).toMatchObject({ requestRefund: { orderNumber: order, status: 'DELIVERED', attempts: 1, lastError: null } });
+    expect(writes().executions.refunds).toBe(before + 1);
+    expect(writes().refunds.at(-1)!.idempotencyKey).toBe(key);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+
+    const second = await refund('learner1', order, key);
+    const third = await refund('learner1', order, `"${key}"`); // the draft's structured-field form
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.body.data).toEqual(first.body.data);
+    expect((second.body as any).extensions).toEqual({ idempotency: { replayed: true } });
+    expect(JSON.stringify(third.body)).toBe(JSON.stringify(second.body));
+    expect(writes().executions.refunds).toBe(before + 1);
+  });
+
+  it('refuses the same key with other arguments, executing nothing', async () => {
+    const key = randomUUID();
+    const [a, b] = completeOf('learner3');
+    await refund('learner3', a!, key);
+    const before = writes().executions.refunds;
+    const result = await refund('learner3', b!, key);
+    expect(codes(result.body)).toEqual(['IDEMPOTENCY_KEY_MISMATCH']);
+    expect(writes().executions.refunds).toBe(before);
+  });
+
+  it('stores an upstream 500 and replays it as the same error', async () => {
+    const key = randomUUID();
+    const order = completeOf('learner3')[2]!;
+    stack.simulators.legacy!.setFaults({ errorRate: 1 });
+    const first = await refund('learner3', order, key);
+    expect(first.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'legacy-ecommerce' });
+    stack.simulators.legacy!.clearFaults();
+    const before = writes().executions.refunds;
+    const replay = await refund('learner3', order, key);
+    expect(replay.body.errors![0]!.message).toBe(first.body.errors![0]!.message);
+    expect(replay.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'legacy-ecommerce', replayed: true });
+    expect(writes().executions.refunds).toBe(before);
+  });
+
+  it('answers IDEMPOTENCY_KEY_IN_USE to a retry while the first is in flight', async () => {
+    const key = randomUUID();
+    const order = completeOf('learner3')[3]!;
+    stack.simulators.legacy!.setFaults({ latencyMs: 300 });
+    const [a, b] = await Promise.all([refund('learner3', order, key), new Promise((r) => setTimeout(r, 100)).then(() => refund('learner3', order, key))]);
+    expect(a.body.errors).toBeUndefined();
+    expect(codes(b.body)).toEqual(['IDEMPOTENCY_KEY_IN_USE']);
+  });
+
+  it("cannot refund someone else's order", async () => {
+    const before = writes().executions.refunds;
+    const result = await refund('learner1', completeOf('learner3')[4]!, randomUUID());
+    expect(codes(result.body)).toEqual(['NOT_FOUND']);
+    expect(writes().executions.refunds).toBe(before);
+  });
+
+  it('explains that deferred delivery needs Redis when none is configured', async () => {
+    const result = await refund('learner1', completeOf('learner1')[2]!, randomUUID(), { delivery: 'DEFERRED' });
+    expect(codes(result.body)).toEqual(['DEFERRED_DELIVERY_UNAVAILABLE']);
+  });
+
+  it('says NOTHING_TO_REFUND for an order already refunded', async () => {
+    const order = completeOf('learner1')[3]!;
+    await refund('learner1', order, randomUUID());
+    const again = await refund('learner1', order, randomUUID());
+    expect(codes(again.body)).toEqual(['NOTHING_TO_REFUND']);
+  });
+});
+
+describe('fulfillOrder', () => {
+  const fulfill = (number: string, user: string, staff: boolean, key = randomUUID()) =>
+    stack.query(FULFILL, { user, staff, variables: { number }, headers: { 'idempotency-key': key } });
+
+  it('is for staff only', async () => {
+    const result = await fulfill(openOrders[0]!, 'learner1', false);
+    expect(codes(result.body)).toEqual(['FORBIDDEN']);
+  });
+
+  it('fulfils an open order once; fulfilling it again is ORDER_NOT_FULFILLABLE', async () => {
+    const number = openOrders[1]!;
+    const done = await fulfill(number, 'staff', true);
+    expect(done.body.data).toEqual({ fulfillOrder: { number, status: 'COMPLETE' } });
+    const again = await fulfill(number, 'staff', true);
+    expect(codes(again.body)).toEqual(['ORDER_NOT_FULFILLABLE']);
+    expect(writes().executions.fulfillments).toBeGreaterThanOrEqual(1);
+  });
+
+  it('maps a failed fulfilment (legacy 500) to a coded upstream error', async () => {
+    const number = openOrders[2]!;
+    writes().failFulfillmentOf(number);
+    const result = await fulfill(number, 'staff', true);
+    expect(result.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'legacy-ecommerce' });
+  });
+});
