@@ -31,7 +31,12 @@ export interface ClaimOptions {
  */
 export interface IdempotencyStore {
   claim(scope: IdempotencyScope, options: ClaimOptions): Promise<ClaimResult>;
-  complete(scope: IdempotencyScope, fingerprint: string, outcome: StoredOutcome, ttlMs: number): Promise<void>;
+  complete(
+    scope: IdempotencyScope,
+    fingerprint: string,
+    outcome: StoredOutcome,
+    ttlMs: number,
+  ): Promise<void>;
   /** Drops an in-flight claim whose request failed before anything was sent (safe to retry as new). */
   release(scope: IdempotencyScope): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,10 @@
-import type { ClaimOptions, ClaimResult, IdempotencyScope, IdempotencyStore, StoredOutcome } from './IdempotencyStore';
+import type {
+  ClaimOptions,
+  ClaimResult,
+  IdempotencyScope,
+  IdempotencyStore,
+  StoredOutcome,
+} from './IdempotencyStore';
 import { recordKey } from './IdempotencyStore';
 
 interface MemoryRecord {
@@ -26,12 +32,21 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       return { kind: 'in_flight' };
     }
     const takeover = existing !== undefined && existing.outcome === null;
-    this.records.set(key, { fingerprint: options.fingerprint, outcome: null, expiresAt: now + options.leaseMs });
+    this.records.set(key, {
+      fingerprint: options.fingerprint,
+      outcome: null,
+      expiresAt: now + options.leaseMs,
+    });
     this.sweep(now);
     return { kind: 'claimed', takeover };
   }
 
-  async complete(scope: IdempotencyScope, fingerprint: string, outcome: StoredOutcome, ttlMs: number): Promise<void> {
+  async complete(
+    scope: IdempotencyScope,
+    fingerprint: string,
+    outcome: StoredOutcome,
+    ttlMs: number,
+  ): Promise<void> {
     this.records.set(recordKey(scope), { fingerprint, outcome, expiresAt: this.now() + ttlMs });
   }
 

@@ -1,5 +1,12 @@
 import type Redis from 'ioredis';
-import type { ClaimOptions, ClaimResult, IdempotencyScope, IdempotencyStore, StoredOutcome } from './IdempotencyStore';
+import { whenReady } from '../redis/whenReady';
+import type {
+  ClaimOptions,
+  ClaimResult,
+  IdempotencyScope,
+  IdempotencyStore,
+  StoredOutcome,
+} from './IdempotencyStore';
 import { recordKey } from './IdempotencyStore';
 
 // One round trip, atomic on the server: read the record, compare, and claim if free or if a dead
@@ -30,8 +37,17 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   ) {}
 
   async claim(scope: IdempotencyScope, options: ClaimOptions): Promise<ClaimResult> {
+    await whenReady(this.redis, 1000);
     // The in-flight record outlives its lease (kept for the replay window) so a takeover can be detected.
-    const result = (await this.redis.eval(CLAIM, 1, recordKey(scope), options.fingerprint, options.leaseMs, this.now(), options.ttlMs)) as string;
+    const result = (await this.redis.eval(
+      CLAIM,
+      1,
+      recordKey(scope),
+      options.fingerprint,
+      options.leaseMs,
+      this.now(),
+      options.ttlMs,
+    )) as string;
     switch (result) {
       case 'claimed':
         return { kind: 'claimed', takeover: false };
@@ -46,8 +62,19 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  async complete(scope: IdempotencyScope, fingerprint: string, outcome: StoredOutcome, ttlMs: number): Promise<void> {
-    await this.redis.set(recordKey(scope), JSON.stringify({ f: fingerprint, s: 'completed', o: outcome, l: 0 }), 'PX', ttlMs);
+  async complete(
+    scope: IdempotencyScope,
+    fingerprint: string,
+    outcome: StoredOutcome,
+    ttlMs: number,
+  ): Promise<void> {
+    await whenReady(this.redis, 1000);
+    await this.redis.set(
+      recordKey(scope),
+      JSON.stringify({ f: fingerprint, s: 'completed', o: outcome, l: 0 }),
+      'PX',
+      ttlMs,
+    );
   }
 
   async release(scope: IdempotencyScope): Promise<void> {

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 
 /** A stable digest of an operation and its arguments: key order never changes it. */
 export function fingerprint(operation: string, args: unknown): string {
-  return createHash('sha256').update(`${operation}\u0000${canonicalJson(args)}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${operation}\u0000${canonicalJson(args)}`)
+    .digest('base64url');
 }
 
 export function canonicalJson(value: unknown): string {

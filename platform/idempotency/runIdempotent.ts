@@ -36,21 +36,37 @@ export async function runIdempotent<T>(call: IdempotentCall<T>): Promise<Idempot
   const print = fingerprint(call.scope.operation, call.args);
   let claim;
   try {
-    claim = await call.store.claim(call.scope, { fingerprint: print, ttlMs: call.ttlMs, leaseMs: call.leaseMs });
+    claim = await call.store.claim(call.scope, {
+      fingerprint: print,
+      ttlMs: call.ttlMs,
+      leaseMs: call.leaseMs,
+    });
   } catch (error) {
     call.audit('idempotency store unavailable', { err: String((error as Error)?.message ?? error) });
-    throw codedError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The idempotency store is unavailable; nothing was executed', {
-      upstream: 'idempotency-store',
-      retryable: true,
-    });
+    throw codedError(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      'The idempotency store is unavailable; nothing was executed',
+      {
+        upstream: 'idempotency-store',
+        retryable: true,
+      },
+    );
   }
   switch (claim.kind) {
     case 'mismatch':
       call.audit('key mismatch');
-      throw codedError(ErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'This Idempotency-Key was used with different arguments', { retryable: false });
+      throw codedError(
+        ErrorCode.IDEMPOTENCY_KEY_MISMATCH,
+        'This Idempotency-Key was used with different arguments',
+        { retryable: false },
+      );
     case 'in_flight':
       call.audit('key in use');
-      throw codedError(ErrorCode.IDEMPOTENCY_KEY_IN_USE, 'A request with this Idempotency-Key is still in progress', { retryable: true });
+      throw codedError(
+        ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+        'A request with this Idempotency-Key is still in progress',
+        { retryable: true },
+      );
     case 'completed':
       call.audit('replayed', { outcome: claim.outcome.kind });
       return replay<T>(claim.outcome);
@@ -59,7 +75,11 @@ export async function runIdempotent<T>(call: IdempotentCall<T>): Promise<Idempot
   }
 }
 
-async function execute<T>(call: IdempotentCall<T>, print: string, takeover: boolean): Promise<IdempotentResult<T>> {
+async function execute<T>(
+  call: IdempotentCall<T>,
+  print: string,
+  takeover: boolean,
+): Promise<IdempotentResult<T>> {
   let outcome: StoredOutcome;
   let data: T | undefined;
   try {
@@ -68,7 +88,10 @@ async function execute<T>(call: IdempotentCall<T>, print: string, takeover: bool
     data = found ?? (await call.execute());
     outcome = { kind: 'success', data };
   } catch (error) {
-    if (isUpstreamError(error) && (error.detail.breakerOpen || error.detail.localOverload || error.detail.cause === 'ECONNREFUSED')) {
+    if (
+      isUpstreamError(error) &&
+      (error.detail.breakerOpen || error.detail.localOverload || error.detail.cause === 'ECONNREFUSED')
+    ) {
       // Provably never reached the upstream: forget the claim so a retry is a fresh attempt.
       await call.store.release(call.scope).catch(() => undefined);
       call.audit('not sent, claim released', { code: error.code });
@@ -83,7 +106,10 @@ async function execute<T>(call: IdempotentCall<T>, print: string, takeover: bool
     // The work is done; a retry after the lease will reconcile against the upstream instead of redoing it.
     call.audit('result not stored', { err: String((storeError as Error)?.message ?? storeError) });
   }
-  call.audit('outcome', { outcome: outcome.kind, code: outcome.kind === 'error' ? outcome.extensions.code : undefined });
+  call.audit('outcome', {
+    outcome: outcome.kind,
+    code: outcome.kind === 'error' ? outcome.extensions.code : undefined,
+  });
   if (outcome.kind === 'error') throw new GraphQLError(outcome.message, { extensions: outcome.extensions });
   return { data: data as T, replayed: false };
 }

@@ -19,12 +19,18 @@ const MAX_PAGE_SIZE = 10_000;
  * The legacy Open edX ecommerce orders API (upstream-apis.md §1): DRF page-number pagination,
  * owner-or-staff permissions, and its status codes (403 for another username, 404 for another's order).
  */
+export interface LegacyEcommerceSimulator extends Simulator {
+  /** Refund records and state-changing call counts. */
+  writes: LegacyWrites;
+}
+
 export async function createLegacyEcommerceSimulator(
   options: LegacyEcommerceSimulatorOptions,
-): Promise<Simulator> {
+): Promise<LegacyEcommerceSimulator> {
   const byUser = new Map<string, SeedOrder[]>();
   const byNumber = new Map<string, SeedOrder>();
-  const all = [...options.seed.orders].sort((a, b) => b.placedAt.localeCompare(a.placedAt));
+  // A private copy: writes (fulfilment) change orders, and other simulators may share the seed.
+  const all = structuredClone(options.seed.orders).sort((a, b) => b.placedAt.localeCompare(a.placedAt));
   for (const order of all) {
     byNumber.set(order.number, order);
     const list = byUser.get(order.username) ?? [];
@@ -107,7 +113,8 @@ export async function createLegacyEcommerceSimulator(
         method: 'POST',
         pattern: /^\/api\/v2\/refunds\/?$/,
         name: 'refunds.create',
-        handle: authenticated((who, r) => writes.createRefund(who, r)),
+        handle: async (r) =>
+          writes.maybeHold(await authenticated((who, req) => writes.createRefund(who, req))(r)),
       },
       {
         method: 'GET',

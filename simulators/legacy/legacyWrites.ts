@@ -21,6 +21,22 @@ export class LegacyWrites {
   readonly refunds: LegacyRefund[] = [];
   executions = { refunds: 0, fulfillments: 0 };
   private readonly failingFulfillment = new Set<string>();
+  /**
+   * Fault knob for crash tests: apply the write, then hold the answer until `releaseHeld()` — the
+   * window in which a caller can die after the upstream changed state but before it heard so.
+   */
+  holdAfterApply = false;
+  private readonly held: (() => void)[] = [];
+
+  /** Wraps a write so its answer waits while `holdAfterApply` is on. */
+  async maybeHold(response: SimResponse): Promise<SimResponse> {
+    if (this.holdAfterApply) await new Promise<void>((resolve) => this.held.push(resolve));
+    return response;
+  }
+
+  releaseHeld(): void {
+    this.held.splice(0).forEach((release) => release());
+  }
 
   constructor(private readonly byNumber: Map<string, SeedOrder>) {}
 

@@ -17,6 +17,8 @@ export interface MutationsConfig {
   refundRetryMaxMs: number;
   /** Prefix of the BullMQ keys in Redis (lets deployments or test runs share one Redis). @default 'switchyard' */
   queuePrefix: string;
+  /** A killed worker's job is handed to another worker after this (BullMQ lock duration). @default 30000 */
+  workerLockMs: number;
   /** Username the deferred worker acts as (a staff service user, like Open edX's ecommerce_worker). */
   workerUsername: string;
 }
@@ -32,6 +34,7 @@ export function parseMutationsConfig(source: Env): Readonly<MutationsConfig> {
       REFUND_RETRY_MAX_MS: env.positiveInt(300_000, 24 * 3_600_000),
       REFUND_WORKER_USERNAME: env.string('switchyard_worker'),
       REFUND_QUEUE_PREFIX: env.string('switchyard'),
+      REFUND_WORKER_LOCK_MS: env.positiveInt(30_000, 3_600_000),
     },
     source,
   );
@@ -44,5 +47,6 @@ export function parseMutationsConfig(source: Env): Readonly<MutationsConfig> {
     refundRetryMaxMs: parsed.REFUND_RETRY_MAX_MS,
     workerUsername: parsed.REFUND_WORKER_USERNAME,
     queuePrefix: parsed.REFUND_QUEUE_PREFIX,
+    workerLockMs: parsed.REFUND_WORKER_LOCK_MS,
   });
 }

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
+import { whenReady } from '../../../platform/redis/whenReady';
 import type { RefundReceipt, RefundRequest } from '../domain/Refund';
 import { REFUND_QUEUE, refundJobId, type RefundJobData } from './RefundJob';
 import { toRefundRequest } from './toRefundRequest';
@@ -19,6 +20,7 @@ export interface RefundQueueOptions {
 export class RefundQueue {
   private readonly queue: Queue<RefundJobData, RefundReceipt>;
   private readonly retention: number;
+  private readonly connection: Redis;
 
   constructor(options: RefundQueueOptions) {
     this.queue = new Queue<RefundJobData, RefundReceipt>(REFUND_QUEUE, {
@@ -26,6 +28,7 @@ export class RefundQueue {
       prefix: options.prefix,
     });
     this.retention = options.retentionSeconds ?? 7 * 24 * 3600;
+    this.connection = options.connection;
   }
 
   /** Adds the job (or finds the one already added for this user and key) and returns its state. */
@@ -43,6 +46,7 @@ export class RefundQueue {
 
   /** The job's data if it exists: lets the caller compare arguments before enqueueing a duplicate. */
   async getData(id: string): Promise<RefundJobData | null> {
+    await whenReady(this.connection, 1000);
     const job = await this.queue.getJob(id);
     return job ? job.data : null;
   }

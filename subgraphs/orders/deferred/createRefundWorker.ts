@@ -18,6 +18,8 @@ export interface RefundWorkerOptions {
   maxDelayMs: number;
   logger: Logger;
   now?: () => number;
+  /** How long a job stays locked to a worker that stopped renewing (killed). @default 30000 */
+  lockDurationMs?: number;
   /** Jobs worked on at once. @default 4 */
   concurrency?: number;
 }
@@ -45,9 +47,9 @@ export function createRefundWorker(options: RefundWorkerOptions): Worker<RefundJ
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? 4,
-      // A killed worker's job is picked up again after this (BullMQ's lock duration).
-      lockDuration: 10_000,
-      stalledInterval: 5_000,
+      // A killed worker's job is picked up again once its lock lapses (BullMQ's stalled-job check).
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: Math.max(500, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
       maxStalledCount: 1_000,
       settings: {
         backoffStrategy: (attemptsMade: number) =>

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface Component {
+  process: ChildProcess;
+  /** JSON log lines seen so far. */
+  logs: Record<string, unknown>[];
+  /** Resolves with the first log line whose `msg` matches. */
+  waitFor(msg: string | RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * Starts a compiled component (`npm test` builds `dist/` first) as a real child process — for the
+ * tests that must kill one mid-flight, or run two sharing a Redis.
+ */
+export function spawnComponent(entry: string, env: Record<string, string>): Component {
+  const file = join(ROOT, 'dist', entry);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build (npm test does)`);
+  const child = spawn(process.execPath, [file], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  const waiters: {
+    match: (line: Record<string, unknown>) => boolean;
+    resolve: (l: Record<string, unknown>) => void;
+  }[] = [];
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    let line: Record<string, unknown>;
+    try {
+      line = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    logs.push(line);
+    for (const waiter of [...waiters]) {
+      if (waiter.match(line)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    process: child,
+    logs,
+    waitFor: (msg, timeoutMs = 15_000) => {
+      const match = (line: Record<string, unknown>) =>
+        typeof msg === 'string' ? line.msg === msg : msg.test(String(line.msg));
+      const seen = logs.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${entry}: no "${String(msg)}" within ${timeoutMs} ms. stderr: ${stderr.slice(-500)}`,
+              ),
+            ),
+          timeoutMs,
+        );
+        waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+        void exited.then(() => reject(new Error(`${entry} exited. stderr: ${stderr.slice(-500)}`)));
+      });
+    },
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
