@@ -39,6 +39,11 @@ export interface IdempotencyStore {
   ): Promise<void>;
   /** Drops an in-flight claim whose request failed before anything was sent (safe to retry as new). */
   release(scope: IdempotencyScope): Promise<void>;
+  /**
+   * Ends an in-flight claim without a stored result, after a failure that may or may not have been
+   * applied upstream: the next claim is a takeover, so it reconciles before executing again.
+   */
+  abandon(scope: IdempotencyScope, fingerprint: string, ttlMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

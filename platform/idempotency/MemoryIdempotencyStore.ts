@@ -50,6 +50,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.records.set(recordKey(scope), { fingerprint, outcome, expiresAt: this.now() + ttlMs });
   }
 
+  async abandon(scope: IdempotencyScope, fingerprint: string): Promise<void> {
+    this.records.set(recordKey(scope), { fingerprint, outcome: null, expiresAt: this.now() });
+  }
+
   async release(scope: IdempotencyScope): Promise<void> {
     this.records.delete(recordKey(scope));
   }

@@ -77,6 +77,16 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     );
   }
 
+  async abandon(scope: IdempotencyScope, fingerprint: string, ttlMs: number): Promise<void> {
+    await whenReady(this.redis, 1000);
+    await this.redis.set(
+      recordKey(scope),
+      JSON.stringify({ f: fingerprint, s: 'in_flight', l: 0 }),
+      'PX',
+      ttlMs,
+    );
+  }
+
   async release(scope: IdempotencyScope): Promise<void> {
     await this.redis.del(recordKey(scope));
   }

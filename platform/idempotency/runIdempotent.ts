@@ -20,6 +20,12 @@ export interface IdempotentCall<T> {
    */
   reconcile: () => Promise<T | null>;
   audit: (event: string, fields?: Record<string, unknown>) => void;
+  /**
+   * What to do with a retryable failure. `store` (default, synchronous callers): the error is the
+   * request's answer and is replayed. `abandon` (a queue that will retry): nothing is stored and the
+   * next attempt reconciles first, since the failed one may have been applied.
+   */
+  retryableErrors?: 'store' | 'abandon';
 }
 
 export interface IdempotentResult<T> {
@@ -98,6 +104,11 @@ async function execute<T>(
       throw error.toGraphQLError();
     }
     const graphqlError = toCodedError(error);
+    if (call.retryableErrors === 'abandon' && graphqlError.extensions.retryable === true) {
+      await call.store.abandon(call.scope, print, call.ttlMs).catch(() => undefined);
+      call.audit('attempt failed, will reconcile on retry', { code: graphqlError.extensions.code });
+      throw graphqlError;
+    }
     outcome = { kind: 'error', message: graphqlError.message, extensions: { ...graphqlError.extensions } };
   }
   try {

@@ -4,11 +4,12 @@ import { parseJwtEnv } from '../../platform/config/jwtEnv';
 import { env, parseEnv, type Env } from '../../platform/config/parseEnv';
 import type { UpstreamOptions } from '../../upstream/UpstreamOptions';
 import { parseUpstreamEnv } from '../../upstream/upstreamEnv';
+import { parseLayersConfig, type RolloutConfig, type ShadowConfig } from './layersConfig';
 import { parseMutationsConfig, type MutationsConfig } from './mutationsConfig';
+import { ORDERS_BACKENDS, needsVendor, type OrdersBackendName } from './ordersBackendName';
 import { parseVendorConfig, type VendorConfig } from './vendorConfig';
 
-export const ORDERS_BACKENDS = ['legacy', 'vendor', 'merged'] as const;
-export type OrdersBackendName = (typeof ORDERS_BACKENDS)[number];
+export { ORDERS_BACKENDS, type OrdersBackendName };
 
 export interface OrdersConfig {
   port: number;
@@ -16,13 +17,20 @@ export interface OrdersConfig {
   jwt: JwtOptions;
   legacy: UpstreamOptions;
   receiptBaseUrl: string;
-  /** Required in vendor and merged modes; optional in legacy mode, where it serves vendor order numbers. */
+  /**
+   * Required when any mode in use (ORDERS_BACKEND, the rollout's or the shadow's) reads the vendor;
+   * optional otherwise, where it serves vendor order numbers.
+   */
   vendor: Readonly<VendorConfig> | null;
   /** Order numbers the legacy system issued; any other number is routed to the vendor. */
   legacyNumberPattern: RegExp;
   /** Most order numbers resolved in one loader batch. */
   maxBatchSize: number;
   mutations: Readonly<MutationsConfig>;
+  /** Null unless ORDERS_ROLLOUT_BACKEND is set: a sticky share of users served by another mode. */
+  rollout: Readonly<RolloutConfig> | null;
+  /** Null unless ORDERS_SHADOW_BACKEND is set: sampled history reads compared in the background. */
+  shadow: Readonly<ShadowConfig> | null;
   logLevel: string;
 }
 
@@ -44,6 +52,13 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     source,
   );
   const legacyUrl = parsed.LEGACY_ECOMMERCE_URL.replace(/\/$/, '');
+  const layers = parseLayersConfig(source, parsed.ORDERS_BACKEND);
+  const vendorUsers: [string, OrdersBackendName | undefined][] = [
+    ['ORDERS_BACKEND', parsed.ORDERS_BACKEND],
+    ['ORDERS_ROLLOUT_BACKEND', layers.rollout?.backend],
+    ['ORDERS_SHADOW_BACKEND', layers.shadow?.backend],
+  ];
+  const vendorUser = vendorUsers.find(([, mode]) => mode !== undefined && needsVendor(mode));
   return Object.freeze({
     port: parsed.ORDERS_SUBGRAPH_PORT,
     backend: parsed.ORDERS_BACKEND,
@@ -51,13 +66,12 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     legacy: parseUpstreamEnv('LEGACY_ECOMMERCE', 'legacy-ecommerce', legacyUrl, source),
     // The MFE's own default (upstream-apis.md §2.1): the ecommerce receipt page.
     receiptBaseUrl: parsed.RECEIPT_BASE_URL ?? `${legacyUrl}/checkout/receipt/`,
-    vendor: parseVendorConfig(
-      source,
-      parsed.ORDERS_BACKEND === 'legacy' ? null : `when ORDERS_BACKEND=${parsed.ORDERS_BACKEND}`,
-    ),
+    vendor: parseVendorConfig(source, vendorUser ? `when ${vendorUser[0]}=${vendorUser[1]}` : null),
     legacyNumberPattern: new RegExp(parsed.ORDERS_LEGACY_NUMBER_PATTERN),
     maxBatchSize: parsed.ORDERS_MAX_BATCH_SIZE,
     mutations: parseMutationsConfig(source),
+    rollout: layers.rollout,
+    shadow: layers.shadow,
     logLevel: parsed.LOG_LEVEL,
   });
 }

@@ -29,6 +29,9 @@ export class RefundQueue {
     });
     this.retention = options.retentionSeconds ?? 7 * 24 * 3600;
     this.connection = options.connection;
+    // Connection errors are logged (once per outage) where the client is created; without a listener
+    // BullMQ would print each one to the console.
+    this.queue.on('error', () => undefined);
   }
 
   /** Adds the job (or finds the one already added for this user and key) and returns its state. */

@@ -41,7 +41,16 @@ export function createRefundWorker(options: RefundWorkerOptions): Worker<RefundJ
         throw new UnrecoverableError('gave up: older than the maximum age');
       }
       options.logger.info(audit, 'deferred refund attempt');
-      return options.deliver(job.data);
+      try {
+        return await options.deliver(job.data);
+      } catch (error) {
+        // A refusal (nothing to refund, not found, forbidden) will not change with time: stop retrying.
+        const extensions = (error as { extensions?: { retryable?: unknown; code?: unknown } }).extensions;
+        if (extensions && extensions.retryable !== true) {
+          throw new UnrecoverableError(`${String(extensions.code)}: ${(error as Error).message}`);
+        }
+        throw error;
+      }
     },
     {
       connection: options.connection,

@@ -100,6 +100,8 @@ export class OrderMutations {
         this.deps.writesFor(job.input.orderNumber).requestRefund(job.input, this.writeContext(call, audit)),
       reconcile: () =>
         this.deps.writesFor(job.input.orderNumber).findRefund(job.input, this.writeContext(call, audit)),
+      // The queue retries: a transient failure is not the answer, and the next attempt reconciles first.
+      retryableErrors: 'abandon',
     });
     return result.data;
   }

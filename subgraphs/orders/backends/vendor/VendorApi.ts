@@ -1,16 +1,21 @@
 import type { z } from 'zod';
 import { ErrorCode } from '../../../../platform/ErrorCode';
-import type { Upstream, UpstreamResponse } from '../../../../upstream/Upstream';
+import type { Upstream, UpstreamRequest, UpstreamResponse } from '../../../../upstream/Upstream';
 import { UpstreamError } from '../../../../upstream/UpstreamError';
 import type { CallContext } from '../../OrdersBackend';
+import { vendorErrorSchema, type VendorErrorBody } from './dto';
 import type { VendorTokenProvider } from './VendorTokenProvider';
 
 /** Query parameters as pairs: commercetools repeats `where`, `sort`, `expand` and `var.<name>`. */
 export type VendorParams = readonly (readonly [string, string | number])[];
 
+/** An update's outcome: the new resource, or the refusal the caller has to decide about. */
+export type VendorUpdateResult<T> = { status: 200; body: T } | { status: 404 | 409; error: VendorErrorBody };
+
 /**
- * The vendor's HTTP API under our service token: `GET /{projectKey}/…`, one renewal and retry when the
- * token is rejected, and every answer other than 200 made an upstream error.
+ * The vendor's HTTP API under our service token: `GET /{projectKey}/…` and updates `POST
+ * /{projectKey}/…`, one renewal and retry when the token is rejected, and every answer the caller
+ * cannot act on made an upstream error.
  */
 export class VendorApi {
   constructor(
@@ -26,40 +31,72 @@ export class VendorApi {
     schema: S,
     context: CallContext,
   ): Promise<z.infer<S>> {
+    const response = await this.send({ method: 'GET', path: this.pathOf(resource, params) }, context);
+    if (response.status !== 200) throw this.unexpected(response.status);
+    return this.parse(response.body, schema);
+  }
+
+  /**
+   * An update (`{version, actions}`). 404 and 409 are about the resource (gone, or changed since we
+   * read it) and are handed back; any other refusal is our request or credential being wrong. Sent
+   * once: the kit never retries a write, and neither does this, except after a 401, which the vendor
+   * answers before executing anything.
+   */
+  async post<S extends z.ZodType>(
+    resource: string,
+    params: VendorParams,
+    body: unknown,
+    schema: S,
+    context: CallContext,
+    headers: Record<string, string> = {},
+  ): Promise<VendorUpdateResult<z.infer<S>>> {
+    const response = await this.send(
+      { method: 'POST', path: this.pathOf(resource, params), body, headers, idempotent: false },
+      context,
+    );
+    if (response.status === 200) return { status: 200, body: this.parse(response.body, schema) };
+    if (response.status === 404 || response.status === 409) {
+      return { status: response.status, error: this.parse(response.body, vendorErrorSchema) };
+    }
+    throw this.unexpected(response.status);
+  }
+
+  private pathOf(resource: string, params: VendorParams): string {
     // The kit's `query` holds one value per name, so the repeated parameters go in the path.
     const search = new URLSearchParams(params.map(([k, v]) => [k, String(v)])).toString();
-    const path = `/${encodeURIComponent(this.projectKey)}/${resource}${search ? `?${search}` : ''}`;
+    return `/${encodeURIComponent(this.projectKey)}/${resource}${search ? `?${search}` : ''}`;
+  }
+
+  private async send(request: UpstreamRequest, context: CallContext): Promise<UpstreamResponse> {
     let token = await this.tokens.token();
-    let response = await this.send(path, token, context);
+    let response = await this.attempt(request, token, context);
     if (response.status === 401) {
       // Revoked or expired early (a key rotation): renew once. A second 401 is not going to change.
       this.tokens.invalidate(token);
       token = await this.tokens.token();
-      response = await this.send(path, token, context);
+      response = await this.attempt(request, token, context);
     }
-    if (response.status !== 200) {
-      // 4xx here is our request or our credential being wrong, never the learner's doing.
-      throw new UpstreamError(
-        this.upstream.name,
-        ErrorCode.UPSTREAM_ERROR,
-        `${this.upstream.name} answered ${response.status}`,
-        {
-          status: response.status,
-        },
-      );
-    }
-    const parsed = schema.safeParse(response.body);
+    return response;
+  }
+
+  private attempt(request: UpstreamRequest, token: string, context: CallContext): Promise<UpstreamResponse> {
+    return this.upstream.request({
+      ...request,
+      headers: { ...request.headers, authorization: `Bearer ${token}`, 'x-request-id': context.requestId },
+      signal: context.signal,
+    });
+  }
+
+  private parse<S extends z.ZodType>(body: unknown, schema: S): z.infer<S> {
+    const parsed = schema.safeParse(body);
     if (!parsed.success) throw malformed(this.upstream.name, parsed.error);
     return parsed.data;
   }
 
-  private send(path: string, token: string, context: CallContext): Promise<UpstreamResponse> {
-    return this.upstream.request({
-      method: 'GET',
-      path,
-      headers: { authorization: `Bearer ${token}`, 'x-request-id': context.requestId },
-      signal: context.signal,
-    });
+  /** 4xx here is our request or our credential being wrong, never the learner's doing. */
+  private unexpected(status: number): UpstreamError {
+    const name = this.upstream.name;
+    return new UpstreamError(name, ErrorCode.UPSTREAM_ERROR, `${name} answered ${status}`, { status });
   }
 }
 

@@ -51,6 +51,38 @@ export const vendorOrderSchema = z.object({
   createdAt: z.string(),
 });
 
+/**
+ * What a write needs on top of a read: the `version` every update must name (optimistic concurrency),
+ * line item ids to return against, and the returns already recorded (`returnInfo`). Kept apart from
+ * `vendorOrderSchema` so reads do not start failing on fields they never use.
+ */
+export const vendorWritableOrderSchema = vendorOrderSchema.extend({
+  version: z.number().int(),
+  lineItems: z.array(vendorLineItemSchema.extend({ id: z.string() })),
+  returnInfo: z
+    .array(
+      z.object({
+        items: z.array(
+          z.object({ id: z.string(), quantity: z.number().int(), lineItemId: z.string().optional() }),
+        ),
+        returnTrackingId: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+
+export const vendorWritableOrderPageSchema = z.object({ results: z.array(vendorWritableOrderSchema) });
+
+/** The commercetools error envelope; a 409 `ConcurrentModification` names the version to retry from. */
+export const vendorErrorSchema = z.object({
+  message: z.string().optional(),
+  errors: z
+    .array(
+      z.object({ code: z.string(), message: z.string().optional(), currentVersion: z.number().optional() }),
+    )
+    .default([]),
+});
+
 export const vendorOrderPageSchema = z.object({
   total: z.number().int().nonnegative().optional(),
   results: z.array(vendorOrderSchema),
@@ -67,3 +99,5 @@ export type VendorMoney = z.infer<typeof vendorMoneySchema>;
 export type VendorLineItem = z.infer<typeof vendorLineItemSchema>;
 export type VendorOrder = z.infer<typeof vendorOrderSchema>;
 export type VendorOrderPage = z.infer<typeof vendorOrderPageSchema>;
+export type VendorWritableOrder = z.infer<typeof vendorWritableOrderSchema>;
+export type VendorErrorBody = z.infer<typeof vendorErrorSchema>;

@@ -1,0 +1,201 @@
+import type { Logger } from 'pino';
+import { ErrorCode } from '../../../../platform/ErrorCode';
+import { codedError } from '../../../../platform/codedError';
+import type { Upstream } from '../../../../upstream/Upstream';
+import { UpstreamError } from '../../../../upstream/UpstreamError';
+import type { Order } from '../../domain/Order';
+import type { RefundInput, RefundReceipt } from '../../domain/Refund';
+import type { OrdersBackend } from '../../OrdersBackend';
+import type { OrderWrites, WriteContext } from '../../OrderWrites';
+import { vendorWritableOrderPageSchema, vendorWritableOrderSchema, type VendorWritableOrder } from './dto';
+import { toOrder } from './toOrder';
+import { malformed, VendorApi, type VendorParams } from './VendorApi';
+import { refundableItems, returnItemIds } from './vendorReturns';
+import type { VendorTokenProvider } from './VendorTokenProvider';
+
+export interface VendorOrderWritesOptions {
+  api: Upstream;
+  tokens: VendorTokenProvider;
+  projectKey: string;
+  receiptBaseUrl: string;
+  /** Who may see which order: the vendor backend's own rule, so reads and writes cannot drift apart. */
+  visibility: Pick<OrdersBackend, 'getOrders'>;
+  logger: Logger;
+}
+
+// A 409 means nothing was applied and someone else (a support agent, another refund) changed the
+// order since we read it: re-reading and deciding again is safe. Three times, then we give up.
+const MAX_CONFLICT_RETRIES = 3;
+const FULFILLABLE = new Set(['Open', 'Confirmed']);
+// The same expansions as the reads, so a fulfilled order maps exactly like `order(number)` shows it.
+const EXPAND: VendorParams = [
+  ['expand', 'paymentInfo.payments[*]'],
+  ['expand', 'lineItems[*].state[*].state'],
+];
+
+type Action = Record<string, unknown> & { action: string };
+
+/**
+ * Refunds (an `addReturnInfo` update, as Commerce Coordinator does) and fulfilment (`changeOrderState`)
+ * on the vendor API, under our service token. That token may change any order, so the learner's
+ * ownership is checked HERE, by the vendor backend's own rule. Each update names the version it read;
+ * only a ConcurrentModification is retried, after re-reading — never a write whose fate is unknown.
+ */
+export class VendorOrderWrites implements OrderWrites {
+  private readonly http: VendorApi;
+
+  constructor(private readonly options: VendorOrderWritesOptions) {
+    this.http = new VendorApi(options.api, options.tokens, options.projectKey);
+  }
+
+  async requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt> {
+    const order = await this.visibleOrder(input.orderNumber, context);
+    const { before, after } = await this.update(order, [], context, (current) => {
+      const items = refundableItems(current, input.courseRunKey);
+      if (items.length === 0)
+        throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This order has nothing left to refund');
+      // The key as tracking id is what lets findRefund recognise this return after a crash.
+      const info = { items, returnTrackingId: context.idempotencyKey, returnDate: new Date().toISOString() };
+      return [{ action: 'addReturnInfo', ...info }];
+    });
+    // The update applied to exactly the version we sent, so whatever is new in it is ours.
+    const existing = new Set(returnItemIds(before));
+    const refundIds = returnItemIds(after).filter((id) => !existing.has(id));
+    return { orderNumber: input.orderNumber, refundIds };
+  }
+
+  async findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null> {
+    const order = await this.visibleOrder(input.orderNumber, context);
+    const refundIds = returnItemIds(order, context.idempotencyKey);
+    return refundIds.length ? { orderNumber: input.orderNumber, refundIds } : null;
+  }
+
+  /** Staff only, which the caller enforces; the visibility check is still made, for staff it passes. */
+  async fulfillOrder(number: string, context: WriteContext): Promise<Order> {
+    const order = await this.visibleOrder(number, context);
+    const { after } = await this.update(order, EXPAND, context, (current) => {
+      if (!FULFILLABLE.has(current.orderState)) {
+        throw codedError(
+          ErrorCode.ORDER_NOT_FULFILLABLE,
+          'This order is not in a state that can be fulfilled',
+        );
+      }
+      return [{ action: 'changeOrderState', orderState: 'Complete' }];
+    });
+    try {
+      return toOrder(after, {
+        receiptBaseUrl: this.options.receiptBaseUrl,
+        onUnknownStatus: (status, orderNumber) =>
+          this.options.logger.warn({ status, orderNumber }, 'unmapped vendor order state'),
+      });
+    } catch (error) {
+      throw malformed(this.options.api.name, error);
+    }
+  }
+
+  /**
+   * Plans the actions on the order as last read and sends them with its version; on a 409, re-reads
+   * and plans again (the plan may now refuse: someone else refunded first).
+   */
+  private async update(
+    order: VendorWritableOrder,
+    params: VendorParams,
+    context: WriteContext,
+    plan: (current: VendorWritableOrder) => Action[],
+  ): Promise<{ before: VendorWritableOrder; after: VendorWritableOrder }> {
+    const name = this.options.api.name;
+    let current = order;
+    for (let conflicts = 0; ; conflicts++) {
+      const body = { version: current.version, actions: plan(current) };
+      const resource = `orders/${encodeURIComponent(current.id)}`;
+      const result = await this.audited(
+        context,
+        'POST',
+        resource,
+        (r) => r.status,
+        () =>
+          this.http.post(resource, params, body, vendorWritableOrderSchema, context, {
+            'idempotency-key': context.idempotencyKey,
+          }),
+      );
+      if (result.status === 200) return { before: current, after: result.body };
+      if (result.status === 404) throw codedError(ErrorCode.NOT_FOUND, 'No such order');
+      const conflict = result.error.errors.find((e) => e.code === 'ConcurrentModification');
+      if (!conflict || conflicts >= MAX_CONFLICT_RETRIES) {
+        throw new UpstreamError(
+          name,
+          ErrorCode.UPSTREAM_ERROR,
+          `${name} kept refusing the update as conflicting`,
+          {
+            status: 409,
+          },
+        );
+      }
+      context.audit('upstream conflict', { upstream: name, currentVersion: conflict.currentVersion });
+      const fresh = await this.read(current.orderNumber, params, context);
+      if (!fresh) throw codedError(ErrorCode.NOT_FOUND, 'No such order');
+      current = fresh;
+    }
+  }
+
+  /** The order if this caller may see it; someone else's order is exactly as missing as a made-up one. */
+  private async visibleOrder(number: string, context: WriteContext): Promise<VendorWritableOrder> {
+    const [visible, order] = await Promise.all([
+      this.audited(
+        context,
+        'GET',
+        'orders (ownership)',
+        () => 200,
+        () => this.options.visibility.getOrders([number], context),
+      ),
+      this.read(number, [], context),
+    ]);
+    const slot = visible[0];
+    if (slot instanceof Error) throw slot;
+    if (!slot || !order) throw codedError(ErrorCode.NOT_FOUND, 'No such order');
+    return order;
+  }
+
+  /** Numbers go in as input variables, never spliced into the predicate: they come from the client. */
+  private async read(
+    number: string,
+    params: VendorParams,
+    context: WriteContext,
+  ): Promise<VendorWritableOrder | null> {
+    const query: VendorParams = [
+      ['where', 'orderNumber = :number'],
+      ['var.number', number],
+      ['limit', 1],
+      ['withTotal', 'false'],
+      ...params,
+    ];
+    const page = await this.audited(
+      context,
+      'GET',
+      'orders',
+      () => 200,
+      () => this.http.get('orders', query, vendorWritableOrderPageSchema, context),
+    );
+    return page.results[0] ?? null;
+  }
+
+  /** One audit event per upstream attempt and result, as the legacy writer records them. */
+  private async audited<T>(
+    context: WriteContext,
+    method: string,
+    path: string,
+    statusOf: (result: T) => number,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    const fields = { upstream: this.options.api.name, method, path, requestId: context.requestId };
+    context.audit('upstream attempt', fields);
+    try {
+      const result = await call();
+      context.audit('upstream answered', { ...fields, status: statusOf(result) });
+      return result;
+    } catch (error) {
+      context.audit('upstream failed', { ...fields, code: (error as { code?: unknown }).code });
+      throw error;
+    }
+  }
+}

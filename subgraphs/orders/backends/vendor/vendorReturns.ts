@@ -1,0 +1,42 @@
+import type { VendorWritableOrder } from './dto';
+
+/** A commercetools `ReturnItemDraft` for a line item (upstream-apis.md §3.5). */
+export interface ReturnItemDraft {
+  quantity: number;
+  lineItemId: string;
+  shipmentState: 'Returned';
+}
+
+/**
+ * What a refund of `order` would return: every line (or only the one sold under `courseRunKey`) with
+ * the quantity not returned yet. Empty when nothing is left, or the order is not Complete (nothing
+ * was delivered, so there is nothing to give back), which the caller reports as NOTHING_TO_REFUND.
+ */
+export function refundableItems(order: VendorWritableOrder, courseRunKey: string | null): ReturnItemDraft[] {
+  if (order.orderState !== 'Complete') return [];
+  const returned = new Map<string, number>();
+  for (const info of order.returnInfo ?? []) {
+    for (const item of info.items) {
+      if (item.lineItemId)
+        returned.set(item.lineItemId, (returned.get(item.lineItemId) ?? 0) + item.quantity);
+    }
+  }
+  return order.lineItems
+    .filter((line) => courseRunKey === null || line.variant.sku === courseRunKey)
+    .map((line) => ({
+      quantity: line.quantity - (returned.get(line.id) ?? 0),
+      lineItemId: line.id,
+      shipmentState: 'Returned' as const,
+    }))
+    .filter((item) => item.quantity > 0);
+}
+
+/**
+ * Ids of the return items recorded under `returnTrackingId` (where we put the idempotency key, so a
+ * refund can be found again after a crash), or of all return items when it is undefined.
+ */
+export function returnItemIds(order: VendorWritableOrder, returnTrackingId?: string): string[] {
+  return (order.returnInfo ?? [])
+    .filter((info) => returnTrackingId === undefined || info.returnTrackingId === returnTrackingId)
+    .flatMap((info) => info.items.map((item) => item.id));
+}

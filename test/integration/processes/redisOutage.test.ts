@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { createSeed } from '../../../simulators/seed/createSeed';
+import { startTestStack, type TestStack } from '../../helpers/startTestStack';
+
+// A private redis-server, so stopping it cannot disturb other tests using the shared one.
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('error', reject);
+  });
+  return child;
+}
+
+const REFUND = `mutation R($input: RequestRefundInput!) { requestRefund(input: $input) { status } }`;
+const orders = createSeed()
+  .orders.filter((o) => o.username === 'learner9' && o.status === 'Complete')
+  .map((o) => o.number);
+
+let port: number;
+let redis: ChildProcess;
+let stack: TestStack;
+beforeAll(async () => {
+  port = await freePort();
+  redis = await startRedis(port);
+  stack = await startTestStack({
+    REDIS_URL: `redis://127.0.0.1:${port}`,
+    REFUND_QUEUE_PREFIX: `test-${randomUUID()}`,
+  });
+});
+afterAll(async () => {
+  await stack.stop();
+  redis.kill('SIGKILL');
+});
+
+const refund = (orderNumber: string, delivery = 'IMMEDIATE') =>
+  stack.query<any>(REFUND, {
+    user: 'learner9',
+    variables: { input: { orderNumber, delivery } },
+    headers: { 'idempotency-key': randomUUID() },
+  });
+
+it('fails mutations closed while Redis is down, keeps queries working, and recovers', async () => {
+  expect((await refund(orders[0]!)).body.data.requestRefund.status).toBe('DELIVERED');
+
+  redis.kill('SIGKILL');
+  await once(redis, 'exit');
+  const before = stack.simulators.legacy!.writes.executions.refunds;
+  const down = await refund(orders[1]!);
+  expect(down.body.errors![0]!.extensions).toMatchObject({
+    code: 'UPSTREAM_UNAVAILABLE',
+    upstream: 'idempotency-store',
+  });
+  const deferred = await refund(orders[1]!, 'DEFERRED');
+  expect(deferred.body.errors![0]!.extensions).toMatchObject({
+    code: 'UPSTREAM_UNAVAILABLE',
+    upstream: 'refund-queue',
+  });
+  expect(stack.simulators.legacy!.writes.executions.refunds).toBe(before);
+  const history = await stack.query<any>('{ orderHistory(pageSize: 3) { count } }', { user: 'learner9' });
+  expect(history.body.errors).toBeUndefined();
+  expect(history.body.data.orderHistory.count).toBeGreaterThan(0);
+
+  redis = await startRedis(port);
+  let recovered: any;
+  for (let i = 0; i < 50; i++) {
+    recovered = await refund(orders[2]!);
+    if (!recovered.body.errors) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(recovered.body.data.requestRefund.status).toBe('DELIVERED');
+}, 60_000);
