@@ -5,4 +5,9 @@ export interface CallContext {
   identity: Identity;
   requestId: string;
   signal?: AbortSignal;
+  /**
+   * The raw `x-switchyard-orders-backend` request header, if sent: a staff member forcing an orders
+   * mode for this request. Only the rollout layer reads it, and only for staff (see RolloutOrdersBackend).
+   */
+  backendOverride?: string;
 }

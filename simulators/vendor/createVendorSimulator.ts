@@ -5,6 +5,7 @@ import { toVendorCustomer } from './toVendorCustomer';
 import { toVendorOrder } from './toVendorOrder';
 import { vendorError } from './vendorError';
 import { VendorTokens } from './VendorTokens';
+import { VendorWrites } from './VendorWrites';
 
 /** What `npm start` and the tests use when no real vendor project is configured. */
 export const VENDOR_DEV_PROJECT: Readonly<{ projectKey: string; clientId: string; clientSecret: string }> =
@@ -34,31 +35,41 @@ export interface VendorSimulatorOptions {
 export interface VendorSimulator extends Simulator {
   /** Invalidates every issued token at once; callers find out through a 401. */
   expireAllTokens(): void;
+  /** Order updates: what they changed, `executions`, and the ConcurrentModification knob. */
+  writes: VendorWrites;
 }
 
 /**
  * A commercetools-shaped commerce API (upstream-apis.md §4): OAuth2 client credentials, order queries
- * with predicates/sort/limit/offset, lookup by order number, customers by their edX custom fields.
+ * with predicates/sort/limit/offset, lookup by order number, customers by their edX custom fields,
+ * and order updates (returns, state changes) under optimistic concurrency (see VendorWrites).
  * Like the real one it authorises the API client, not a learner: whose orders a caller may see is
  * the adapter's business, so this simulator answers any valid token with any customer's orders.
  */
 export async function createVendorSimulator(options: VendorSimulatorOptions): Promise<VendorSimulator> {
   const { projectKey, clientId, clientSecret } = { ...VENDOR_DEV_PROJECT, ...options };
-  const tokens = new VendorTokens(options.tokenTtlSeconds ?? 172_800, options.now ?? Date.now);
+  const now = options.now ?? Date.now;
+  const tokens = new VendorTokens(options.tokenTtlSeconds ?? 172_800, now);
+  const writes = new VendorWrites(now);
   const usernames = options.customers ?? [...new Set(options.orders.map((o) => o.username))];
   const customers = usernames.map((username, i) => toVendorCustomer(username, i));
   const customerIdOf = new Map<string, string>();
   for (const [i, username] of usernames.entries()) {
     if (!customerIdOf.has(username)) customerIdOf.set(username, customers[i]?.id as string);
   }
+  // Every rendering goes through the writes' overlay, so reads see what updates changed.
+  const render = (order: SeedOrder, expand?: ReadonlySet<string>) =>
+    writes.overlay(toVendorOrder(order, customerIdOf.get(order.username), expand));
   const seedById = new Map<string, SeedOrder>();
-  const orders = options.orders.map((order) => {
-    const rendered = toVendorOrder(order, customerIdOf.get(order.username));
+  const indexById = new Map<string, number>();
+  const orders = options.orders.map((order, i) => {
+    const rendered = render(order);
     seedById.set(rendered.id as string, order);
+    indexById.set(rendered.id as string, i);
     return rendered;
   });
   const byNumber = new Map(options.orders.map((o) => [o.number, o]));
-  const scope = ['view_orders', 'view_customers'].map((s) => `${s}:${projectKey}`).join(' ');
+  const scope = ['view_orders', 'manage_orders', 'view_customers'].map((s) => `${s}:${projectKey}`).join(' ');
 
   function token(request: SimRequest): SimResponse {
     const [scheme, encoded] = (request.headers.authorization ?? '').split(' ');
@@ -113,9 +124,7 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
     if (response.status !== 200) return response;
     const page = response.body as { results: Record<string, unknown>[] };
     const expand = expandOf(request);
-    const results = page.results.map((o) =>
-      toVendorOrder(seedById.get(o.id as string)!, o.customerId as string, expand),
-    );
+    const results = page.results.map((o) => render(seedById.get(o.id as string)!, expand));
     return { status: 200, body: { ...page, results } };
   }
 
@@ -124,7 +133,19 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
     const order = byNumber.get(number);
     if (!order)
       return vendorError(404, 'ResourceNotFound', `The Resource with ID '${number}' was not found.`);
-    return { status: 200, body: toVendorOrder(order, customerIdOf.get(order.username), expandOf(request)) };
+    return { status: 200, body: render(order, expandOf(request)) };
+  }
+
+  function updateOrder(request: SimRequest): SimResponse {
+    const id = request.params[1] ?? '';
+    const order = seedById.get(id);
+    if (!order) return vendorError(404, 'ResourceNotFound', `The Resource with ID '${id}' was not found.`);
+    const key = request.headers['idempotency-key'];
+    const response = writes.update(render(order), request.body, typeof key === 'string' ? key : null);
+    if (response.status !== 200) return response;
+    // Queries filter and sort the stored renderings: refresh this one so predicates see the change.
+    orders[indexById.get(id)!] = render(order);
+    return { status: 200, body: render(order, expandOf(request)) };
   }
 
   const project = '([^/]+)';
@@ -145,6 +166,12 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
         handle: api(orderByNumber),
       },
       {
+        method: 'POST',
+        pattern: new RegExp(`^/${project}/orders/([^/]+)$`),
+        name: 'orders.update',
+        handle: api(updateOrder),
+      },
+      {
         method: 'GET',
         pattern: new RegExp(`^/${project}/customers$`),
         name: 'customers.query',
@@ -153,5 +180,5 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
     ],
     options.port,
   );
-  return { ...simulator, expireAllTokens: () => tokens.expireAll() };
+  return { ...simulator, expireAllTokens: () => tokens.expireAll(), writes };
 }

@@ -83,6 +83,8 @@ export function toVendorOrder(
       : {}),
     orderState,
     paymentState,
+    // Returns recorded by `addReturnInfo` updates (VendorWrites lays them over this).
+    returnInfo: [],
     ...(order.paymentProcessor ? { paymentInfo: toPaymentInfo(order, expand) } : {}),
     country: 'US',
     locale: 'en-US',

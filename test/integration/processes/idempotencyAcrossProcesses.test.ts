@@ -102,7 +102,7 @@ it('a process killed after the upstream applied the refund: the retry reconciles
     () => undefined,
   );
   // Wait until the upstream has applied it, then kill the subgraph before it can store the result.
-  for (let i = 0; i < 100 && legacy.writes.executions.refunds === before; i++)
+  for (let i = 0; i < 500 && legacy.writes.executions.refunds === before; i++)
     await new Promise((r) => setTimeout(r, 20));
   expect({ executed: legacy.writes.executions.refunds - before, early }).toEqual({
     executed: 1,
