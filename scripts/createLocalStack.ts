@@ -3,6 +3,7 @@ import { createCatalogSubgraph } from '../subgraphs/catalog/createCatalogSubgrap
 import { parseCatalogConfig } from '../subgraphs/catalog/catalogConfig';
 import { createOrdersSubgraph } from '../subgraphs/orders/createOrdersSubgraph';
 import { parseOrdersConfig } from '../subgraphs/orders/ordersConfig';
+import { startRefundWorker } from '../subgraphs/orders/deferred/startRefundWorker';
 import { createGateway } from '../gateway/createGateway';
 import { parseGatewayConfig } from '../gateway/gatewayConfig';
 import { signToken } from '../platform/auth/signToken';
@@ -11,7 +12,10 @@ import { env, parseEnv, type Env } from '../platform/config/parseEnv';
 import { close, listen } from '../platform/http/listen';
 import { createDiscoverySimulator } from '../simulators/discovery/createDiscoverySimulator';
 import type { Simulator } from '../simulators/kit/createSimulator';
-import { createLegacyEcommerceSimulator, type LegacyEcommerceSimulator } from '../simulators/legacy/createLegacyEcommerceSimulator';
+import {
+  createLegacyEcommerceSimulator,
+  type LegacyEcommerceSimulator,
+} from '../simulators/legacy/createLegacyEcommerceSimulator';
 import { createSeed, type Seed } from '../simulators/seed/createSeed';
 import {
   createVendorSimulator,
@@ -25,6 +29,8 @@ export interface LocalStackOptions {
   ephemeralPorts?: boolean;
   logger: (component: string) => Logger;
   seed?: Seed;
+  /** Run a deferred-refund worker in-process when REDIS_URL is set. @default true */
+  refundWorker?: boolean;
 }
 
 export interface LocalStack {
@@ -103,6 +109,15 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     const ordersConfig = parseOrdersConfig(withUpstreams);
     const catalogConfig = parseCatalogConfig(withUpstreams);
     const orders = await createOrdersSubgraph(ordersConfig, { logger: options.logger('orders-subgraph') });
+    // With Redis, deferred refunds need a worker; in the one-process dev stack it runs here.
+    if (ordersConfig.mutations.redisUrl && options.refundWorker !== false) {
+      const worker = startRefundWorker(
+        ordersConfig,
+        ordersConfig.mutations.redisUrl,
+        options.logger('refund-worker'),
+      );
+      stoppers.unshift(() => worker.stop());
+    }
     const ordersUrl = await listen(orders.httpServer, port(ordersConfig.port));
     stoppers.unshift(async () => {
       await close(orders.httpServer, 1000);

@@ -31,8 +31,17 @@ export interface TestStack extends LocalStack {
 }
 
 /** The whole stack on 127.0.0.1 port 0, on simulators unless `env` names real upstreams. */
-export async function startTestStack(env: Env = {}): Promise<TestStack> {
-  const stack = await createLocalStack({ env, ephemeralPorts: true, logger: () => silentLogger() });
+export async function startTestStack(
+  env: Env = {},
+  options: { refundWorker?: boolean } = {},
+): Promise<TestStack> {
+  // Tests that exercise the worker start it as its own process; by default none runs in-process.
+  const stack = await createLocalStack({
+    env,
+    ephemeralPorts: true,
+    logger: () => silentLogger(),
+    refundWorker: options.refundWorker ?? false,
+  });
   const jwt = parseJwtEnv(env);
   const token: TestStack['token'] = (username, options = {}) => signToken(username, jwt, options);
   return {
