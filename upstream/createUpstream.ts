@@ -11,7 +11,8 @@ import { reportNotice } from './degradedNotices';
 import { httpAttempt } from './httpAttempt';
 import { isRetryable } from './isRetryable';
 import { RetryBudget } from './RetryBudget';
-import { StaleStore } from './StaleStore';
+import { MemoryStaleStore } from './MemoryStaleStore';
+import type { StaleStore } from './StaleStore';
 import type { BreakerState, Upstream, UpstreamRequest, UpstreamResponse, UpstreamStatus } from './Upstream';
 import { UpstreamError, isUpstreamError } from './UpstreamError';
 import { BREAKER_STATE_VALUE, type UpstreamMetrics } from './UpstreamMetrics';
@@ -26,6 +27,8 @@ export interface UpstreamDeps {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Clock for deadline arithmetic; a test's fake sleep advances it. */
   now?: () => number;
+  /** Shared stale-if-error store (Redis); a bounded in-memory one per upstream otherwise. */
+  staleStore?: StaleStore;
 }
 
 /**
@@ -51,7 +54,10 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
     (request: UpstreamRequest, signal: AbortSignal) => httpAttempt(target, request, signal),
     options.breaker,
   );
-  const stale = options.staleIfError.maxAgeMs > 0 ? new StaleStore(options.staleIfError.maxEntries) : null;
+  const stale: StaleStore | null =
+    options.staleIfError.maxAgeMs > 0
+      ? (deps.staleStore ?? new MemoryStaleStore(options.staleIfError.maxEntries))
+      : null;
   const sleep = deps.sleep ?? ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }));
   const metrics = deps.metrics;
   const now = deps.now ?? Date.now;
@@ -144,12 +150,15 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
         metrics?.inFlight.set({ upstream: name }, bulkhead.inFlight);
         return withRetries<T>(request, signal, deadlineAt);
       }, signal);
-      if (key && response.status === 200) stale!.set(key, response);
+      // Not awaited: remembering an answer must not delay it.
+      if (key && response.status === 200) void stale!.set(key, response, options.staleIfError.maxAgeMs);
       return response;
     } catch (error) {
       const failure = toUpstreamError(error);
       const stored =
-        key && !failure.detail.callerAborted ? stale!.get(key, options.staleIfError.maxAgeMs) : undefined;
+        key && !failure.detail.callerAborted
+          ? await stale!.get(key, options.staleIfError.maxAgeMs)
+          : undefined;
       if (stored) {
         metrics?.staleServed.inc({ upstream: name });
         reportNotice({ upstream: name, reason: 'stale', ageMs: stored.ageMs });

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { readSubgraphSdl } from '../../gateway/composeSupergraph';
 import { createMetricsRegistry } from '../../platform/createMetricsRegistry';
 import { createUpstreamMetrics } from '../../upstream/UpstreamMetrics';
+import { createRedisClient } from '../../platform/redis/createRedisClient';
+import { RedisStaleStore } from '../../upstream/RedisStaleStore';
 import { createSubgraphServer, type SubgraphServer } from '../createSubgraphServer';
 import { requestBasics } from '../requestBasics';
 import { createOrdersLoaders } from './createOrdersLoaders';
@@ -23,9 +25,14 @@ export async function createOrdersSubgraph(
   deps: OrdersSubgraphDeps,
 ): Promise<SubgraphServer> {
   const metrics = createMetricsRegistry('orders-subgraph');
+  // With Redis, stale-if-error answers are shared by every instance (see README, Resilience).
+  const staleRedis = config.mutations.redisUrl
+    ? createRedisClient(config.mutations.redisUrl, 'stale', deps.logger, { maxRetriesPerRequest: 1 })
+    : null;
   const { backend, upstreams, writesFor } = selectOrdersBackend(config, deps.logger, {
     metrics: createUpstreamMetrics(metrics),
     logger: deps.logger,
+    ...(staleRedis ? { staleStore: new RedisStaleStore(staleRedis) } : {}),
   });
   const infra = createMutationInfra(config.mutations, writesFor, deps.logger);
   const server = await createSubgraphServer<OrdersContext>({
@@ -60,6 +67,7 @@ export async function createOrdersSubgraph(
       await server.stop();
       await Promise.all(upstreams.map((u) => u.close()));
       await infra.close();
+      await staleRedis?.quit().catch(() => staleRedis.disconnect());
     },
   };
 }

@@ -1,4 +1,6 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { createRedisClient } from '../../../platform/redis/createRedisClient';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../../../platform/ErrorCode';
 import { codedError } from '../../../platform/codedError';
@@ -27,22 +29,7 @@ export function createMutationInfra(
 ): MutationInfra {
   const clients: Redis[] = [];
   const connect = (purpose: string, extra: RedisOptions = {}) => {
-    const client = new Redis(config.redisUrl!, {
-      enableOfflineQueue: false,
-      connectTimeout: 2000,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-      ...extra,
-    });
-    let down = false;
-    // ioredis emits an error per reconnect attempt; log the transitions, not every attempt.
-    client.on('error', (error) => {
-      if (!down) logger.warn({ redis: purpose, err: error.message }, 'redis unavailable');
-      down = true;
-    });
-    client.on('ready', () => {
-      if (down) logger.info({ redis: purpose }, 'redis available again');
-      down = false;
-    });
+    const client = createRedisClient(config.redisUrl!, purpose, logger, extra);
     clients.push(client);
     return client;
   };
