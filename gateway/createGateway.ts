@@ -13,6 +13,7 @@ import { healthRoutes } from '../platform/http/healthRoutes';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/http/requestIdFrom';
 import { createUpstream } from '../upstream/createUpstream';
 import { createUpstreamMetrics } from '../upstream/UpstreamMetrics';
+import { markReplayed } from '../platform/plugins/markReplayed';
 import { reportDegraded } from '../platform/plugins/reportDegraded';
 import { statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
 import { schemaDirectory } from './composeSupergraph';
@@ -20,7 +21,6 @@ import { DEFAULT_QUERY } from './explorer/defaultQuery';
 import { explorerRoutes } from './explorer/explorerRoutes';
 import type { GatewayConfig } from './gatewayConfig';
 import type { GatewayContext } from './GatewayContext';
-import { echoIdempotentReplayed } from './plugins/echoIdempotentReplayed';
 import { echoRequestId } from './plugins/echoRequestId';
 import { requireAuthentication } from './plugins/requireAuthentication';
 import { SubgraphDataSource } from './SubgraphDataSource';
@@ -65,7 +65,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     formatError: createFormatError(deps.logger),
     includeStacktraceInErrorResponses: false,
     logger: deps.logger,
-    plugins: [requireAuthentication(), echoRequestId(), echoIdempotentReplayed(), reportDegraded<GatewayContext>()],
+    plugins: [
+      requireAuthentication(),
+      echoRequestId(),
+      markReplayed<GatewayContext>(),
+      reportDegraded<GatewayContext>(),
+    ],
   });
   await apollo.start();
   let ready = true;

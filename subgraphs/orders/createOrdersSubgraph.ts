@@ -10,7 +10,7 @@ import { createOrdersLoaders } from './createOrdersLoaders';
 import type { OrdersConfig } from './ordersConfig';
 import type { OrdersContext } from './OrdersContext';
 import { createMutationInfra } from './mutations/createMutationInfra';
-import { markReplayed } from './plugins/markReplayed';
+import { markReplayed } from '../../platform/plugins/markReplayed';
 import { reportPartialFailures } from './plugins/reportPartialFailures';
 import { ordersResolvers } from './resolvers';
 import { selectOrdersBackend } from './selectOrdersBackend';
@@ -42,7 +42,7 @@ export async function createOrdersSubgraph(
     logger: deps.logger,
     metrics,
     upstreams,
-    plugins: [reportPartialFailures(deps.logger), markReplayed()],
+    plugins: [reportPartialFailures(deps.logger), markReplayed<OrdersContext>()],
     context: async (req) => {
       const { identity, requestId } = requestBasics(req, config.jwt);
       // No identity, no loaders: an anonymous request cannot reach a backend even by mistake.

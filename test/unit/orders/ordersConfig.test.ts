@@ -1,4 +1,4 @@
-import { isConfigError } from '../../../platform/config/ConfigError';
+import { configError } from '../../helpers/configError';
 import { parseOrdersConfig } from '../../../subgraphs/orders/ordersConfig';
 
 const LEGACY = { LEGACY_ECOMMERCE_URL: 'http://legacy.example.org' };
@@ -9,16 +9,6 @@ const VENDOR = {
   VENDOR_CLIENT_ID: 'orders',
   VENDOR_CLIENT_SECRET: 's3cret',
 };
-
-function configError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isConfigError(error)) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('ORDERS_BACKEND and the vendor configuration', () => {
   it('stops start-up on an unknown mode, naming the variable and the allowed values', () => {

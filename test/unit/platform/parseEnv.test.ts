@@ -1,16 +1,6 @@
 import { parseGatewayConfig } from '../../../gateway/gatewayConfig';
-import { isConfigError } from '../../../platform/config/ConfigError';
+import { configError } from '../../helpers/configError';
 import { parseOrdersConfig } from '../../../subgraphs/orders/ordersConfig';
-
-function configError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isConfigError(error)) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('configuration is validated once, naming the variable', () => {
   it('names a bad port and a bad URL together', () => {

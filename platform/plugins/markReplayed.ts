@@ -1,11 +1,13 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { MutationContext } from '../mutations/mutationResolvers';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 
 /**
- * A replayed mutation says so twice: `Idempotent-Replayed: true` (Stripe's header, which the gateway
- * passes on) and `extensions.idempotency.replayed`. Replays are otherwise byte-identical.
+ * A replayed mutation says so twice: `Idempotent-Replayed: true` (Stripe's header) and
+ * `extensions.idempotency.replayed`; replays are otherwise byte-identical. Used by the orders subgraph,
+ * which knows, and by the gateway, which learns it from the subgraph's header.
  */
-export function markReplayed(): ApolloServerPlugin<MutationContext> {
+export function markReplayed<
+  TContext extends BaseContext & { replayed: boolean },
+>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
