@@ -122,17 +122,11 @@ export class VendorOrderWrites implements OrderWrites {
       if (result.status === 404) throw codedError(ErrorCode.NOT_FOUND, 'No such order');
       const conflict = result.error.errors.find((e) => e.code === 'ConcurrentModification');
       if (!conflict || conflicts >= MAX_CONFLICT_RETRIES) {
-        throw new UpstreamError(
-          name,
-          ErrorCode.UPSTREAM_ERROR,
-          `${name} kept refusing the update as conflicting`,
-          {
-            status: 409,
-          },
-        );
+        const message = `${name} refused the update as conflicting, ${conflicts} re-reads later`;
+        throw new UpstreamError(name, ErrorCode.UPSTREAM_ERROR, message, { status: 409 });
       }
       context.audit('upstream conflict', { upstream: name, currentVersion: conflict.currentVersion });
-      const fresh = await this.read(current.orderNumber, params, context);
+      const fresh = await this.read(current.orderNumber, context);
       if (!fresh) throw codedError(ErrorCode.NOT_FOUND, 'No such order');
       current = fresh;
     }
@@ -148,7 +142,7 @@ export class VendorOrderWrites implements OrderWrites {
         () => 200,
         () => this.options.visibility.getOrders([number], context),
       ),
-      this.read(number, [], context),
+      this.read(number, context),
     ]);
     const slot = visible[0];
     if (slot instanceof Error) throw slot;
@@ -157,17 +151,12 @@ export class VendorOrderWrites implements OrderWrites {
   }
 
   /** Numbers go in as input variables, never spliced into the predicate: they come from the client. */
-  private async read(
-    number: string,
-    params: VendorParams,
-    context: WriteContext,
-  ): Promise<VendorWritableOrder | null> {
+  private async read(number: string, context: WriteContext): Promise<VendorWritableOrder | null> {
     const query: VendorParams = [
       ['where', 'orderNumber = :number'],
       ['var.number', number],
       ['limit', 1],
       ['withTotal', 'false'],
-      ...params,
     ];
     const page = await this.audited(
       context,

@@ -1,0 +1,175 @@
+import type { SimResponse } from '../kit/createSimulator';
+import { stableId } from './stableId';
+import { vendorError } from './vendorError';
+
+export interface VendorReturnItem {
+  id: string;
+  type: 'LineItemReturnItem';
+  quantity: number;
+  lineItemId: string;
+  shipmentState: string;
+  paymentState: 'Initial';
+  createdAt: string;
+  lastModifiedAt: string;
+}
+
+export interface VendorReturnInfo {
+  items: VendorReturnItem[];
+  returnTrackingId?: string;
+  returnDate?: string;
+}
+
+/** What updates changed on one order, laid over the seed's rendering of it. */
+interface OrderChanges {
+  version: number;
+  orderState: string;
+  returnInfo: VendorReturnInfo[];
+  lastModifiedAt: string;
+}
+
+export interface VendorUpdateRecord {
+  orderNumber: string;
+  version: number;
+  actions: string[];
+  /** The Idempotency-Key header the caller sent, if any (commercetools ignores it; we record it). */
+  idempotencyKey: string | null;
+}
+
+const ORDER_STATES = new Set(['Open', 'Confirmed', 'Complete', 'Cancelled']);
+const RETURN_SHIPMENT_STATES = new Set(['Advised', 'Returned', 'BackInStock', 'Unusable']);
+
+type Rendered = Record<string, unknown>;
+type Draft = Pick<OrderChanges, 'orderState' | 'returnInfo'>;
+
+/**
+ * Order updates (`POST /{projectKey}/orders/{id}` with `{version, actions}`, upstream-apis.md §4) with
+ * real effects: optimistic concurrency on `version` (409 ConcurrentModification with `currentVersion`),
+ * all actions applied or none. `executions` counts the updates that changed state.
+ */
+export class VendorWrites {
+  executions = { updates: 0, returns: 0, stateChanges: 0 };
+  readonly log: VendorUpdateRecord[] = [];
+  private readonly changes = new Map<string, OrderChanges>();
+  private readonly interfering = new Set<string>();
+
+  constructor(private readonly now: () => number) {}
+
+  /** The order as it stands after every update so far. */
+  overlay(order: Rendered): Rendered {
+    const changes = this.changes.get(order.id as string);
+    return changes ? { ...order, ...structuredClone(changes) } : order;
+  }
+
+  /**
+   * Test knob: the next update of this order finds its version bumped behind the caller's back (a
+   * support agent's edit between their read and their write), so it gets one ConcurrentModification.
+   */
+  concurrentModificationOnce(orderNumber: string): void {
+    this.interfering.add(orderNumber);
+  }
+
+  /** Applies `body` to `current` (the order as rendered now, overlay included). */
+  update(current: Rendered, body: unknown, idempotencyKey: string | null): SimResponse {
+    const id = current.id as string;
+    const number = current.orderNumber as string;
+    const { version, actions } = (typeof body === 'object' && body !== null ? body : {}) as Record<
+      string,
+      unknown
+    >;
+    if (!Number.isInteger(version) || !Array.isArray(actions) || actions.length === 0 || actions.length > 500)
+      return vendorError(
+        400,
+        'InvalidInput',
+        'Request body must be {version, actions: [1..500 update actions]}.',
+      );
+    let actual = current.version as number;
+    if (this.interfering.delete(number)) this.commit(id, this.stateOf(current), ++actual);
+    if (version !== actual) {
+      const message = `Object ${id} has a different version than expected. Expected: ${String(version)} - Actual: ${actual}.`;
+      return {
+        status: 409,
+        body: {
+          statusCode: 409,
+          message,
+          errors: [{ code: 'ConcurrentModification', message, currentVersion: actual }],
+        },
+      };
+    }
+    const draft = this.stateOf(current);
+    for (const action of actions as Record<string, unknown>[]) {
+      const refused = this.apply(draft, action, current);
+      if (refused) return refused;
+    }
+    this.commit(id, draft, actual + 1);
+    this.executions.updates++;
+    for (const action of actions as Record<string, unknown>[]) {
+      if (action.action === 'addReturnInfo') this.executions.returns++;
+      else this.executions.stateChanges++;
+    }
+    this.log.push({
+      orderNumber: number,
+      version: actual,
+      actions: actions.map((a) => String(a.action)),
+      idempotencyKey,
+    });
+    return { status: 200 };
+  }
+
+  private apply(draft: Draft, action: Record<string, unknown>, current: Rendered): SimResponse | null {
+    if (action.action === 'changeOrderState') {
+      if (typeof action.orderState !== 'string' || !ORDER_STATES.has(action.orderState))
+        return vendorError(400, 'InvalidInput', `Invalid orderState: ${String(action.orderState)}.`);
+      draft.orderState = action.orderState;
+      return null;
+    }
+    if (action.action !== 'addReturnInfo')
+      return vendorError(
+        400,
+        'InvalidInput',
+        `Unknown or unsupported update action: ${String(action.action)}.`,
+      );
+    const lineIds = new Set((current.lineItems as Rendered[]).map((line) => line.id as string));
+    const drafts = Array.isArray(action.items) ? (action.items as Record<string, unknown>[]) : [];
+    const valid = (item: Record<string, unknown>) =>
+      Number.isInteger(item.quantity) &&
+      (item.quantity as number) > 0 &&
+      lineIds.has(item.lineItemId as string) &&
+      RETURN_SHIPMENT_STATES.has(item.shipmentState as string);
+    // Returning more than was bought is NOT refused: not confirmed for commercetools, so the adapter
+    // must count what is left itself rather than lean on the vendor.
+    if (drafts.length === 0 || !drafts.every(valid))
+      return vendorError(
+        400,
+        'InvalidOperation',
+        'Return items need a quantity, a line item of this order and a shipment state.',
+      );
+    const at = new Date(this.now()).toISOString();
+    const seen = draft.returnInfo.reduce((n, info) => n + info.items.length, 0);
+    draft.returnInfo.push({
+      items: drafts.map((item, i) => ({
+        id: stableId(`return-item/${current.id as string}/${seen + i}`),
+        type: 'LineItemReturnItem',
+        quantity: item.quantity as number,
+        lineItemId: item.lineItemId as string,
+        shipmentState: item.shipmentState as string,
+        paymentState: 'Initial',
+        createdAt: at,
+        lastModifiedAt: at,
+      })),
+      ...(typeof action.returnTrackingId === 'string' ? { returnTrackingId: action.returnTrackingId } : {}),
+      ...(typeof action.returnDate === 'string' ? { returnDate: action.returnDate } : {}),
+    });
+    return null;
+  }
+
+  private stateOf(order: Rendered): Draft {
+    return {
+      orderState: order.orderState as string,
+      returnInfo: structuredClone((order.returnInfo as VendorReturnInfo[] | undefined) ?? []),
+    };
+  }
+
+  private commit(id: string, draft: Draft, version: number): void {
+    this.changes.set(id, { ...draft, version, lastModifiedAt: new Date(this.now()).toISOString() });
+  }
+}
