@@ -10,8 +10,20 @@ export interface BenchConfig {
   upstreamLatencyMs: number;
 }
 
+/** A variation of the stack measured in one run (the shadow pair); the default changes nothing. */
+export interface RunVariant {
+  /** Names the run in logs and reports, e.g. `shadow-on`. @default the subgraph client */
+  label?: string;
+  /** Added to the orders subgraph's environment only. */
+  ordersEnv?: NodeJS.ProcessEnv;
+  /** Set on the vendor simulator before the smoke test, e.g. `{ hang: true }`. */
+  vendorFaults?: Record<string, unknown>;
+}
+
 export interface RunResult {
   client: SubgraphClient;
+  /** RunVariant.label, when the run had one. */
+  variant?: string;
   load: LoadResult;
   requestsPerSec: number;
   /** Good responses per second (see LoadResult.good). */
@@ -27,6 +39,8 @@ export interface RunResult {
   otherCoresBusy: number;
   /** Process → peak RSS (VmHWM) in MiB, warm-up included. */
   peakRssMb: Record<string, number>;
+  /** The orders subgraph's shadow reads by outcome over the whole run (empty without a shadow). */
+  shadowReads: Record<string, number>;
 }
 
 // Idle = the stack used under 10 ms CPU in 250 ms. Requests abandoned when the warm-up stops keep
@@ -42,14 +56,18 @@ export async function measureRun(
   config: BenchConfig,
   authorizations: string[],
   log: (line: string) => void,
+  variant: RunVariant = {},
 ): Promise<RunResult> {
-  log(`[${client}] starting simulators, subgraphs and gateway`);
-  const stack = await startStack(client, process.env);
+  const name = variant.label ?? client;
+  log(`[${name}] starting simulators, subgraphs and gateway`);
+  const stack = await startStack(client, process.env, variant.ordersEnv);
   const worker = await startLoadWorker((code) => {
-    if (code !== 0 && code !== null) log(`[${client}] load worker exited with ${code}`);
+    if (code !== 0 && code !== null) log(`[${name}] load worker exited with ${code}`);
   });
   try {
     await simulators(stack, 'POST', '/__sim/faults', { latencyMs: config.upstreamLatencyMs });
+    if (variant.vendorFaults)
+      await admin(stack.simulatorUrls['vendor-commerce'], 'POST', '/__sim/faults', variant.vendorFaults);
     await smokeTest(stack.gatewayUrl, authorizations[0]!);
     const job = (durationS: number): LoadJob => ({
       url: `${stack.gatewayUrl}/graphql`,
@@ -59,17 +77,16 @@ export async function measureRun(
       authorizations,
     });
     if (config.warmupS > 0) {
-      log(`[${client}] warm-up ${config.warmupS} s`);
+      log(`[${name}] warm-up ${config.warmupS} s`);
       await worker.run(job(config.warmupS));
-      if (!(await waitForIdle(stack.pids)))
-        log(`[${client}] stack still busy after warm-up; measuring anyway`);
+      if (!(await waitForIdle(stack.pids))) log(`[${name}] stack still busy after warm-up; measuring anyway`);
     }
     const pids = { ...stack.pids, load: worker.pid };
     await simulators(stack, 'DELETE', '/__sim/stats');
     const before = sampleCpu(pids);
     const machineBefore = machineBusyMs();
     const startedAt = process.hrtime.bigint();
-    log(`[${client}] measuring ${config.durationS} s at ${config.connections} connections`);
+    log(`[${name}] measuring ${config.durationS} s at ${config.connections} connections`);
     const load = await worker.run(job(config.durationS));
     const after = sampleCpu(pids);
     const machineDelta = machineBusyMs() - machineBefore;
@@ -80,6 +97,7 @@ export async function measureRun(
     const oursMs = Object.values(cpuDelta).reduce((a, b) => a + b, 0);
     return {
       client,
+      ...(variant.label ? { variant: variant.label } : {}),
       load,
       requestsPerSec: load.completed / load.durationS,
       goodRequestsPerSec: load.good / load.durationS,
@@ -94,6 +112,7 @@ export async function measureRun(
       coresBusy: oursMs / wallMs,
       otherCoresBusy: Math.max(0, machineDelta - oursMs) / wallMs,
       peakRssMb: Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, peakRssMb(pid)])),
+      shadowReads: await shadowReads(stack.ordersUrl),
     };
   } finally {
     worker.stop();
@@ -106,7 +125,7 @@ interface SimulatorStats {
   byRoute: Record<string, number>;
 }
 
-/** The same admin call on both simulators; GET answers their stats by upstream name. */
+/** The same admin call on every simulator; GET answers their stats by upstream name. */
 async function simulators(
   stack: Stack,
   method: string,
@@ -115,18 +134,37 @@ async function simulators(
 ): Promise<Record<string, SimulatorStats>> {
   const entries = await Promise.all(
     Object.entries(stack.simulatorUrls).map(async ([name, url]) => {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        ...(body === undefined
-          ? {}
-          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${name}${path}: HTTP ${response.status} ${text}`);
+      const text = await admin(url, method, path, body);
       return [name, method === 'GET' ? (JSON.parse(text) as SimulatorStats) : undefined] as const;
     }),
   );
   return Object.fromEntries(entries.filter(([, s]) => s !== undefined)) as Record<string, SimulatorStats>;
+}
+
+async function admin(url: string, method: string, path: string, body?: unknown): Promise<string> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url}${path}: HTTP ${response.status} ${text}`);
+  return text;
+}
+
+/**
+ * `switchyard_orders_shadow_reads_total` by outcome from the orders subgraph's `/metrics`: proof the
+ * shadow really ran (and how: mostly dropped and timed out when the vendor hangs). Empty if absent.
+ */
+async function shadowReads(ordersUrl: string): Promise<Record<string, number>> {
+  const text = await admin(ordersUrl, 'GET', '/metrics');
+  const reads: Record<string, number> = {};
+  for (const match of text.matchAll(/^switchyard_orders_shadow_reads_total\{([^}]*)\} (\S+)$/gm)) {
+    const outcome = /outcome="([^"]*)"/.exec(match[1]!)?.[1] ?? '?';
+    reads[outcome] = (reads[outcome] ?? 0) + Number(match[2]);
+  }
+  return reads;
 }
 
 /** One query before any load: a misconfigured stack fails here in a second, not after a silent red run. */

@@ -42,7 +42,7 @@ export function buildReport(
 }
 
 /** Written to a temp file and renamed, so an interrupted run never leaves half a JSON behind. */
-export function writeReport(path: string, report: BenchReport): void {
+export function writeReport(path: string, report: object): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(`${path}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
   renameSync(`${path}.tmp`, path);

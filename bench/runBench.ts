@@ -2,19 +2,26 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { signToken } from '../platform/auth/signToken';
 import { parseJwtEnv } from '../platform/config/jwtEnv';
-import { parseEnv } from '../platform/config/parseEnv';
+import { env, parseEnv } from '../platform/config/parseEnv';
 import { isConfigError } from '../platform/config/ConfigError';
-import { measureRun, type BenchConfig } from './measureRun';
+import { measureRun, type BenchConfig, type RunResult } from './measureRun';
 import { learnersWithOrders, ORDER_HISTORY_QUERY } from './orderHistoryQuery';
 import { buildReport, formatReport, writeReport } from './report';
+import { buildShadowReport, formatShadowReport } from './shadowReport';
 import { liveChildren, onUnexpectedExit } from './startStack';
 
 // `npm run bench`: the same load against the gateway with its own subgraph client (kit) and with
 // @apollo/gateway's stock one (the baseline), each on a fresh stack of production processes.
+// `BENCH_SHADOW=1 npm run bench` instead measures the shadow layer: the kit with the shadow off, then
+// on (every history read shadowed to a vendor that never answers), reporting the primary's p99 ratio.
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
+const SHADOW_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'shadow.json');
 
-function parseBenchEnv(): BenchConfig {
+// The worst case for the primary: every read sampled, and every shadow read waits out its deadline.
+const SHADOW_ON = { ORDERS_SHADOW_BACKEND: 'vendor', ORDERS_SHADOW_SAMPLE_RATE: '1' };
+
+function parseBenchEnv(): BenchConfig & { shadow: boolean } {
   const whole = (fallback: number, min: number) =>
     z.coerce.number().int('must be a whole number').min(min, `must be >= ${min}`).default(fallback);
   const parsed = parseEnv(
@@ -23,6 +30,7 @@ function parseBenchEnv(): BenchConfig {
       BENCH_DURATION_S: whole(20, 1),
       BENCH_WARMUP_S: whole(5, 0),
       BENCH_UPSTREAM_LATENCY_MS: whole(2, 0),
+      BENCH_SHADOW: env.boolean(false),
     },
     process.env,
   );
@@ -31,6 +39,7 @@ function parseBenchEnv(): BenchConfig {
     durationS: parsed.BENCH_DURATION_S,
     warmupS: parsed.BENCH_WARMUP_S,
     upstreamLatencyMs: parsed.BENCH_UPSTREAM_LATENCY_MS,
+    shadow: parsed.BENCH_SHADOW,
   };
 }
 
@@ -51,26 +60,42 @@ function fail(error: unknown): never {
 }
 
 async function main(): Promise<void> {
-  const config = parseBenchEnv();
+  const { shadow, ...config } = parseBenchEnv();
   const jwt = parseJwtEnv(process.env);
   const learners = learnersWithOrders();
   // Signed once, up front: signing per request would be charged to the load generator's CPU. The
   // lifetime covers the longest run anyone would configure.
   const authorizations = learners.map((u) => `JWT ${signToken(u, jwt, { expiresInSeconds: 24 * 3600 })}`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const query = { ...config, learners: learners.length, query: ORDER_HISTORY_QUERY };
+  if (shadow) {
+    // Same order as the kit/baseline pair: the reference first, each on a fresh stack.
+    const off = await measureRun('kit', config, authorizations, log, { label: 'shadow-off' });
+    const on = await measureRun('kit', config, authorizations, log, {
+      label: 'shadow-on',
+      ordersEnv: SHADOW_ON,
+      vendorFaults: { hang: true },
+    });
+    const report = buildShadowReport({ ...query, ordersEnv: SHADOW_ON }, off, on);
+    writeReport(SHADOW_RESULTS, report);
+    process.stdout.write(`\n${formatShadowReport(report)}\n\nwritten to bench/results/shadow.json\n`);
+    logErrorKinds(report.runs, log);
+    return;
+  }
   // Fixed order: the kit first, then the baseline. Each gets a fresh stack, so the order only matters
   // for slow drift of the machine itself (thermal, neighbours), which a rerun shows.
   const kit = await measureRun('kit', config, authorizations, log);
   const baseline = await measureRun('apollo-default', config, authorizations, log);
-  const report = buildReport(
-    { ...config, learners: learners.length, query: ORDER_HISTORY_QUERY },
-    kit,
-    baseline,
-  );
+  const report = buildReport(query, kit, baseline);
   writeReport(RESULTS, report);
   process.stdout.write(`\n${formatReport(report)}\n\nwritten to bench/results/latest.json\n`);
-  for (const run of report.runs) {
-    for (const [kind, n] of Object.entries(run.load.errorKinds)) log(`[${run.client}] ${n}× ${kind}`);
+  logErrorKinds(report.runs, log);
+}
+
+function logErrorKinds(runs: readonly RunResult[], log: (line: string) => void): void {
+  for (const run of runs) {
+    for (const [kind, n] of Object.entries(run.load.errorKinds))
+      log(`[${run.variant ?? run.client}] ${n}× ${kind}`);
   }
 }
 

@@ -1,13 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { VENDOR_DEV_PROJECT } from '../simulators/vendor/createVendorSimulator';
 
 export type SubgraphClient = 'kit' | 'apollo-default';
 export type ComponentName = 'simulators' | 'orders' | 'catalog' | 'gateway';
 
 export interface Stack {
   gatewayUrl: string;
-  simulatorUrls: { 'legacy-ecommerce': string; discovery: string };
+  /** The orders subgraph itself, for its `/metrics`. */
+  ordersUrl: string;
+  simulatorUrls: { 'legacy-ecommerce': string; discovery: string; 'vendor-commerce': string };
   pids: Record<ComponentName, number>;
   stop(): Promise<void>;
 }
@@ -18,11 +21,23 @@ const TAIL_LINES = 40;
 /**
  * The production entry points from dist/, one process each, wired by URL on free ports: what is
  * measured is what ships. A component that dies aborts the run with the tail of its output.
+ * `ordersEnv` is added to the orders subgraph's environment only (e.g. the shadow settings).
  */
-export async function startStack(client: SubgraphClient, env: NodeJS.ProcessEnv): Promise<Stack> {
-  const [legacyPort, discoveryPort, ordersPort, catalogPort, gatewayPort] = await freePorts(5);
+export async function startStack(
+  client: SubgraphClient,
+  env: NodeJS.ProcessEnv,
+  ordersEnv: NodeJS.ProcessEnv = {},
+): Promise<Stack> {
+  const [legacyPort, discoveryPort, vendorPort, ordersPort, catalogPort, gatewayPort] = await freePorts(6);
   const url = (port: number | undefined) => `http://127.0.0.1:${port}`;
-  const base = { ...env, LOG_LEVEL: 'warn' };
+  // The vendor simulator and the orders subgraph must agree on the project and client; the dev ones
+  // unless the environment names others (as npm start does).
+  const vendorProject = {
+    VENDOR_PROJECT_KEY: env.VENDOR_PROJECT_KEY ?? VENDOR_DEV_PROJECT.projectKey,
+    VENDOR_CLIENT_ID: env.VENDOR_CLIENT_ID ?? VENDOR_DEV_PROJECT.clientId,
+    VENDOR_CLIENT_SECRET: env.VENDOR_CLIENT_SECRET ?? VENDOR_DEV_PROJECT.clientSecret,
+  };
+  const base = { ...env, ...vendorProject, LOG_LEVEL: 'warn' };
   const children: Running[] = [];
   const stop = async () => void (await Promise.all(children.reverse().map((c) => c.stop())));
   try {
@@ -35,13 +50,26 @@ export async function startStack(client: SubgraphClient, env: NodeJS.ProcessEnv)
     const simulators = await start(
       'simulators',
       'simulators/main.js',
-      { LEGACY_SIMULATOR_PORT: String(legacyPort), DISCOVERY_SIMULATOR_PORT: String(discoveryPort) },
-      `${url(discoveryPort)}/__sim/stats`,
+      {
+        LEGACY_SIMULATOR_PORT: String(legacyPort),
+        DISCOVERY_SIMULATOR_PORT: String(discoveryPort),
+        VENDOR_SIMULATOR_PORT: String(vendorPort),
+      },
+      // The vendor simulator starts last: once it answers, all three do.
+      `${url(vendorPort)}/__sim/stats`,
     );
     const orders = await start(
       'orders',
       'subgraphs/orders/main.js',
-      { ORDERS_SUBGRAPH_PORT: String(ordersPort), LEGACY_ECOMMERCE_URL: url(legacyPort) },
+      {
+        ORDERS_SUBGRAPH_PORT: String(ordersPort),
+        LEGACY_ECOMMERCE_URL: url(legacyPort),
+        // Configured in every run, as in production during the migration; legacy mode reads it only
+        // for vendor order numbers (none in the benchmark query) unless ordersEnv adds a layer.
+        VENDOR_API_URL: url(vendorPort),
+        VENDOR_AUTH_URL: url(vendorPort),
+        ...ordersEnv,
+      },
       `${url(ordersPort)}/healthz`,
     );
     const catalog = await start(
@@ -63,7 +91,12 @@ export async function startStack(client: SubgraphClient, env: NodeJS.ProcessEnv)
     );
     return {
       gatewayUrl: url(gatewayPort),
-      simulatorUrls: { 'legacy-ecommerce': url(legacyPort), discovery: url(discoveryPort) },
+      ordersUrl: url(ordersPort),
+      simulatorUrls: {
+        'legacy-ecommerce': url(legacyPort),
+        discovery: url(discoveryPort),
+        'vendor-commerce': url(vendorPort),
+      },
       pids: { simulators, orders, catalog, gateway },
       stop,
     };

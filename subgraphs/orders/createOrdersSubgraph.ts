@@ -29,11 +29,16 @@ export async function createOrdersSubgraph(
   const staleRedis = config.mutations.redisUrl
     ? createRedisClient(config.mutations.redisUrl, 'stale', deps.logger, { maxRetriesPerRequest: 1 })
     : null;
-  const { backend, upstreams, writesFor } = selectOrdersBackend(config, deps.logger, {
-    metrics: createUpstreamMetrics(metrics),
-    logger: deps.logger,
-    ...(staleRedis ? { staleStore: new RedisStaleStore(staleRedis) } : {}),
-  });
+  const { backend, upstreams, writesFor } = selectOrdersBackend(
+    config,
+    deps.logger,
+    {
+      metrics: createUpstreamMetrics(metrics),
+      logger: deps.logger,
+      ...(staleRedis ? { staleStore: new RedisStaleStore(staleRedis) } : {}),
+    },
+    { registry: metrics },
+  );
   const infra = createMutationInfra(config.mutations, writesFor, deps.logger);
   const server = await createSubgraphServer<OrdersContext>({
     name: 'orders',
@@ -47,7 +52,12 @@ export async function createOrdersSubgraph(
       const { identity, requestId } = requestBasics(req, config.jwt);
       // No identity, no loaders: an anonymous request cannot reach a backend even by mistake.
       const loaders = identity
-        ? createOrdersLoaders(backend, { identity, requestId }, config.maxBatchSize)
+        ? createOrdersLoaders(
+            backend,
+            // Honoured for staff only, by the rollout layer; a doubled header arrives as "a,b" and is refused.
+            { identity, requestId, backendOverride: req.headers['x-switchyard-orders-backend']?.toString() },
+            config.maxBatchSize,
+          )
         : null;
       const key = req.headers['idempotency-key'];
       return {

@@ -1,0 +1,58 @@
+import { parseJwtEnv } from '../../platform/config/jwtEnv';
+import type { Env } from '../../platform/config/parseEnv';
+import type { Simulator } from '../../simulators/kit/createSimulator';
+import { createLegacyEcommerceSimulator } from '../../simulators/legacy/createLegacyEcommerceSimulator';
+import { createSeed } from '../../simulators/seed/createSeed';
+import type { SeedOrder } from '../../simulators/seed/SeedOrder';
+import {
+  createVendorSimulator,
+  VENDOR_DEV_PROJECT,
+  type VendorSimulator,
+} from '../../simulators/vendor/createVendorSimulator';
+
+// Statuses both systems can express; the legacy-only ones would differ by design, not by bug.
+const SAME_IN_BOTH = new Set(['Complete', 'Open', 'Pending']);
+
+export interface TwinSimulators {
+  legacy: Simulator;
+  vendor: VendorSimulator;
+  /** The logical orders, as the legacy system holds them (newest first per user). */
+  orders: SeedOrder[];
+  /** LEGACY_* and VENDOR_* variables pointing at the two simulators. */
+  env: Env;
+  close(): Promise<void>;
+}
+
+/**
+ * The legacy and the vendor simulator holding the same logical orders under the same numbers, as
+ * after a history import: a shadow or `npm run compare` over them must find nothing, unless `vendorEdit`
+ * changes the vendor's copy (a deep clone) to inject differences.
+ */
+export async function startTwinSimulators(
+  usernames: readonly string[],
+  vendorEdit: (orders: SeedOrder[]) => SeedOrder[] = (orders) => orders,
+): Promise<TwinSimulators> {
+  const seed = createSeed();
+  const orders = seed.orders
+    .filter((o) => usernames.includes(o.username))
+    .map((o) => ({ ...o, status: SAME_IN_BOTH.has(o.status) ? o.status : 'Complete' }))
+    // The legacy API orders by date alone; give equal instants the vendor's tie-break, by number.
+    .sort((a, b) => Date.parse(b.placedAt) - Date.parse(a.placedAt) || (a.number < b.number ? -1 : 1));
+  const jwt = parseJwtEnv({});
+  const legacy = await createLegacyEcommerceSimulator({ seed: { ...seed, orders }, jwt });
+  const vendor = await createVendorSimulator({ orders: vendorEdit(structuredClone(orders)) });
+  return {
+    legacy,
+    vendor,
+    orders,
+    env: {
+      LEGACY_ECOMMERCE_URL: legacy.url,
+      VENDOR_API_URL: vendor.url,
+      VENDOR_AUTH_URL: vendor.url,
+      VENDOR_PROJECT_KEY: VENDOR_DEV_PROJECT.projectKey,
+      VENDOR_CLIENT_ID: VENDOR_DEV_PROJECT.clientId,
+      VENDOR_CLIENT_SECRET: VENDOR_DEV_PROJECT.clientSecret,
+    },
+    close: async () => void (await Promise.all([legacy.close(), vendor.close()])),
+  };
+}
