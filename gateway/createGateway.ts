@@ -64,6 +64,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     gateway,
     formatError: createFormatError(deps.logger),
     includeStacktraceInErrorResponses: false,
+    // runMain owns shutdown (drain HTTP, then stop, then close pools); Apollo's own handlers would
+    // stop the server and re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     logger: deps.logger,
     plugins: [
       requireAuthentication(),

@@ -17,6 +17,7 @@ runMain(async () => {
     ...(stack.simulators.discovery
       ? [`  discovery         ${stack.simulators.discovery.url}   (simulator)`]
       : []),
+    ...(stack.simulators.vendor ? [`  vendor commerce   ${stack.simulators.vendor.url}   (simulator)`] : []),
     '',
     ...(stack.simulators.legacy
       ? [

@@ -44,6 +44,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     }),
     formatError: createFormatError(options.logger),
     includeStacktraceInErrorResponses: false,
+    // runMain owns shutdown (drain HTTP, then stop, then close pools); Apollo's own handlers would
+    // stop the server and re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     logger: options.logger,
     plugins: [reportDegraded<TContext>(), ...(options.plugins ?? [])],
   });
