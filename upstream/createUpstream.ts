@@ -7,6 +7,7 @@ import { backoffDelay } from './backoffDelay';
 import { Bulkhead } from './Bulkhead';
 import { buildUrlPath } from './buildUrlPath';
 import { createBreaker } from './createBreaker';
+import { deadlineSignal } from './deadlineSignal';
 import { reportNotice } from './degradedNotices';
 import { httpAttempt } from './httpAttempt';
 import { isRetryable } from './isRetryable';
@@ -104,41 +105,42 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
   ): Promise<UpstreamResponse<T>> {
     const idempotent = request.idempotent ?? request.method === 'GET';
     for (let retry = 0; ; retry++) {
-      const holdsSlot = retry > 0;
+      let failure: UpstreamError;
       try {
         return await attemptOnce<T>(request, signal);
       } catch (error) {
-        const failure = error as UpstreamError;
-        if (retry >= options.retry.maxRetries || !isRetryable(failure, idempotent) || signal.aborted)
-          throw failure;
-        const wait = backoffDelay(
-          retry,
-          {
-            baseMs: options.retry.baseDelayMs,
-            maxMs: options.retry.maxDelayMs,
-            retryAfterMs: failure.detail.retryAfterMs,
-          },
-          deps.random,
-        );
-        // Never retry past the request's deadline, nor beyond the budget.
-        if (now() + wait + 1 >= deadlineAt || !budget.tryAcquire()) throw failure;
-        try {
-          await sleep(wait, signal);
-        } catch {
-          budget.release();
-          throw failure;
-        }
-        metrics?.retries.inc({ upstream: name });
-        continue;
+        failure = error as UpstreamError;
       } finally {
-        if (holdsSlot) budget.release();
+        // A retry's slot is given back as soon as its attempt ends, before the next retry asks for
+        // one: a request waiting for its second retry is one retry in flight, not two.
+        if (retry > 0) budget.release();
       }
+      if (retry >= options.retry.maxRetries || !isRetryable(failure, idempotent) || signal.aborted)
+        throw failure;
+      const wait = backoffDelay(
+        retry,
+        {
+          baseMs: options.retry.baseDelayMs,
+          maxMs: options.retry.maxDelayMs,
+          retryAfterMs: failure.detail.retryAfterMs,
+        },
+        deps.random,
+      );
+      // Never retry past the request's deadline, nor beyond the budget.
+      if (now() + wait + 1 >= deadlineAt || !budget.tryAcquire()) throw failure;
+      try {
+        await sleep(wait, signal);
+      } catch {
+        budget.release();
+        throw failure;
+      }
+      metrics?.retries.inc({ upstream: name });
     }
   }
 
   async function request<T>(request: UpstreamRequest): Promise<UpstreamResponse<T>> {
-    const deadline = AbortSignal.timeout(options.requestTimeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+    const deadline = deadlineSignal(options.requestTimeoutMs, request.signal);
+    const { signal } = deadline;
     const deadlineAt = now() + options.requestTimeoutMs;
     const key =
       stale && request.staleScope !== undefined && (request.idempotent ?? request.method === 'GET')
@@ -169,6 +171,7 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
       }
       throw failure;
     } finally {
+      deadline.dispose();
       budget.requestFinished();
       metrics?.inFlight.set({ upstream: name }, bulkhead.inFlight);
       metrics?.queued.set({ upstream: name }, bulkhead.queued);

@@ -2,6 +2,7 @@ import type { Pool } from 'undici';
 import { ErrorCode } from '../platform/ErrorCode';
 import { buildUrlPath } from './buildUrlPath';
 import { classifyFailure } from './classifyFailure';
+import { deadlineSignal } from './deadlineSignal';
 import type { UpstreamRequest, UpstreamResponse } from './Upstream';
 import { UpstreamError, isUpstreamError } from './UpstreamError';
 
@@ -22,8 +23,8 @@ export async function httpAttempt<T>(
   request: UpstreamRequest,
   outer?: AbortSignal,
 ): Promise<UpstreamResponse<T>> {
-  const deadline = AbortSignal.timeout(target.timeoutMs);
-  const signal = outer ? AbortSignal.any([outer, deadline]) : deadline;
+  const deadline = deadlineSignal(target.timeoutMs, outer);
+  const { signal } = deadline;
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(request.headers ?? {})) {
     if (value !== undefined) headers[name.toLowerCase()] = value;
@@ -51,6 +52,8 @@ export async function httpAttempt<T>(
     const failure = classifyFailure(target.name, error, !callerGone && signal.aborted);
     if (callerGone) failure.detail.callerAborted = true;
     throw failure;
+  } finally {
+    deadline.dispose();
   }
 }
 

@@ -8,7 +8,8 @@ const REFUND = `mutation Refund($input: RequestRefundInput!) {
 const FULFILL = `mutation Fulfill($number: ID!) { fulfillOrder(number: $number) { number status } }`;
 
 const seed = createSeed();
-const completeOf = (user: string) => seed.orders.filter((o) => o.username === user && o.status === 'Complete').map((o) => o.number);
+const completeOf = (user: string) =>
+  seed.orders.filter((o) => o.username === user && o.status === 'Complete').map((o) => o.number);
 const openOrders = seed.orders.filter((o) => o.status === 'Open').map((o) => o.number);
 
 let stack: TestStack;
@@ -19,13 +20,19 @@ afterAll(() => stack.stop());
 afterEach(() => stack.simulators.legacy!.clearFaults());
 
 const writes = () => stack.simulators.legacy!.writes;
-const refund = (user: string, orderNumber: string, key: string | undefined, extra: Record<string, unknown> = {}) =>
+const refund = (
+  user: string,
+  orderNumber: string,
+  key: string | undefined,
+  extra: Record<string, unknown> = {},
+) =>
   stack.query(REFUND, {
     user,
     variables: { input: { orderNumber, ...extra } },
     headers: key === undefined ? {} : { 'idempotency-key': key },
   });
-const codes = (body: { errors?: { extensions?: Record<string, unknown> }[] }) => body.errors?.map((e) => e.extensions?.code);
+const codes = (body: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+  body.errors?.map((e) => e.extensions?.code);
 
 describe('requestRefund', () => {
   it('needs an Idempotency-Key and executes nothing without one', async () => {
@@ -46,7 +53,9 @@ describe('requestRefund', () => {
     const before = writes().executions.refunds;
     const first = await refund('learner1', order, key);
     expect(first.body.errors).toBeUndefined();
-    expect(first.body.data).toMatchObject({ requestRefund: { orderNumber: order, status: 'DELIVERED', attempts: 1, lastError: null } });
+    expect(first.body.data).toMatchObject({
+      requestRefund: { orderNumber: order, status: 'DELIVERED', attempts: 1, lastError: null },
+    });
     expect(writes().executions.refunds).toBe(before + 1);
     expect(writes().refunds.at(-1)!.idempotencyKey).toBe(key);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
@@ -75,12 +84,19 @@ describe('requestRefund', () => {
     const order = completeOf('learner3')[2]!;
     stack.simulators.legacy!.setFaults({ errorRate: 1 });
     const first = await refund('learner3', order, key);
-    expect(first.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'legacy-ecommerce' });
+    expect(first.body.errors![0]!.extensions).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      upstream: 'legacy-ecommerce',
+    });
     stack.simulators.legacy!.clearFaults();
     const before = writes().executions.refunds;
     const replay = await refund('learner3', order, key);
     expect(replay.body.errors![0]!.message).toBe(first.body.errors![0]!.message);
-    expect(replay.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'legacy-ecommerce', replayed: true });
+    expect(replay.body.errors![0]!.extensions).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      upstream: 'legacy-ecommerce',
+      replayed: true,
+    });
     expect(writes().executions.refunds).toBe(before);
   });
 
@@ -88,7 +104,10 @@ describe('requestRefund', () => {
     const key = randomUUID();
     const order = completeOf('learner3')[3]!;
     stack.simulators.legacy!.setFaults({ latencyMs: 300 });
-    const [a, b] = await Promise.all([refund('learner3', order, key), new Promise((r) => setTimeout(r, 100)).then(() => refund('learner3', order, key))]);
+    const [a, b] = await Promise.all([
+      refund('learner3', order, key),
+      new Promise((r) => setTimeout(r, 100)).then(() => refund('learner3', order, key)),
+    ]);
     expect(a.body.errors).toBeUndefined();
     expect(codes(b.body)).toEqual(['IDEMPOTENCY_KEY_IN_USE']);
   });
@@ -101,7 +120,9 @@ describe('requestRefund', () => {
   });
 
   it('explains that deferred delivery needs Redis when none is configured', async () => {
-    const result = await refund('learner1', completeOf('learner1')[2]!, randomUUID(), { delivery: 'DEFERRED' });
+    const result = await refund('learner1', completeOf('learner1')[2]!, randomUUID(), {
+      delivery: 'DEFERRED',
+    });
     expect(codes(result.body)).toEqual(['DEFERRED_DELIVERY_UNAVAILABLE']);
   });
 
@@ -135,6 +156,9 @@ describe('fulfillOrder', () => {
     const number = openOrders[2]!;
     writes().failFulfillmentOf(number);
     const result = await fulfill(number, 'staff', true);
-    expect(result.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'legacy-ecommerce' });
+    expect(result.body.errors![0]!.extensions).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      upstream: 'legacy-ecommerce',
+    });
   });
 });

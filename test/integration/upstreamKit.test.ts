@@ -169,7 +169,11 @@ describe('breaker and bulkhead', () => {
 
   it('rejects overflow at once with a healthy upstream, and the breaker stays closed', async () => {
     upstream.handle((_req, res) => setTimeout(() => json(res, 200, { ok: true }), 150));
-    const u = kit({ TEST_BULKHEAD_MAX_CONCURRENT: '4', TEST_BULKHEAD_MAX_QUEUE: '0', TEST_BREAKER_VOLUME_THRESHOLD: '2' });
+    const u = kit({
+      TEST_BULKHEAD_MAX_CONCURRENT: '4',
+      TEST_BULKHEAD_MAX_QUEUE: '0',
+      TEST_BREAKER_VOLUME_THRESHOLD: '2',
+    });
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, async () => {
         const started = Date.now();

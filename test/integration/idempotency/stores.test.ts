@@ -34,15 +34,24 @@ describe.each(stores)('%s idempotency store', (_name, make) => {
     const s = scope();
     await store.claim(s, options);
     await store.complete(s, 'f1', { kind: 'success', data: { refundIds: ['1'] } }, options.ttlMs);
-    await expect(store.claim(s, options)).resolves.toEqual({ kind: 'completed', outcome: { kind: 'success', data: { refundIds: ['1'] } } });
+    await expect(store.claim(s, options)).resolves.toEqual({
+      kind: 'completed',
+      outcome: { kind: 'success', data: { refundIds: ['1'] } },
+    });
     await expect(store.claim(s, { ...options, fingerprint: 'f2' })).resolves.toEqual({ kind: 'mismatch' });
   });
 
   it('scopes keys by user and operation', async () => {
     const s = scope();
     await store.claim(s, options);
-    await expect(store.claim({ ...s, user: 'learner2' }, options)).resolves.toEqual({ kind: 'claimed', takeover: false });
-    await expect(store.claim({ ...s, operation: 'fulfillOrder' }, options)).resolves.toEqual({ kind: 'claimed', takeover: false });
+    await expect(store.claim({ ...s, user: 'learner2' }, options)).resolves.toEqual({
+      kind: 'claimed',
+      takeover: false,
+    });
+    await expect(store.claim({ ...s, operation: 'fulfillOrder' }, options)).resolves.toEqual({
+      kind: 'claimed',
+      takeover: false,
+    });
   });
 
   it('lets a retry take over an in-flight claim whose lease ran out (the process died)', async () => {

@@ -1,0 +1,57 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createUpstream } from '../../../upstream/createUpstream';
+import { parseUpstreamEnv } from '../../../upstream/upstreamEnv';
+import { json, startFakeUpstream, type FakeUpstream } from '../../helpers/startFakeUpstream';
+
+// A handle on the collector without restarting jest with --expose-gc.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+let upstream: FakeUpstream;
+beforeEach(async () => {
+  upstream = await startFakeUpstream();
+});
+afterEach(() => upstream.close());
+
+/**
+ * Regression (found by the chaos suite: a legacy call in the hang experiments ending at the 5 s request
+ * deadline instead of its 300 ms attempt deadline). On Node 20 a timeout signal held only inside
+ * AbortSignal.any() can be garbage-collected before it fires (nodejs/node#57736), so once V8 had
+ * optimised the attempt, a GC while an upstream hung removed the attempt deadline. The kit now uses
+ * upstream/deadlineSignal.ts (a plain timer, cleared in `finally`).
+ */
+describe('attempt deadline', () => {
+  it('ends a hung attempt at its own deadline even when GC runs while it waits', async () => {
+    let hang = false;
+    upstream.handle((_req, res) => {
+      if (!hang) json(res, 200, { ok: true });
+    });
+    const kit = createUpstream(
+      parseUpstreamEnv('T', 't', upstream.url, {
+        T_TIMEOUT_MS: '100',
+        T_REQUEST_TIMEOUT_MS: '3000',
+        T_BREAKER_VOLUME_THRESHOLD: '10000',
+      }),
+    );
+    try {
+      // Healthy traffic first, as in production before an upstream hangs: V8 optimises the kit.
+      for (let i = 0; i < 3000; i++) await kit.request({ method: 'GET', path: '/warm' });
+      hang = true;
+      const started = Date.now();
+      const calls = Array.from({ length: 5 }, () =>
+        kit.request({ method: 'GET', path: '/x' }).catch((e) => e),
+      );
+      await delay(20);
+      gc();
+      const errors = await Promise.all(calls);
+      const elapsed = Date.now() - started;
+      expect(errors).toEqual(Array(5).fill(expect.objectContaining({ code: 'UPSTREAM_TIMEOUT' })));
+      // 100 ms attempt deadline; with the bug, 3000 ms (the request deadline).
+      expect(elapsed).toBeLessThan(1000);
+    } finally {
+      await kit.close();
+    }
+  });
+});
