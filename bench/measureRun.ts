@@ -1,4 +1,4 @@
-import { ORDER_HISTORY_BODY } from './orderHistoryQuery';
+import { ORDER_HISTORY_BODY, orderHistoryBody } from './orderHistoryQuery';
 import { cpuTimeMs, machineBusyMs, peakRssMb, sampleCpu } from './processStats';
 import { startLoadWorker, type LoadJob, type LoadResult } from './startLoadWorker';
 import { startStack, type Stack, type SubgraphClient } from './startStack';
@@ -18,6 +18,8 @@ export interface RunVariant {
   ordersEnv?: NodeJS.ProcessEnv;
   /** Set on the vendor simulator before the smoke test, e.g. `{ hang: true }`. */
   vendorFaults?: Record<string, unknown>;
+  /** The order-history page every request asks for. @default 1 */
+  page?: number;
 }
 
 export interface RunResult {
@@ -31,6 +33,10 @@ export interface RunResult {
   errors: number;
   /** Upstream name → route → calls per completed query. */
   upstreamCallsPerQuery: Record<string, Record<string, number>>;
+  /** Upstream name → route → items served (`results` rows) per completed query. */
+  upstreamRowsPerQuery: Record<string, Record<string, number>>;
+  /** Upstream name → route → most items served in one answer over the measured window. */
+  upstreamMaxRows: Record<string, Record<string, number>>;
   /** Process → CPU ms (user + system) per completed query over the measured window. */
   cpuMsPerQuery: Record<string, number>;
   /** CPU busy over the window, in cores (1.0 = one core flat out), to spot a saturated machine. */
@@ -73,7 +79,7 @@ export async function measureRun(
       url: `${stack.gatewayUrl}/graphql`,
       connections: config.connections,
       durationS,
-      body: ORDER_HISTORY_BODY,
+      body: variant.page === undefined ? ORDER_HISTORY_BODY : orderHistoryBody(variant.page),
       authorizations,
     });
     if (config.warmupS > 0) {
@@ -102,11 +108,12 @@ export async function measureRun(
       requestsPerSec: load.completed / load.durationS,
       goodRequestsPerSec: load.good / load.durationS,
       errors: load.non2xx + load.graphqlErrors + load.transportErrors,
-      upstreamCallsPerQuery: Object.fromEntries(
-        Object.entries(stats).map(([name, s]) => [
-          name,
-          Object.fromEntries(Object.entries(s.byRoute).map(([route, n]) => [route, perQuery(n)])),
-        ]),
+      upstreamCallsPerQuery: byUpstream(stats, (s) => s.byRoute, perQuery),
+      upstreamRowsPerQuery: byUpstream(stats, (s) => s.rowsByRoute, perQuery),
+      upstreamMaxRows: byUpstream(
+        stats,
+        (s) => s.maxRowsByRoute,
+        (n) => n,
       ),
       cpuMsPerQuery: Object.fromEntries(Object.entries(cpuDelta).map(([n, ms]) => [n, perQuery(ms)])),
       coresBusy: oursMs / wallMs,
@@ -123,6 +130,22 @@ export async function measureRun(
 interface SimulatorStats {
   total: number;
   byRoute: Record<string, number>;
+  rowsByRoute: Record<string, number>;
+  maxRowsByRoute: Record<string, number>;
+}
+
+/** Upstream → route → value, from one per-route counter of every simulator. */
+function byUpstream(
+  stats: Record<string, SimulatorStats>,
+  counter: (s: SimulatorStats) => Record<string, number>,
+  scale: (n: number) => number,
+): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    Object.entries(stats).map(([name, s]) => [
+      name,
+      Object.fromEntries(Object.entries(counter(s)).map(([route, n]) => [route, scale(n)])),
+    ]),
+  );
 }
 
 /** The same admin call on every simulator; GET answers their stats by upstream name. */

@@ -19,11 +19,15 @@ export const ORDER_HISTORY_QUERY = `query OrderHistory($page: Int!) {
   }
 }`;
 
-export const ORDER_HISTORY_BODY = JSON.stringify({
-  operationName: 'OrderHistory',
-  query: ORDER_HISTORY_QUERY,
-  variables: { page: 1 },
-});
+/** The request body for one page of the query (the MFE's first load is page 1). */
+export function orderHistoryBody(page: number): string {
+  return JSON.stringify({ operationName: 'OrderHistory', query: ORDER_HISTORY_QUERY, variables: { page } });
+}
+
+export const ORDER_HISTORY_BODY = orderHistoryBody(1);
+
+/** The page size ORDER_HISTORY_QUERY asks for. */
+export const ORDER_HISTORY_PAGE_SIZE = 20;
 
 /**
  * learner1…learner50 minus those with no orders (learner2, and whoever the seed gave none): an

@@ -7,6 +7,7 @@ import { isConfigError } from '../platform/config/ConfigError';
 import { measureRun, type BenchConfig, type RunResult } from './measureRun';
 import { learnersWithOrders, ORDER_HISTORY_QUERY } from './orderHistoryQuery';
 import { buildReport, formatReport, writeReport } from './report';
+import { buildMergedReport, formatMergedReport } from './mergedReport';
 import { buildShadowReport, formatShadowReport } from './shadowReport';
 import { liveChildren, onUnexpectedExit } from './startStack';
 
@@ -14,14 +15,26 @@ import { liveChildren, onUnexpectedExit } from './startStack';
 // @apollo/gateway's stock one (the baseline), each on a fresh stack of production processes.
 // `BENCH_SHADOW=1 npm run bench` instead measures the shadow layer: the kit with the shadow off, then
 // on (every history read shadowed to a vendor that never answers), reporting the primary's p99 ratio.
+// `BENCH_MERGED=1 npm run bench` measures the merged history (legacy + vendor) on the first page and
+// on a deeper one, with the orders each system served per query against the read bound.
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
 const SHADOW_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'shadow.json');
+const MERGED_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'merged.json');
+
+const MERGED_ON = { ORDERS_BACKEND: 'merged' };
 
 // The worst case for the primary: every read sampled, and every shadow read waits out its deadline.
 const SHADOW_ON = { ORDERS_SHADOW_BACKEND: 'vendor', ORDERS_SHADOW_SAMPLE_RATE: '1' };
 
-function parseBenchEnv(): BenchConfig & { shadow: boolean } {
+interface BenchMode {
+  shadow: boolean;
+  merged: boolean;
+  /** The deeper page of the merged measurement (the first is always page 1). */
+  mergedDeepPage: number;
+}
+
+function parseBenchEnv(): BenchConfig & BenchMode {
   const whole = (fallback: number, min: number) =>
     z.coerce.number().int('must be a whole number').min(min, `must be >= ${min}`).default(fallback);
   const parsed = parseEnv(
@@ -31,6 +44,8 @@ function parseBenchEnv(): BenchConfig & { shadow: boolean } {
       BENCH_WARMUP_S: whole(5, 0),
       BENCH_UPSTREAM_LATENCY_MS: whole(2, 0),
       BENCH_SHADOW: env.boolean(false),
+      BENCH_MERGED: env.boolean(false),
+      BENCH_MERGED_DEEP_PAGE: whole(3, 2),
     },
     process.env,
   );
@@ -40,6 +55,8 @@ function parseBenchEnv(): BenchConfig & { shadow: boolean } {
     warmupS: parsed.BENCH_WARMUP_S,
     upstreamLatencyMs: parsed.BENCH_UPSTREAM_LATENCY_MS,
     shadow: parsed.BENCH_SHADOW,
+    merged: parsed.BENCH_MERGED,
+    mergedDeepPage: parsed.BENCH_MERGED_DEEP_PAGE,
   };
 }
 
@@ -60,7 +77,8 @@ function fail(error: unknown): never {
 }
 
 async function main(): Promise<void> {
-  const { shadow, ...config } = parseBenchEnv();
+  const { shadow, merged, mergedDeepPage, ...config } = parseBenchEnv();
+  if (shadow && merged) fail('set BENCH_SHADOW or BENCH_MERGED, not both');
   const jwt = parseJwtEnv(process.env);
   const learners = learnersWithOrders();
   // Signed once, up front: signing per request would be charged to the load generator's CPU. The
@@ -68,6 +86,21 @@ async function main(): Promise<void> {
   const authorizations = learners.map((u) => `JWT ${signToken(u, jwt, { expiresInSeconds: 24 * 3600 })}`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const query = { ...config, learners: learners.length, query: ORDER_HISTORY_QUERY };
+  if (merged) {
+    const runs = [];
+    for (const page of [1, mergedDeepPage]) {
+      const label = `merged-page-${page}`;
+      runs.push({
+        page,
+        run: await measureRun('kit', config, authorizations, log, { label, ordersEnv: MERGED_ON, page }),
+      });
+    }
+    const report = buildMergedReport({ ...query, ordersEnv: MERGED_ON }, runs);
+    writeReport(MERGED_RESULTS, report);
+    process.stdout.write(`\n${formatMergedReport(report)}\n\nwritten to bench/results/merged.json\n`);
+    logErrorKinds(report.runs, log);
+    return;
+  }
   if (shadow) {
     // Same order as the kit/baseline pair: the reference first, each on a fresh stack.
     const off = await measureRun('kit', config, authorizations, log, { label: 'shadow-off' });

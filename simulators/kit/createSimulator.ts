@@ -31,7 +31,15 @@ export interface SimRoute {
 export interface SimulatorStats {
   total: number;
   byRoute: Record<string, number>;
+  /**
+   * Route → items served in `results` arrays (the DRF and commercetools envelopes alike), summed and
+   * the largest in one answer: how much a caller read, not only how often (the merged read bound).
+   */
+  rowsByRoute: Record<string, number>;
+  maxRowsByRoute: Record<string, number>;
 }
+
+const emptyStats = (): SimulatorStats => ({ total: 0, byRoute: {}, rowsByRoute: {}, maxRowsByRoute: {} });
 
 export interface Simulator {
   readonly name: string;
@@ -50,7 +58,7 @@ export interface Simulator {
  */
 export async function createSimulator(name: string, routes: SimRoute[], port = 0): Promise<Simulator> {
   let faults: Faults = { ...NO_FAULTS };
-  let stats: SimulatorStats = { total: 0, byRoute: {} };
+  let stats = emptyStats();
   const random = createRandom(7);
   const sockets = new Set<Socket>();
 
@@ -96,18 +104,30 @@ export async function createSimulator(name: string, routes: SimRoute[], port = 0
         }
       }
       const params = match.slice(1).map((p) => decodeURIComponent(p ?? ''));
-      return send(
-        res,
-        await route.handle({ method: req.method ?? 'GET', url, headers: req.headers, body, params }),
-      );
+      const answer = await route.handle({
+        method: req.method ?? 'GET',
+        url,
+        headers: req.headers,
+        body,
+        params,
+      });
+      countRows(route.name, answer.body);
+      return send(res, answer);
     }
     return send(res, { status: 404, body: { detail: 'Not found.' } });
+  }
+
+  function countRows(route: string, body: unknown) {
+    const results = (body as { results?: unknown } | undefined)?.results;
+    if (!Array.isArray(results)) return;
+    stats.rowsByRoute[route] = (stats.rowsByRoute[route] ?? 0) + results.length;
+    stats.maxRowsByRoute[route] = Math.max(stats.maxRowsByRoute[route] ?? 0, results.length);
   }
 
   function admin(method: string, path: string, text: string, res: ServerResponse) {
     if (path === '/__sim/stats' && method === 'GET') return send(res, { status: 200, body: stats });
     if (path === '/__sim/stats' && method === 'DELETE') {
-      stats = { total: 0, byRoute: {} };
+      stats = emptyStats();
       return send(res, { status: 204 });
     }
     if (path === '/__sim/faults' && method === 'GET') return send(res, { status: 200, body: faults });
@@ -132,7 +152,7 @@ export async function createSimulator(name: string, routes: SimRoute[], port = 0
     url,
     stats: () => structuredClone(stats),
     resetStats: () => {
-      stats = { total: 0, byRoute: {} };
+      stats = emptyStats();
     },
     setFaults: (partial) => {
       faults = parseFaults(partial, faults);

@@ -27,6 +27,38 @@ async function legacyOnly(page = 1, pageSize = 20): Promise<History['orderHistor
   }
 }
 
+describe('merged history reads', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ ORDERS_BACKEND: 'merged' });
+  });
+  afterAll(() => stack.stop());
+
+  // learner3 has 200 legacy orders: every page below needs a deep read, so the bound is what binds.
+  it.each([
+    [1, 20],
+    [3, 20],
+    [2, 50],
+  ])(
+    'page %i of size %i reads at most page × size orders from each sorted source',
+    async (page, pageSize) => {
+      const [legacy, vendor] = [stack.simulators.legacy!, stack.simulators.vendor!];
+      legacy.resetStats();
+      vendor.resetStats();
+      const result = await stack.query<History>(HISTORY, { user: 'learner3', variables: { page, pageSize } });
+      expect(result.body.errors).toBeUndefined();
+      expect(result.body.data!.orderHistory.orders).toHaveLength(pageSize);
+      const depth = page * pageSize;
+      expect(legacy.stats().byRoute).toEqual({ 'orders.list': 1 });
+      expect(legacy.stats().rowsByRoute['orders.list']).toBe(depth);
+      // The vendor is read as two sorted streams (with and without completedAt), each at most `depth`.
+      expect(vendor.stats().byRoute['orders.query']).toBe(2);
+      expect(vendor.stats().maxRowsByRoute['orders.query']).toBeLessThanOrEqual(depth);
+      expect(vendor.stats().rowsByRoute['orders.query']).toBeLessThanOrEqual(2 * depth);
+    },
+  );
+});
+
 describe('merged history when one system fails', () => {
   let stack: TestStack;
   beforeEach(async () => {

@@ -86,6 +86,7 @@ describe('orderHistory on the legacy ecommerce API', () => {
           .filter(Boolean),
       );
       expect(stack.simulators.legacy!.stats().byRoute).toEqual({ 'orders.list': 1 });
+      expect(stack.simulators.legacy!.stats().rowsByRoute).toEqual({ 'orders.list': pageSize });
       // Unknown keys resolve to null, so count the keys the orders ask for, not the ones found.
       const legacy = await getJson(
         `${stack.simulators.legacy!.url}/api/v2/orders/?username=learner3&page=1&page_size=${pageSize}`,
