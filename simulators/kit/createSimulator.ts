@@ -39,6 +39,12 @@ export interface SimulatorStats {
   maxRowsByRoute: Record<string, number>;
 }
 
+/** The body of an error the simulator itself produces (fault knob, unknown route, bad JSON), in the API's shape. */
+export type ErrorBody = (status: number, message: string) => unknown;
+
+/** Django REST framework's error body, as the legacy and discovery APIs send it. */
+const drfError: ErrorBody = (_status, message) => ({ detail: message });
+
 const emptyStats = (): SimulatorStats => ({ total: 0, byRoute: {}, rowsByRoute: {}, maxRowsByRoute: {} });
 
 export interface Simulator {
@@ -56,7 +62,12 @@ export interface Simulator {
  * counters are reachable in-process (tests) and over HTTP at `/__sim/faults` and `/__sim/stats`
  * (the benchmark and people poking at `npm start`); admin calls are not counted.
  */
-export async function createSimulator(name: string, routes: SimRoute[], port = 0): Promise<Simulator> {
+export async function createSimulator(
+  name: string,
+  routes: SimRoute[],
+  port = 0,
+  errorBody: ErrorBody = drfError,
+): Promise<Simulator> {
   let faults: Faults = { ...NO_FAULTS };
   let stats = emptyStats();
   const random = createRandom(7);
@@ -64,7 +75,7 @@ export async function createSimulator(name: string, routes: SimRoute[], port = 0
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, { status: 500, body: { detail: 'simulator error' } });
+      if (!res.headersSent) send(res, { status: 500, body: errorBody(500, 'simulator error') });
     });
   });
   server.on('connection', (socket) => {
@@ -87,7 +98,7 @@ export async function createSimulator(name: string, routes: SimRoute[], port = 0
       if (faults.errorRate > 0 && random.chance(faults.errorRate)) {
         return send(res, {
           status: faults.errorStatus,
-          body: { detail: 'Injected failure (simulator fault knob)' },
+          body: errorBody(faults.errorStatus, 'Injected failure (simulator fault knob)'),
         });
       }
       if (faults.malformedRate > 0 && random.chance(faults.malformedRate)) {
@@ -100,7 +111,7 @@ export async function createSimulator(name: string, routes: SimRoute[], port = 0
         try {
           body = JSON.parse(text);
         } catch {
-          return send(res, { status: 400, body: { detail: 'JSON parse error' } });
+          return send(res, { status: 400, body: errorBody(400, 'JSON parse error') });
         }
       }
       const params = match.slice(1).map((p) => decodeURIComponent(p ?? ''));
@@ -114,7 +125,7 @@ export async function createSimulator(name: string, routes: SimRoute[], port = 0
       countRows(route.name, answer.body);
       return send(res, answer);
     }
-    return send(res, { status: 404, body: { detail: 'Not found.' } });
+    return send(res, { status: 404, body: errorBody(404, 'Not found.') });
   }
 
   function countRows(route: string, body: unknown) {

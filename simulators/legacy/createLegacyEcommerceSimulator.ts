@@ -10,6 +10,13 @@ export interface LegacyEcommerceSimulatorOptions {
   seed: Seed;
   jwt: JwtOptions;
   port?: number;
+  /**
+   * Order of orders placed at the same instant. The real API sorts by `-date_placed` alone and
+   * promises nothing among ties (in practice the database's row order, usually by id, i.e. number);
+   * `number-desc` is the opposite of the merged history's tie-break, for tests that must not depend on
+   * the API's tie order. @default 'number-asc'
+   */
+  tieOrder?: 'number-asc' | 'number-desc';
 }
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -30,7 +37,10 @@ export async function createLegacyEcommerceSimulator(
   const byUser = new Map<string, SeedOrder[]>();
   const byNumber = new Map<string, SeedOrder>();
   // A private copy: writes (fulfilment) change orders, and other simulators may share the seed.
-  const all = structuredClone(options.seed.orders).sort((a, b) => b.placedAt.localeCompare(a.placedAt));
+  const tie = options.tieOrder === 'number-desc' ? -1 : 1;
+  const all = structuredClone(options.seed.orders).sort(
+    (a, b) => Date.parse(b.placedAt) - Date.parse(a.placedAt) || (a.number < b.number ? -tie : tie),
+  );
   for (const order of all) {
     byNumber.set(order.number, order);
     const list = byUser.get(order.username) ?? [];

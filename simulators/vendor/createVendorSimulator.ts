@@ -3,7 +3,7 @@ import type { SeedOrder } from '../seed/SeedOrder';
 import { queryResources } from './queryResources';
 import { toVendorCustomer } from './toVendorCustomer';
 import { toVendorOrder } from './toVendorOrder';
-import { vendorError } from './vendorError';
+import { vendorError, vendorErrorBody } from './vendorError';
 import { VendorTokens } from './VendorTokens';
 import { VendorWrites } from './VendorWrites';
 
@@ -179,6 +179,7 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
       },
     ],
     options.port,
+    vendorErrorBody,
   );
   return { ...simulator, expireAllTokens: () => tokens.expireAll(), writes };
 }

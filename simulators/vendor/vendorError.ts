@@ -12,3 +12,9 @@ export function vendorError(
 ): SimResponse {
   return { status, body: { statusCode: status, message, errors: [{ code, message }], ...extra } };
 }
+
+/** The commercetools code for an error the simulator itself produces (fault knob, unknown route, bad JSON). */
+export function vendorErrorBody(status: number, message: string): unknown {
+  const code = status === 404 ? 'ResourceNotFound' : status === 400 ? 'InvalidJsonInput' : 'General';
+  return vendorError(status, code, message).body;
+}

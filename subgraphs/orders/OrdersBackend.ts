@@ -27,4 +27,11 @@ export interface OrdersBackend {
 }
 
 /** The listing half of the port: what a history mode provides (legacy, vendor, merged). */
-export type OrderHistorySource = Pick<OrdersBackend, 'listOrders'>;
+export type OrderHistorySource = Pick<OrdersBackend, 'listOrders'> & {
+  /**
+   * True when orders placed at the same instant come back ordered by number, as the merged history
+   * orders them (compareOrders). A source that does not promise it (the legacy API sorts by date
+   * alone) is read a little past each cut, so a tie straddling the cut cannot pick the wrong orders.
+   */
+  readonly tiesOrderedByNumber?: boolean;
+};

@@ -18,7 +18,7 @@ type Mode = 'legacy' | 'vendor' | 'merged';
 const seed = createSeed();
 const jwt = parseJwtEnv({});
 const LEARNER = 'learner1';
-const SAME_IN_BOTH = new Set(['Complete', 'Open', 'Pending']);
+const SAME_IN_BOTH = new Set(['Complete', 'Open', 'Pending', 'Payment Error']);
 
 /** learner1's orders plus some of a neighbour's, with statuses both systems can express and forced ties. */
 const logical: SeedOrder[] = seed.orders
@@ -81,13 +81,14 @@ async function startMode(mode: Mode) {
     logical
       .map((o, id) => ({ o, id }))
       .filter(({ id }) => systemOf[mode](id) === system)
-      .map(({ o, id }) => ({ ...o, number: rename(id) }))
-      // The legacy API orders by date alone; ties then come out in this order, by number.
-      .sort((a, b) => Date.parse(b.placedAt) - Date.parse(a.placedAt) || (a.number < b.number ? -1 : 1));
+      .map(({ o, id }) => ({ ...o, number: rename(id) }));
   const simulators: Simulator[] = [
     await createLegacyEcommerceSimulator({
       seed: { ...seed, orders: inSystem('legacy', legacyNumber) },
       jwt,
+      // Legacy mode shows the API's own order among ties (number ascending, as its database returns
+      // them); merged must be exact whatever the API does with ties, so it gets the opposite order.
+      tieOrder: mode === 'merged' ? 'number-desc' : 'number-asc',
     }),
     await createVendorSimulator({ orders: inSystem('vendor', vendorNumber) }),
     await createDiscoverySimulator({ seed, jwt }),

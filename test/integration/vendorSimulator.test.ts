@@ -117,4 +117,21 @@ describe('vendor simulator over HTTP', () => {
       body: { statusCode: 404, errors: [{ code: 'ResourceNotFound' }] },
     });
   });
+
+  it('answers injected failures and unknown routes in the commercetools error shape too', async () => {
+    const access = (await token()).body.access_token as string;
+    expect(await get('/no-such-endpoint', access)).toMatchObject({
+      status: 404,
+      body: { statusCode: 404, message: expect.any(String), errors: [{ code: 'ResourceNotFound' }] },
+    });
+    simulator.setFaults({ errorRate: 1, errorStatus: 503 });
+    try {
+      expect(await get('/orders', access)).toMatchObject({
+        status: 503,
+        body: { statusCode: 503, message: expect.any(String), errors: [{ code: 'General' }] },
+      });
+    } finally {
+      simulator.clearFaults();
+    }
+  });
 });

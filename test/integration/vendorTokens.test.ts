@@ -1,21 +1,16 @@
-import { silentLogger } from '../../platform/createLogger';
 import { createSeed } from '../../simulators/seed/createSeed';
 import {
   createVendorSimulator,
   VENDOR_DEV_PROJECT,
   type VendorSimulator,
 } from '../../simulators/vendor/createVendorSimulator';
-import { VendorOrdersBackend } from '../../subgraphs/orders/backends/vendor/VendorOrdersBackend';
-import { VendorTokenProvider } from '../../subgraphs/orders/backends/vendor/VendorTokenProvider';
+import type { VendorOrdersBackend } from '../../subgraphs/orders/backends/vendor/VendorOrdersBackend';
 import type { CallContext } from '../../subgraphs/orders/OrdersBackend';
-import { createUpstream } from '../../upstream/createUpstream';
 import type { Upstream } from '../../upstream/Upstream';
-import { parseUpstreamEnv } from '../../upstream/upstreamEnv';
+import { createVendorAdapter } from '../helpers/createVendorAdapter';
 
 const TTL_SECONDS = 3600;
 const CONCURRENT = 50;
-// Room for all 50 at once: this test is about tokens, not about the bulkhead turning callers away.
-const ROOMY = { VENDOR_BULKHEAD_MAX_CONCURRENT: '100', VENDOR_MAX_CONNECTIONS: '100' };
 const seed = createSeed();
 
 let now: number;
@@ -36,26 +31,8 @@ afterEach(async () => {
 });
 
 /** The vendor adapter on real HTTP against the simulator, sharing its clock. */
-function vendorBackend(clientSecret = VENDOR_DEV_PROJECT.clientSecret) {
-  const upstream = (name: string) => {
-    const created = createUpstream(parseUpstreamEnv('VENDOR', name, simulator.url, ROOMY));
-    upstreams.push(created);
-    return created;
-  };
-  const tokens = new VendorTokenProvider({
-    auth: upstream('vendor-auth'),
-    clientId: VENDOR_DEV_PROJECT.clientId,
-    clientSecret,
-    now: () => now,
-  });
-  return new VendorOrdersBackend({
-    api: upstream('vendor-commerce'),
-    tokens,
-    projectKey: VENDOR_DEV_PROJECT.projectKey,
-    receiptBaseUrl: `${simulator.url}/receipt/`,
-    logger: silentLogger(),
-  });
-}
+const vendorBackend = (clientSecret = VENDOR_DEV_PROJECT.clientSecret) =>
+  createVendorAdapter(simulator.url, upstreams, { now: () => now, clientSecret });
 
 const learner3: CallContext = {
   identity: { username: 'learner3', isStaff: false, token: 'unused' },

@@ -4,7 +4,10 @@ import {
   mergeDepth,
   mergeOrderPages,
 } from '../../../subgraphs/orders/backends/merged/mergeOrderPages';
+import { MergedOrderHistory } from '../../../subgraphs/orders/backends/merged/MergedOrderHistory';
 import type { Order } from '../../../subgraphs/orders/domain/Order';
+import type { CallContext, OrderHistorySource } from '../../../subgraphs/orders/OrdersBackend';
+import { silentLogger } from '../../../platform/createLogger';
 
 const CASES = 500;
 
@@ -104,5 +107,66 @@ describe('mergeOrderPages', () => {
     expect(() => mergeOrderPages(sources, { page: 101, pageSize: 100 })).toThrow(
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
     );
+  });
+});
+
+/**
+ * A system like the legacy API: newest first by date alone, orders placed at the same instant in an
+ * order of its own that may change from one call to the next (here: shuffled on every call).
+ */
+function unorderedTies(random: Random, orders: readonly Order[]): OrderHistorySource & { read: number } {
+  const source = {
+    read: 0,
+    async listOrders(query: { page: number; pageSize: number }) {
+      const byTime = [...orders]
+        .map((o) => ({ o, key: random.int(0, 1_000_000) }))
+        .sort((a, b) => Date.parse(b.o.placedAt) - Date.parse(a.o.placedAt) || a.key - b.key)
+        .map(({ o }) => o);
+      const start = (query.page - 1) * query.pageSize;
+      const page = byTime.slice(start, start + query.pageSize);
+      source.read += page.length;
+      return { count: orders.length, orders: page };
+    },
+  };
+  return source;
+}
+
+describe('MergedOrderHistory over a system that does not order its ties', () => {
+  const context = {} as CallContext;
+
+  it(`equals sorting the union and slicing, over ${CASES} random datasets whose ties come back shuffled`, async () => {
+    const random = createRandom(777);
+    let pagesWithStraddlingTies = 0;
+    for (let c = 0; c < CASES; c++) {
+      const pool = Array.from(
+        { length: random.int(1, 8) },
+        () => Date.UTC(2024, 0, 1) + random.int(0, 30) * 1000,
+      );
+      const legacyOrders = history(random, 'EDX', pool);
+      const vendorOrders = history(random, '2U', pool);
+      const legacy = unorderedTies(random, legacyOrders);
+      // The vendor adapter promises number order within an instant, and is taken at its word.
+      const vendor: OrderHistorySource = {
+        tiesOrderedByNumber: true,
+        listOrders: async (q) => ({
+          count: vendorOrders.length,
+          orders: vendorOrders.slice((q.page - 1) * q.pageSize, q.page * q.pageSize),
+        }),
+      };
+      const merged = new MergedOrderHistory({ systems: [legacy, vendor], logger: silentLogger() });
+      const all = [...legacyOrders, ...vendorOrders];
+      const pageSize = random.int(1, 10);
+      const page = random.int(1, Math.ceil(all.length / pageSize) + 1);
+      const result = await merged.listOrders({ username: 'u', page, pageSize }, context);
+
+      expect(result.count).toBe(all.length);
+      expect(result.orders.map((o) => o.number)).toEqual(bruteForce(all, page, pageSize));
+      const depth = mergeDepth({ page, pageSize });
+      const cut = [...legacyOrders].sort(newestFirst);
+      if (cut.length > depth && Date.parse(cut[depth - 1]!.placedAt) === Date.parse(cut[depth]!.placedAt))
+        pagesWithStraddlingTies++;
+    }
+    // The datasets really put ties across the cut, where trusting the API's tie order goes wrong.
+    expect(pagesWithStraddlingTies).toBeGreaterThan(CASES / 10);
   });
 });

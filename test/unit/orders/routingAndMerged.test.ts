@@ -15,10 +15,11 @@ const context: CallContext = {
 const order = (number: string, placedAt: string) => ({ number, placedAt }) as Order;
 
 /** An in-memory system: a sorted history, by-number lookups, a switch to make it fail, and a log of asks. */
-function system(orders: Order[]) {
+function system(orders: Order[], tiesOrderedByNumber = false) {
   const asked: OrderPageQuery[] = [];
   let failure: Error | null = null;
-  const backend: OrdersBackend = {
+  const backend: OrdersBackend & { tiesOrderedByNumber: boolean } = {
+    tiesOrderedByNumber,
     async listOrders(query) {
       asked.push(query);
       if (failure) throw failure;
@@ -79,7 +80,7 @@ describe('RoutingOrdersBackend', () => {
 
 describe('MergedOrderHistory', () => {
   const setup = () => {
-    const [legacy, vendor] = [system(legacyOrders), system(vendorOrders)];
+    const [legacy, vendor] = [system(legacyOrders), system(vendorOrders, true)];
     const merged = new MergedOrderHistory({
       systems: [legacy.backend, vendor.backend],
       logger: silentLogger(),
@@ -88,15 +89,35 @@ describe('MergedOrderHistory', () => {
   };
   const numbers = (page: OrderPage) => page.orders.map((o) => o.number);
 
-  it('pages the union newest first, ties by number, asking each system for page × pageSize orders', async () => {
+  it('pages the union newest first, ties by number, asking each system for page × pageSize orders (+1 where ties are unordered)', async () => {
     const { legacy, vendor, merged } = setup();
     const page = await merged.listOrders({ username: 'learner1', page: 2, pageSize: 2 }, context);
     expect(page).toMatchObject({ count: 4, failures: [] });
     expect(numbers(page)).toEqual(['2U-000001', 'EDX-100001']);
-    expect(legacy.asked).toEqual([{ username: 'learner1', page: 1, pageSize: 4 }]);
+    // One more from the system whose ties come in no promised order: it shows whether a tie straddles.
+    expect(legacy.asked).toEqual([{ username: 'learner1', page: 1, pageSize: 5 }]);
     expect(vendor.asked).toEqual([{ username: 'learner1', page: 1, pageSize: 4 }]);
     const first = await merged.listOrders({ username: 'learner1', page: 1, pageSize: 2 }, context);
     expect(numbers(first)).toEqual(['2U-000002', 'EDX-100003']);
+  });
+
+  it('reads past a tie that straddles the cut, doubling, and picks the tied orders by number', async () => {
+    // Six orders at one instant, returned by number DESCENDING (the API promises no tie order).
+    const tied = ['EDX-100006', 'EDX-100005', 'EDX-100004', 'EDX-100003', 'EDX-100002', 'EDX-100001'].map(
+      (n) => order(n, '2024-05-01T00:00:00Z'),
+    );
+    const legacy = system([...tied, order('EDX-100000', '2024-04-01T00:00:00Z')]);
+    const vendor = system([], true);
+    const merged = new MergedOrderHistory({
+      systems: [legacy.backend, vendor.backend],
+      logger: silentLogger(),
+    });
+    const first = await merged.listOrders({ username: 'learner1', page: 1, pageSize: 2 }, context);
+    expect(numbers(first)).toEqual(['EDX-100001', 'EDX-100002']);
+    // 2 + 1 = 3 ends inside the tie, so does 6; 12 reaches the end of the history (7 orders).
+    expect(legacy.asked.map((q) => q.pageSize)).toEqual([3, 6, 12]);
+    const second = await merged.listOrders({ username: 'learner1', page: 2, pageSize: 2 }, context);
+    expect(numbers(second)).toEqual(['EDX-100003', 'EDX-100004']);
   });
 
   it('serves the other system when one is down, and reports the failure', async () => {

@@ -107,6 +107,19 @@ describe('vendor toOrder', () => {
     expect(toOrder(variant({ orderState: state }), options).status).toBe(status);
   });
 
+  it('shows an open or confirmed order whose payment failed as PAYMENT_ERROR, a complete one as COMPLETE', () => {
+    expect(toOrder(variant({ orderState: 'Open', paymentState: 'Failed' }), options).status).toBe(
+      'PAYMENT_ERROR',
+    );
+    expect(toOrder(variant({ orderState: 'Confirmed', paymentState: 'Failed' }), options).status).toBe(
+      'PAYMENT_ERROR',
+    );
+    expect(toOrder(variant({ orderState: 'Complete', paymentState: 'Failed' }), options).status).toBe(
+      'COMPLETE',
+    );
+    expect(toOrder(variant({ orderState: 'Open', paymentState: 'Pending' }), options).status).toBe('OPEN');
+  });
+
   it('reports Cancelled (and any unmapped state) and shows it as UNKNOWN', () => {
     const unknown: string[] = [];
     const order = toOrder(variant({ orderState: 'Cancelled' }), {

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { isUpstreamError, type UpstreamError } from '../../../../upstream/UpstreamError';
-import type { OrderPage } from '../../domain/Order';
+import type { Order, OrderPage } from '../../domain/Order';
 import type { CallContext, OrderHistorySource, OrderPageQuery } from '../../OrdersBackend';
-import { mergeDepth, mergeOrderPages } from './mergeOrderPages';
+import { compareOrders, MAX_MERGE_DEPTH, mergeDepth, mergeOrderPages } from './mergeOrderPages';
 
 export interface MergedOrderHistoryOptions {
   /** Every system holding orders, e.g. legacy and vendor; each already authorises its reads. */
@@ -15,9 +15,11 @@ export interface MergedOrderHistoryOptions {
  * Coordinator pulled 200 per system and hid the pager instead).
  *
  * Read bound: for page N of size S each system is asked for its newest N × S orders (capped at
- * MAX_MERGE_DEPTH) — never more, and that is the least that makes every page exact (mergeOrderPages).
- * The legacy API serves that as one page; the vendor adapter reads at most N × S from each of its two
- * sorted streams (see VendorOrdersBackend), because its API cannot sort by the instant we show.
+ * MAX_MERGE_DEPTH), the least that makes every page exact (mergeOrderPages). The vendor adapter reads
+ * at most N × S from each of its two sorted streams (see VendorOrdersBackend), because its API cannot
+ * sort by the instant we show. The legacy API sorts by date alone, so orders placed at the same instant
+ * come back in no promised order: it is asked for N × S + 1, and only when that last order shares its
+ * instant with the N × S-th (a tie straddling the cut) for more, doubling, until the tie is in hand.
  *
  * A system that fails does not take the history down: the others' orders arrive, `count` sums only
  * their totals, and the failure rides along in `failures` so the response says so (complete: false
@@ -27,8 +29,10 @@ export class MergedOrderHistory implements OrderHistorySource {
   constructor(private readonly options: MergedOrderHistoryOptions) {}
 
   async listOrders(query: OrderPageQuery, context: CallContext): Promise<OrderPage> {
-    const newest: OrderPageQuery = { username: query.username, page: 1, pageSize: mergeDepth(query) };
-    const settled = await Promise.allSettled(this.options.systems.map((s) => s.listOrders(newest, context)));
+    const depth = mergeDepth(query);
+    const settled = await Promise.allSettled(
+      this.options.systems.map((system) => this.newest(system, query.username, depth, context)),
+    );
     const pages: OrderPage[] = [];
     const failures: UpstreamError[] = [];
     for (const result of settled) {
@@ -53,4 +57,30 @@ export class MergedOrderHistory implements OrderHistorySource {
     }
     return { ...mergeOrderPages(pages, query), failures };
   }
+
+  /** A system's newest `depth` orders in merge order (compareOrders), exact even across ties. */
+  private async newest(
+    system: OrderHistorySource,
+    username: string,
+    depth: number,
+    context: CallContext,
+  ): Promise<OrderPage> {
+    if (system.tiesOrderedByNumber) return system.listOrders({ username, page: 1, pageSize: depth }, context);
+    for (let want = Math.min(depth + 1, MAX_MERGE_DEPTH); ; want = Math.min(want * 2, MAX_MERGE_DEPTH)) {
+      const page = await system.listOrders({ username, page: 1, pageSize: want }, context);
+      const { orders } = page;
+      const straddles =
+        orders.length === want && orders.length > depth && sameInstant(orders[depth - 1]!, orders[want - 1]!);
+      if (straddles && want < MAX_MERGE_DEPTH) continue;
+      if (straddles) {
+        this.options.logger.warn(
+          { depth },
+          'merged history: a tie longer than the deepest read; page may be inexact',
+        );
+      }
+      return { ...page, orders: [...orders].sort(compareOrders).slice(0, depth) };
+    }
+  }
 }
+
+const sameInstant = (a: Order, b: Order) => Date.parse(a.placedAt) === Date.parse(b.placedAt);

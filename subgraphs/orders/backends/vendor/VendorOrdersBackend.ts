@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ErrorCode } from '../../../../platform/ErrorCode';
+import { codedError } from '../../../../platform/codedError';
 import type { Upstream } from '../../../../upstream/Upstream';
 import { UpstreamError } from '../../../../upstream/UpstreamError';
 import type { Order, OrderPage } from '../../domain/Order';
@@ -50,14 +51,21 @@ const STREAMS: readonly VendorParams[] = [
  * someone else comes back exactly like one that does not exist.
  */
 export class VendorOrdersBackend implements OrdersBackend {
+  /** Both streams sort ties by order number (STREAMS) and are merged with compareOrders. */
+  readonly tiesOrderedByNumber = true;
   private readonly http: VendorApi;
 
   constructor(private readonly options: VendorOrdersBackendOptions) {
     this.http = new VendorApi(options.api, options.tokens, options.projectKey);
   }
 
-  /** `query.username` is already authorised by the resolver (the caller, or anyone for staff). */
   async listOrders(query: OrderPageQuery, context: CallContext): Promise<OrderPage> {
+    // The resolver has already refused this; checked again here because our service credential could
+    // read anyone's orders, so this adapter must never be the one that leaks them.
+    const { identity } = context;
+    if (!identity.isStaff && query.username !== identity.username) {
+      throw codedError(ErrorCode.FORBIDDEN, "Only staff may read another user's orders");
+    }
     const customerId = await this.customerIdOf(query.username, context);
     if (customerId === null) return { count: 0, orders: [] };
     const owner: VendorParams = [

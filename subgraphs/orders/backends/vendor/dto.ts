@@ -32,6 +32,7 @@ export const vendorOrderSchema = z.object({
   totalPrice: vendorMoneySchema,
   discountOnTotalPrice: z.object({ discountedAmount: vendorMoneySchema }).optional(),
   orderState: z.string(),
+  paymentState: z.string().optional(),
   paymentInfo: z
     .object({
       payments: z.array(

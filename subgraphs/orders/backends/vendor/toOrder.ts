@@ -21,9 +21,18 @@ export interface ToOrderOptions {
   onUnknownStatus?: (status: string, orderNumber: string) => void;
 }
 
+/**
+ * The domain status: the order's state, except that an order not yet complete whose payment failed is
+ * PAYMENT_ERROR, as the legacy `Payment Error` it replaces (commercetools keeps payment apart).
+ */
+function statusOf(dto: VendorOrder): OrderStatus | undefined {
+  const status = STATUSES[dto.orderState];
+  return status && status !== 'COMPLETE' && dto.paymentState === 'Failed' ? 'PAYMENT_ERROR' : status;
+}
+
 /** Pure mapping from the commercetools `Order` shape to the domain. */
 export function toOrder(dto: VendorOrder, options: ToOrderOptions): Order {
-  const status = STATUSES[dto.orderState];
+  const status = statusOf(dto);
   if (!status) options.onUnknownStatus?.(dto.orderState, dto.orderNumber);
   const discount = dto.discountOnTotalPrice ? toMoney(dto.discountOnTotalPrice.discountedAmount) : null;
   const receipt = new URL(options.receiptBaseUrl);
