@@ -31,7 +31,7 @@ describe('attempt deadline', () => {
     const kit = createUpstream(
       parseUpstreamEnv('T', 't', upstream.url, {
         T_TIMEOUT_MS: '100',
-        T_REQUEST_TIMEOUT_MS: '3000',
+        T_REQUEST_TIMEOUT_MS: '10000',
         T_BREAKER_VOLUME_THRESHOLD: '10000',
       }),
     );
@@ -48,8 +48,9 @@ describe('attempt deadline', () => {
       const errors = await Promise.all(calls);
       const elapsed = Date.now() - started;
       expect(errors).toEqual(Array(5).fill(expect.objectContaining({ code: 'UPSTREAM_TIMEOUT' })));
-      // 100 ms attempt deadline; with the bug, 3000 ms (the request deadline).
-      expect(elapsed).toBeLessThan(1000);
+      // 100 ms attempt deadline; with the bug, 10 s (the request deadline). The margin is wide because
+      // a full collection of a jest worker's heap on a busy 2-core box can itself take a second.
+      expect(elapsed).toBeLessThan(5000);
     } finally {
       await kit.close();
     }
