@@ -40,6 +40,7 @@ export interface UpstreamStatus {
   inFlight: number;
   queued: number;
   rejectedOverload: number;
+  /** The last failed call on the wire (not the breaker's own fast-fail rejections), or null. */
   lastError: { code: string; message: string; at: string } | null;
 }
 

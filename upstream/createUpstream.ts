@@ -90,7 +90,9 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
     } catch (error) {
       const failure = toUpstreamError(error);
       metrics?.calls.inc({ upstream: name, outcome: outcomeOf(failure) });
-      if (!failure.detail.callerAborted)
+      // What the upstream did wrong, for /status: not a caller who left, and not our own fast-fail while
+      // the breaker is open, which would hide the failure that opened it.
+      if (!failure.detail.callerAborted && !failure.detail.breakerOpen)
         lastError = { code: failure.code, message: failure.message, at: new Date().toISOString() };
       throw failure;
     } finally {

@@ -14,7 +14,8 @@ export function toLegacyOrder(order: SeedOrder, baseUrl: string): Record<string,
     basket_discounts: order.voucherCode
       ? [
           {
-            amount: order.discountMinor / 100,
+            // A raw Decimal in the serializer, so a JSON number in the currency's own units.
+            amount: order.discountMinor / 10 ** (CURRENCY_DIGITS[order.currency] ?? 2),
             benefit_value: 10,
             code: order.voucherCode,
             condition_name: null,
@@ -94,6 +95,37 @@ export function toLegacyOrder(order: SeedOrder, baseUrl: string): Record<string,
     total_before_discounts_incl_tax: money(subtotalMinor(order)),
     total_excl_tax: money(totalMinor(order)),
     user: { email: order.email, username: order.username },
-    vouchers: order.voucherCode ? [{ id: 1, name: order.voucherCode, code: order.voucherCode }] : [],
+    vouchers: order.voucherCode ? [toLegacyVoucher(order, baseUrl)] : [],
   };
+}
+
+/** `VoucherSerializer` (upstream-apis.md §1.2), for the voucher an order used. */
+function toLegacyVoucher(order: SeedOrder, baseUrl: string): Record<string, unknown> {
+  const code = order.voucherCode!;
+  const discount = drfDecimal(order.discountMinor, order.currency);
+  return {
+    id: voucherId(code),
+    name: code,
+    code,
+    redeem_url: `${baseUrl}/coupons/offer/?code=${encodeURIComponent(code)}`,
+    usage: 'Multi-use',
+    start_datetime: '2020-01-01T00:00:00Z',
+    end_datetime: '2030-01-01T00:00:00Z',
+    num_basket_additions: 1,
+    num_orders: 1,
+    total_discount: discount,
+    date_created: '2020-01-01',
+    offers: [voucherId(code)],
+    // Oscar's `(is_available, message)` pair, as DRF renders a tuple.
+    is_available_to_user: [false, 'This coupon code is no longer available.'],
+    benefit: { type: 'Absolute', value: Number(discount) },
+    is_public: false,
+  };
+}
+
+/** A stable small id per code, as a database row id would be. */
+function voucherId(code: string): number {
+  let hash = 0;
+  for (const char of code) hash = (hash * 31 + char.charCodeAt(0)) % 100_000;
+  return hash + 1;
 }

@@ -1,10 +1,10 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../../platform/http/listen';
 
 export interface FakeUpstream {
   url: string;
   /** Requests received, in order. */
-  requests: { method: string; url: string }[];
+  requests: { method: string; url: string; headers: IncomingHttpHeaders }[];
   /** Replaces the handler; the default answers 200 `{"ok":true}`. */
   handle(handler: (req: IncomingMessage, res: ServerResponse) => void): void;
   close(): Promise<void>;
@@ -18,7 +18,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     res.end('{"ok":true}');
   };
   const server = createServer((req, res) => {
-    requests.push({ method: req.method ?? '', url: req.url ?? '' });
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     req.resume();
     handler(req, res);
   });

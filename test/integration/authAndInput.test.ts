@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { DEV_JWT_SECRET } from '../../platform/config/jwtEnv';
+import { json, startFakeUpstream } from '../helpers/startFakeUpstream';
 import { startTestStack, type TestStack } from '../helpers/startTestStack';
 
 const HISTORY = `query H($username: String, $page: Int, $pageSize: Int) {
@@ -70,6 +71,29 @@ describe('authentication at the gateway', () => {
       headers: { 'x-request-id': 'trace-abc-123' },
     });
     expect(result.headers.get('x-request-id')).toBe('trace-abc-123');
+  });
+
+  it('forwards the request id and the learner’s own JWT all the way to the legacy API', async () => {
+    const legacy = await startFakeUpstream();
+    legacy.handle((_req, res) => json(res, 200, { count: 0, next: null, previous: null, results: [] }));
+    const own = await startTestStack({ LEGACY_ECOMMERCE_URL: legacy.url });
+    try {
+      const token = own.token('learner1');
+      const result = await own.query(HISTORY, {
+        authorization: `Bearer ${token}`,
+        headers: { 'x-request-id': 'trace-to-legacy' },
+      });
+      expect(result.body.errors).toBeUndefined();
+      expect(legacy.requests).toHaveLength(1);
+      // The JWT prefix whatever the caller used: that is what the legacy service's JwtAuthentication reads.
+      expect(legacy.requests[0]!.headers).toMatchObject({
+        authorization: `JWT ${token}`,
+        'x-request-id': 'trace-to-legacy',
+      });
+    } finally {
+      await own.stop();
+      await legacy.close();
+    }
   });
 
   it('generates an x-request-id when the caller sends none', async () => {

@@ -52,6 +52,7 @@ describe('legacy ecommerce in trouble', () => {
       code: 'UPSTREAM_UNAVAILABLE',
       upstream: 'legacy-ecommerce',
     });
+    expectNoLeak(result.body);
   });
 
   it('ends a hung call at its deadline with UPSTREAM_TIMEOUT', async () => {
@@ -64,8 +65,9 @@ describe('legacy ecommerce in trouble', () => {
       upstream: 'legacy-ecommerce',
     });
     expect(elapsed).toBeGreaterThanOrEqual(DEADLINE_MS - 20);
-    // Generous ceiling: the point is "at the deadline, not at some socket default of minutes".
-    expect(elapsed).toBeLessThan(DEADLINE_MS + 1500);
+    // At the deadline (timeouts are not retried), plus the gateway's own work on a busy CI box.
+    expect(elapsed).toBeLessThan(DEADLINE_MS + 600);
+    expectNoLeak(result.body);
   });
 
   it('masks an order whose body is the wrong shape as UPSTREAM_ERROR, not a crash', async () => {
@@ -100,11 +102,14 @@ describe('catalog in trouble', () => {
         HISTORY,
         { user: 'learner1' },
       );
-      expect(result.body.data!.orderHistory.orders).toHaveLength(5);
+      const orders = result.body.data!.orderHistory.orders;
+      expect(orders).toHaveLength(5);
+      expect(orders.flatMap((o) => o.lines).every((l) => l.courseRun === null)).toBe(true);
       expect(result.body.errors![0]!.extensions).toMatchObject({
         code: 'UPSTREAM_UNAVAILABLE',
         upstream: 'catalog',
       });
+      expectNoLeak(result.body);
     } finally {
       await stack2.stop();
     }
