@@ -12,4 +12,16 @@ export interface GatewayContext {
   forwardHeaders: Record<string, string>;
   /** Set when a subgraph answered from its idempotency record; echoed as `Idempotent-Replayed: true`. */
   replayed: boolean;
+  /**
+   * What the request turned out to be, for the line logged when its HTTP exchange ends. An object
+   * shared by reference: Apollo hands plugins a shallow copy of the context, so a field set on that
+   * copy would never be seen by the HTTP layer.
+   */
+  notes: RequestNotes;
+}
+
+export interface RequestNotes {
+  /** Null until Apollo has resolved the operation (noteOperation), or if it never parsed. */
+  operation: { type: 'query' | 'mutation' | 'subscription'; name: string | null } | null;
+  replayed: boolean;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
@@ -21,7 +21,9 @@ import { DEFAULT_QUERY } from './explorer/defaultQuery';
 import { explorerRoutes } from './explorer/explorerRoutes';
 import type { GatewayConfig } from './gatewayConfig';
 import type { GatewayContext } from './GatewayContext';
+import { logMutationEnd } from './logMutationEnd';
 import { echoRequestId } from './plugins/echoRequestId';
+import { noteOperation } from './plugins/noteOperation';
 import { requireAuthentication } from './plugins/requireAuthentication';
 import { SubgraphDataSource } from './SubgraphDataSource';
 
@@ -69,6 +71,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     stopOnTerminationSignals: false,
     logger: deps.logger,
     plugins: [
+      noteOperation(),
       requireAuthentication(),
       echoRequestId(),
       markReplayed<GatewayContext>(),
@@ -78,14 +81,19 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   await apollo.start();
   let ready = true;
 
-  const context = async (req: IncomingMessage): Promise<GatewayContext> => ({
-    // Throws UNAUTHENTICATED for a present-but-bad token: nothing downstream runs.
-    identity: verifyAuthorization(req.headers.authorization, config.jwt),
-    authorization: req.headers.authorization,
-    requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
-    forwardHeaders: pickForwarded(req.headers),
-    replayed: false,
-  });
+  const context = async (req: IncomingMessage, res: ServerResponse): Promise<GatewayContext> => {
+    const value: GatewayContext = {
+      // Throws UNAUTHENTICATED for a present-but-bad token: nothing downstream runs.
+      identity: verifyAuthorization(req.headers.authorization, config.jwt),
+      authorization: req.headers.authorization,
+      requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+      forwardHeaders: pickForwarded(req.headers),
+      replayed: false,
+      notes: { operation: null, replayed: false },
+    };
+    logMutationEnd(res, value, deps.logger);
+    return value;
+  };
   const graphql = createGraphQLHandler({ server: apollo, context });
   const routes: Routes = {
     'GET /graphql': graphql,

@@ -29,7 +29,10 @@ export interface LocalStackOptions {
   ephemeralPorts?: boolean;
   logger: (component: string) => Logger;
   seed?: Seed;
-  /** Run a deferred-refund worker in-process when REDIS_URL is set. @default true */
+  /**
+   * Run a deferred-refund worker in-process when REDIS_URL is set. @default true. `npm start` says
+   * false and runs the worker as its own process instead (startWorkerProcess), as in production.
+   */
   refundWorker?: boolean;
 }
 
@@ -41,6 +44,11 @@ export interface LocalStack {
   simulators: { legacy?: LegacyEcommerceSimulator; discovery?: Simulator; vendor?: VendorSimulator };
   /** A token for learner1 under the configured secret, when running on simulators. */
   demoToken: string;
+  /**
+   * The environment the subgraphs were configured from, simulator URLs filled in: what another
+   * process (the refund worker) needs to join this stack.
+   */
+  upstreamEnv: Env;
   stop(): Promise<void>;
 }
 
@@ -153,6 +161,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       catalogUrl,
       simulators,
       demoToken,
+      upstreamEnv: withUpstreams,
       stop: async () => {
         for (const stop of stoppers) await stop();
       },

@@ -1,11 +1,24 @@
 import { createLogger } from '../platform/createLogger';
 import { runMain } from '../platform/runMain';
 import { createLocalStack } from './createLocalStack';
+import { startWorkerProcess } from './startWorkerProcess';
 
-// `npm start`: the whole stack in one process, on simulators for every upstream whose URL is unset.
+// `npm start`: the stack in one process, on simulators for every upstream whose URL is unset; with
+// REDIS_URL, the deferred-refund worker runs beside it as its own process, as it is deployed.
 runMain(async () => {
   const level = process.env.LOG_LEVEL ?? 'info';
-  const stack = await createLocalStack({ env: process.env, logger: (name) => createLogger(name, level) });
+  const logger = createLogger('start', level);
+  const stack = await createLocalStack({
+    env: process.env,
+    logger: (name) => createLogger(name, level),
+    refundWorker: false,
+  });
+  const worker = stack.upstreamEnv.REDIS_URL
+    ? startWorkerProcess(stack.upstreamEnv, (code) =>
+        // The rest keeps serving; deferred refunds wait in Redis until a worker runs again.
+        logger.error({ code }, 'refund worker exited; deferred refunds wait in Redis until one runs'),
+      )
+    : null;
   const lines = [
     '',
     'Switchyard is running.',
@@ -13,6 +26,7 @@ runMain(async () => {
     `  gateway           ${stack.gatewayUrl}/graphql   (/healthz /readyz /metrics)`,
     `  orders subgraph   ${stack.ordersUrl}/graphql`,
     `  catalog subgraph  ${stack.catalogUrl}/graphql`,
+    ...(worker ? [`  refund worker     pid ${worker.pid}   (its own process)`] : []),
     ...(stack.simulators.legacy ? [`  legacy ecommerce  ${stack.simulators.legacy.url}   (simulator)`] : []),
     ...(stack.simulators.discovery
       ? [`  discovery         ${stack.simulators.discovery.url}   (simulator)`]
@@ -30,5 +44,11 @@ runMain(async () => {
     '',
   ];
   process.stdout.write(lines.join('\n'));
-  return { stop: () => stack.stop() };
+  return {
+    // The worker first: it would only fail against simulators that are already gone.
+    stop: async () => {
+      await worker?.stop();
+      await stack.stop();
+    },
+  };
 });

@@ -6,7 +6,8 @@ import { sendJson } from './sendJson';
 
 export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   server: ApolloServer<TContext>;
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Builds the request's context; `res` lets it watch how the response ends (the gateway's log). */
+  context: (req: IncomingMessage, res: ServerResponse) => Promise<TContext>;
   /** @default 1 MiB — far above any real query; bigger bodies are a mistake or an attack. */
   maxBodyBytes?: number;
 }
@@ -49,7 +50,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
     const { result: pending } = runWithNotices(() =>
       options.server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => options.context(req),
+        context: () => options.context(req, res),
       }),
     );
     const result = await pending;

@@ -11,8 +11,11 @@ export interface IdempotencyScope {
 }
 
 export type ClaimResult =
-  /** Ours to execute. `takeover`: a previous attempt died mid-flight; reconcile before re-executing. */
-  | { kind: 'claimed'; takeover: boolean }
+  /**
+   * Ours to execute. `takeover`: a previous attempt died mid-flight; reconcile before re-executing.
+   * `token` names this claim: only its holder may complete, release or abandon it.
+   */
+  | { kind: 'claimed'; takeover: boolean; token: string }
   | { kind: 'in_flight' }
   | { kind: 'mismatch' }
   | { kind: 'completed'; outcome: StoredOutcome };
@@ -27,23 +30,26 @@ export interface ClaimOptions {
 
 /**
  * Where idempotency records live. `claim` must be atomic: of many concurrent claims with one key,
- * exactly one gets `claimed`.
+ * exactly one gets `claimed`. The writes take the claim's token and change nothing (answering
+ * false) once the record is no longer that claim's: a slow attempt that outlived its lease must not
+ * overwrite, or delete, what the attempt that took over has recorded since.
  */
 export interface IdempotencyStore {
   claim(scope: IdempotencyScope, options: ClaimOptions): Promise<ClaimResult>;
   complete(
     scope: IdempotencyScope,
+    token: string,
     fingerprint: string,
     outcome: StoredOutcome,
     ttlMs: number,
-  ): Promise<void>;
+  ): Promise<boolean>;
   /** Drops an in-flight claim whose request failed before anything was sent (safe to retry as new). */
-  release(scope: IdempotencyScope): Promise<void>;
+  release(scope: IdempotencyScope, token: string): Promise<boolean>;
   /**
    * Ends an in-flight claim without a stored result, after a failure that may or may not have been
    * applied upstream: the next claim is a takeover, so it reconciles before executing again.
    */
-  abandon(scope: IdempotencyScope, fingerprint: string, ttlMs: number): Promise<void>;
+  abandon(scope: IdempotencyScope, token: string, fingerprint: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   ClaimOptions,
   ClaimResult,
@@ -10,7 +11,15 @@ import { recordKey } from './IdempotencyStore';
 interface MemoryRecord {
   fingerprint: string;
   outcome: StoredOutcome | null;
+  /** In flight: the claim holds until then; after it, a retry may take over (the attempt died). */
+  leaseEnd: number;
+  /**
+   * When the record is forgotten: the replay window. An in-flight record lives as long, so a retry
+   * long after a crash still sees it and reconciles, as with the Redis store.
+   */
   expiresAt: number;
+  /** The claim that wrote it; only that claim may complete, release or abandon it. */
+  token: string;
 }
 
 /**
@@ -24,49 +33,88 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   async claim(scope: IdempotencyScope, options: ClaimOptions): Promise<ClaimResult> {
     const key = recordKey(scope);
-    const existing = this.records.get(key);
     const now = this.now();
-    if (existing && existing.expiresAt > now) {
+    this.sweep(now);
+    const existing = this.live(key, now);
+    if (existing) {
       if (existing.fingerprint !== options.fingerprint) return { kind: 'mismatch' };
       if (existing.outcome) return { kind: 'completed', outcome: existing.outcome };
-      return { kind: 'in_flight' };
+      if (existing.leaseEnd > now) return { kind: 'in_flight' };
     }
-    const takeover = existing !== undefined && existing.outcome === null;
+    const token = randomUUID();
     this.records.set(key, {
       fingerprint: options.fingerprint,
       outcome: null,
-      expiresAt: now + options.leaseMs,
+      leaseEnd: now + options.leaseMs,
+      expiresAt: now + options.ttlMs,
+      token,
     });
-    this.sweep(now);
-    return { kind: 'claimed', takeover };
+    return { kind: 'claimed', takeover: existing !== undefined, token };
   }
 
   async complete(
     scope: IdempotencyScope,
+    token: string,
     fingerprint: string,
     outcome: StoredOutcome,
     ttlMs: number,
-  ): Promise<void> {
-    this.records.set(recordKey(scope), { fingerprint, outcome, expiresAt: this.now() + ttlMs });
+  ): Promise<boolean> {
+    return this.replaceIfOwned(scope, token, (now) => ({
+      fingerprint,
+      outcome,
+      leaseEnd: 0,
+      expiresAt: now + ttlMs,
+      token,
+    }));
   }
 
-  async abandon(scope: IdempotencyScope, fingerprint: string): Promise<void> {
-    this.records.set(recordKey(scope), { fingerprint, outcome: null, expiresAt: this.now() });
+  async abandon(
+    scope: IdempotencyScope,
+    token: string,
+    fingerprint: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    // Lease over at once: the next claim is a takeover, which reconciles before executing.
+    return this.replaceIfOwned(scope, token, (now) => ({
+      fingerprint,
+      outcome: null,
+      leaseEnd: 0,
+      expiresAt: now + ttlMs,
+      token,
+    }));
   }
 
-  async release(scope: IdempotencyScope): Promise<void> {
-    this.records.delete(recordKey(scope));
+  async release(scope: IdempotencyScope, token: string): Promise<boolean> {
+    return this.replaceIfOwned(scope, token, () => null);
   }
 
   async close(): Promise<void> {}
+
+  private replaceIfOwned(
+    scope: IdempotencyScope,
+    token: string,
+    next: (now: number) => MemoryRecord | null,
+  ): boolean {
+    const key = recordKey(scope);
+    const now = this.now();
+    if (this.live(key, now)?.token !== token) return false;
+    const record = next(now);
+    if (record) this.records.set(key, record);
+    else this.records.delete(key);
+    return true;
+  }
+
+  private live(key: string, now: number): MemoryRecord | undefined {
+    const record = this.records.get(key);
+    return record && record.expiresAt > now ? record : undefined;
+  }
 
   // Expired records go lazily, a few at a time, so memory stays bounded by the replay window.
   private sweep(now: number): void {
     let checked = 0;
     for (const [key, record] of this.records) {
       if (checked++ > 20) break;
-      // An expired in-flight record is kept: its presence is what tells a later retry to reconcile.
-      if (record.expiresAt <= now && record.outcome) this.records.delete(key);
+      if (record.expiresAt <= now) this.records.delete(key);
     }
   }
 }

@@ -1,9 +1,10 @@
 import { GraphQLError } from 'graphql';
-import { isUpstreamError } from '../../upstream/UpstreamError';
+import { isUpstreamError, type UpstreamError } from '../../upstream/UpstreamError';
 import { ErrorCode } from '../ErrorCode';
 import { codedError } from '../codedError';
 import { fingerprint } from './fingerprint';
 import type { IdempotencyScope, IdempotencyStore, StoredOutcome } from './IdempotencyStore';
+import { ReplayedError } from './ReplayedError';
 
 export interface IdempotentCall<T> {
   store: IdempotencyStore;
@@ -26,6 +27,11 @@ export interface IdempotentCall<T> {
    * next attempt reconciles first, since the failed one may have been applied.
    */
   retryableErrors?: 'store' | 'abandon';
+  /**
+   * `execute` is itself safe to repeat (enqueueing under a job id derived from the key): a failure is
+   * never the stored answer, the claim is released, and a retry simply executes again.
+   */
+  repeatable?: boolean;
 }
 
 export interface IdempotentResult<T> {
@@ -35,8 +41,9 @@ export interface IdempotentResult<T> {
 
 /**
  * Executes a state-changing call at most once per (user, operation, key): the first result — success
- * or error — is stored and replayed; a retry while in flight is IDEMPOTENCY_KEY_IN_USE; other
- * arguments are IDEMPOTENCY_KEY_MISMATCH. Fails closed when the store is down.
+ * or error — is stored and replayed (an error as a ReplayedError); a retry while in flight is
+ * IDEMPOTENCY_KEY_IN_USE; other arguments are IDEMPOTENCY_KEY_MISMATCH. Fails closed when the store
+ * is down.
  */
 export async function runIdempotent<T>(call: IdempotentCall<T>): Promise<IdempotentResult<T>> {
   const print = fingerprint(call.scope.operation, call.args);
@@ -77,42 +84,55 @@ export async function runIdempotent<T>(call: IdempotentCall<T>): Promise<Idempot
       call.audit('replayed', { outcome: claim.outcome.kind });
       return replay<T>(claim.outcome);
     case 'claimed':
-      return execute(call, print, claim.takeover);
+      return execute(call, { print, token: claim.token, takeover: claim.takeover });
   }
 }
 
-async function execute<T>(
-  call: IdempotentCall<T>,
-  print: string,
-  takeover: boolean,
-): Promise<IdempotentResult<T>> {
+interface Claim {
+  print: string;
+  token: string;
+  takeover: boolean;
+}
+
+async function execute<T>(call: IdempotentCall<T>, claim: Claim): Promise<IdempotentResult<T>> {
+  const found = claim.takeover ? await reconcile(call, claim) : null;
   let outcome: StoredOutcome;
   let data: T | undefined;
   try {
-    const found = takeover ? await call.reconcile() : null;
-    if (takeover) call.audit('takeover reconciled', { alreadyApplied: found !== null });
     data = found ?? (await call.execute());
     outcome = { kind: 'success', data };
   } catch (error) {
-    if (
-      isUpstreamError(error) &&
-      (error.detail.breakerOpen || error.detail.localOverload || error.detail.cause === 'ECONNREFUSED')
-    ) {
-      // Provably never reached the upstream: forget the claim so a retry is a fresh attempt.
-      await call.store.release(call.scope).catch(() => undefined);
-      call.audit('not sent, claim released', { code: error.code });
+    if (call.repeatable) {
+      const graphqlError = toCodedError(error);
+      await call.store.release(call.scope, claim.token).catch(() => false);
+      call.audit('attempt failed, claim released', { code: graphqlError.extensions.code });
+      throw graphqlError;
+    }
+    if (isNotSent(error)) {
+      // Provably never reached the upstream. A fresh claim is forgotten, so a retry is a fresh
+      // attempt; a taken-over one stays taken over, so the next retry looks upstream again first
+      // (one lookup, and never wrong, whatever the dead attempt did).
+      if (claim.takeover)
+        await call.store.abandon(call.scope, claim.token, claim.print, call.ttlMs).catch(() => false);
+      else await call.store.release(call.scope, claim.token).catch(() => false);
+      call.audit(claim.takeover ? 'not sent, still taken over' : 'not sent, claim released', {
+        code: error.code,
+      });
       throw error.toGraphQLError();
     }
     const graphqlError = toCodedError(error);
     if (call.retryableErrors === 'abandon' && graphqlError.extensions.retryable === true) {
-      await call.store.abandon(call.scope, print, call.ttlMs).catch(() => undefined);
+      await call.store.abandon(call.scope, claim.token, claim.print, call.ttlMs).catch(() => false);
       call.audit('attempt failed, will reconcile on retry', { code: graphqlError.extensions.code });
       throw graphqlError;
     }
     outcome = { kind: 'error', message: graphqlError.message, extensions: { ...graphqlError.extensions } };
   }
   try {
-    await call.store.complete(call.scope, print, outcome, call.ttlMs);
+    const stored = await call.store.complete(call.scope, claim.token, claim.print, outcome, call.ttlMs);
+    // Our lease ran out mid-call and a retry took over: its record stands; this caller still gets
+    // what actually happened.
+    if (!stored) call.audit('result not stored', { reason: 'claim taken over by a retry' });
   } catch (storeError) {
     // The work is done; a retry after the lease will reconcile against the upstream instead of redoing it.
     call.audit('result not stored', { err: String((storeError as Error)?.message ?? storeError) });
@@ -125,10 +145,36 @@ async function execute<T>(
   return { data: data as T, replayed: false };
 }
 
-function replay<T>(outcome: StoredOutcome): IdempotentResult<T> {
-  if (outcome.kind === 'error') {
-    throw new GraphQLError(outcome.message, { extensions: { ...outcome.extensions, replayed: true } });
+/**
+ * The takeover's look upstream. If the look itself fails (breaker open, overloaded, refused, timed
+ * out), what the dead attempt did is still unknown: the claim stays taken over — never released, or a
+ * retry would execute blind and could refund twice — and nothing is stored, so the next retry looks
+ * again.
+ */
+async function reconcile<T>(call: IdempotentCall<T>, claim: Claim): Promise<T | null> {
+  try {
+    const found = await call.reconcile();
+    call.audit('takeover reconciled', { alreadyApplied: found !== null });
+    return found;
+  } catch (error) {
+    const graphqlError = toCodedError(error);
+    await call.store.abandon(call.scope, claim.token, claim.print, call.ttlMs).catch(() => false);
+    call.audit('reconcile failed, will reconcile on retry', { code: graphqlError.extensions.code });
+    throw graphqlError;
   }
+}
+
+function isNotSent(error: unknown): error is UpstreamError {
+  return (
+    isUpstreamError(error) &&
+    (error.detail.breakerOpen === true ||
+      error.detail.localOverload === true ||
+      error.detail.cause === 'ECONNREFUSED')
+  );
+}
+
+function replay<T>(outcome: StoredOutcome): IdempotentResult<T> {
+  if (outcome.kind === 'error') throw new ReplayedError(outcome.message, outcome.extensions);
   return { data: outcome.data as T, replayed: true };
 }
 

@@ -20,6 +20,12 @@ export interface LegacyRefund {
 export class LegacyWrites {
   readonly refunds: LegacyRefund[] = [];
   executions = { refunds: 0, fulfillments: 0 };
+  /**
+   * Refund calls that reached the write logic (past the fault knobs), by Idempotency-Key, whether or
+   * not they created anything. Exactly-once checks count these: a second call on an order already
+   * refunded changes nothing (200 []), so `executions` and `refunds` alone cannot show it.
+   */
+  readonly refundCallsByKey = new Map<string, number>();
   private readonly failingFulfillment = new Set<string>();
   /**
    * Fault knob for crash tests: apply the write, then hold the answer until `releaseHeld()` — the
@@ -27,11 +33,22 @@ export class LegacyWrites {
    */
   holdAfterApply = false;
   private readonly held: (() => void)[] = [];
+  private readonly holdWaiters: (() => void)[] = [];
 
   /** Wraps a write so its answer waits while `holdAfterApply` is on. */
   async maybeHold(response: SimResponse): Promise<SimResponse> {
-    if (this.holdAfterApply) await new Promise<void>((resolve) => this.held.push(resolve));
+    if (this.holdAfterApply) {
+      const released = new Promise<void>((resolve) => this.held.push(resolve));
+      this.holdWaiters.splice(0).forEach((notify) => notify());
+      await released;
+    }
     return response;
+  }
+
+  /** Resolves once a write is being held (at once if one already is): tests sequence on it, not on sleeps. */
+  whenHeld(): Promise<void> {
+    if (this.held.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.holdWaiters.push(resolve));
   }
 
   releaseHeld(): void {
@@ -47,6 +64,9 @@ export class LegacyWrites {
 
   /** `POST /api/v2/refunds/` — body `{username, order_number, course_id?}`; 201 [ids], 200 [] when nothing to refund. */
   createRefund(who: Identity, request: SimRequest): SimResponse {
+    const key = request.headers['idempotency-key'];
+    const keyName = typeof key === 'string' ? key : '(none)';
+    this.refundCallsByKey.set(keyName, (this.refundCallsByKey.get(keyName) ?? 0) + 1);
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
       string,
       unknown
@@ -70,7 +90,6 @@ export class LegacyWrites {
     );
     if (lines.length === 0) return { status: 200, body: [] };
     this.executions.refunds++;
-    const key = request.headers['idempotency-key'];
     const created = lines.map((line) => {
       const refund: LegacyRefund = {
         id: this.refunds.length + 1,

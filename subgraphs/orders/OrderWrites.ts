@@ -18,4 +18,9 @@ export interface OrderWrites {
   /** What the system already recorded for this refund request, or null: used to reconcile after a crash. */
   findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null>;
   fulfillOrder(number: string, context: WriteContext): Promise<Order>;
+  /**
+   * The order if it is fulfilled now, else null: used to reconcile a fulfilment after a crash, since
+   * fulfilment leaves no record of its own to look up, only the order's state.
+   */
+  findFulfilled(number: string, context: WriteContext): Promise<Order | null>;
 }

@@ -7,8 +7,15 @@ export interface Component {
   process: ChildProcess;
   /** JSON log lines seen so far. */
   logs: Record<string, unknown>[];
-  /** Resolves with the first log line whose `msg` matches. */
-  waitFor(msg: string | RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Every stdout line seen so far, JSON or not (e.g. `npm start`'s banner). */
+  lines: string[];
+  /** Resolves with the first log line whose `msg` matches, or that the predicate accepts. */
+  waitFor(
+    msg: string | RegExp | ((line: Record<string, unknown>) => boolean),
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+  /** Resolves once the process has exited and its output is read: the exit code (null if a signal ended it). */
+  exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -30,7 +37,9 @@ export function spawnComponent(entry: string, env: Record<string, string>): Comp
     match: (line: Record<string, unknown>) => boolean;
     resolve: (l: Record<string, unknown>) => void;
   }[] = [];
+  const lines: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (text) => {
+    lines.push(text);
     let line: Record<string, unknown>;
     try {
       line = JSON.parse(text) as Record<string, unknown>;
@@ -47,13 +56,20 @@ export function spawnComponent(entry: string, env: Record<string, string>): Comp
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // 'close', not 'exit': every line the process (or a child sharing its stdout) wrote has been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return {
     process: child,
     logs,
+    lines,
+    exited,
     waitFor: (msg, timeoutMs = 15_000) => {
       const match = (line: Record<string, unknown>) =>
-        typeof msg === 'string' ? line.msg === msg : msg.test(String(line.msg));
+        typeof msg === 'function'
+          ? msg(line)
+          : typeof msg === 'string'
+            ? line.msg === msg
+            : msg.test(String(line.msg));
       const seen = logs.find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {

@@ -10,6 +10,7 @@ export interface GraphQLResult<T = Record<string, unknown>> {
   body: {
     data?: T | null;
     errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+    extensions?: Record<string, unknown>;
   };
 }
 

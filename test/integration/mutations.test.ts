@@ -47,6 +47,27 @@ describe('requestRefund', () => {
     expect(codes(result.body)).toEqual(['BAD_USER_INPUT']);
   });
 
+  it.each([
+    ['7 characters', 'k'.repeat(7)],
+    ['256 characters', 'k'.repeat(256)],
+  ])('rejects a key of %s before anything reaches the upstream', async (_label, key) => {
+    const before = stack.simulators.legacy!.stats().total;
+    const result = await refund('learner1', completeOf('learner1')[0]!, key);
+    expect(result.body.errors![0]!.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'Idempotency-Key',
+    });
+    expect(stack.simulators.legacy!.stats().total).toBe(before);
+  });
+
+  it('accepts keys of 8 and of 255 characters (the bounds themselves)', async () => {
+    const [a, b] = completeOf('learner1').slice(5);
+    const short = await refund('learner1', a!, randomUUID().slice(0, 8));
+    const long = await refund('learner1', b!, randomUUID().padEnd(255, 'x'));
+    expect([short.body.errors, long.body.errors]).toEqual([undefined, undefined]);
+    expect(writes().refunds.at(-1)!.idempotencyKey).toHaveLength(255);
+  });
+
   it('executes once, forwards the key upstream, and replays byte-identically, marked replayed', async () => {
     const key = randomUUID();
     const order = completeOf('learner1')[1]!;
@@ -88,6 +109,8 @@ describe('requestRefund', () => {
       code: 'UPSTREAM_ERROR',
       upstream: 'legacy-ecommerce',
     });
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect((first.body as any).extensions).toBeUndefined();
     stack.simulators.legacy!.clearFaults();
     const before = writes().executions.refunds;
     const replay = await refund('learner3', order, key);
@@ -97,19 +120,29 @@ describe('requestRefund', () => {
       upstream: 'legacy-ecommerce',
       replayed: true,
     });
+    // Marked exactly like a replayed success, through the gateway: header and response extension.
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect((replay.body as any).extensions).toEqual({ idempotency: { replayed: true } });
     expect(writes().executions.refunds).toBe(before);
   });
 
   it('answers IDEMPOTENCY_KEY_IN_USE to a retry while the first is in flight', async () => {
     const key = randomUUID();
     const order = completeOf('learner3')[3]!;
-    stack.simulators.legacy!.setFaults({ latencyMs: 300 });
-    const [a, b] = await Promise.all([
-      refund('learner3', order, key),
-      new Promise((r) => setTimeout(r, 100)).then(() => refund('learner3', order, key)),
-    ]);
+    // The first is applied upstream and its answer held until the second has been answered.
+    writes().holdAfterApply = true;
+    const first = refund('learner3', order, key);
+    try {
+      await writes().whenHeld();
+      const second = await refund('learner3', order, key);
+      expect(codes(second.body)).toEqual(['IDEMPOTENCY_KEY_IN_USE']);
+    } finally {
+      writes().holdAfterApply = false;
+      writes().releaseHeld();
+    }
+    const a = await first;
     expect(a.body.errors).toBeUndefined();
-    expect(codes(b.body)).toEqual(['IDEMPOTENCY_KEY_IN_USE']);
+    expect(writes().refundCallsByKey.get(key)).toBe(1);
   });
 
   it("cannot refund someone else's order", async () => {
@@ -141,6 +174,20 @@ describe('fulfillOrder', () => {
   it('is for staff only', async () => {
     const result = await fulfill(openOrders[0]!, 'learner1', false);
     expect(codes(result.body)).toEqual(['FORBIDDEN']);
+  });
+
+  it('needs an Idempotency-Key and fulfils nothing without one', async () => {
+    const number = openOrders[3]!;
+    const before = stack.simulators.legacy!.stats().total;
+    const result = await stack.query(FULFILL, { user: 'staff', staff: true, variables: { number } });
+    expect(codes(result.body)).toEqual(['IDEMPOTENCY_KEY_REQUIRED']);
+    expect(stack.simulators.legacy!.stats().total).toBe(before);
+    const order = await stack.query<any>('query O($n: ID!) { order(number: $n) { status } }', {
+      user: 'staff',
+      staff: true,
+      variables: { n: number },
+    });
+    expect(order.body.data.order.status).toBe('OPEN');
   });
 
   it('fulfils an open order once; fulfilling it again is ORDER_NOT_FULFILLABLE', async () => {

@@ -6,15 +6,16 @@ it('replays for the TTL, then treats the key as new', async () => {
   const store = new MemoryIdempotencyStore(() => now);
   const scope = { user: 'learner1', operation: 'requestRefund', key: 'k-00000001' };
   const day = 24 * 3_600_000;
-  await store.claim(scope, { fingerprint: 'f', ttlMs: day, leaseMs: 15_000 });
-  await store.complete(scope, 'f', { kind: 'success', data: { ok: 1 } }, day);
+  const claim = await store.claim(scope, { fingerprint: 'f', ttlMs: day, leaseMs: 15_000 });
+  if (claim.kind !== 'claimed') throw new Error(`not claimed: ${claim.kind}`);
+  await store.complete(scope, claim.token, 'f', { kind: 'success', data: { ok: 1 } }, day);
   now = day - 1;
   await expect(store.claim(scope, { fingerprint: 'f', ttlMs: day, leaseMs: 15_000 })).resolves.toEqual({
     kind: 'completed',
     outcome: { kind: 'success', data: { ok: 1 } },
   });
   now = day;
-  await expect(store.claim(scope, { fingerprint: 'f', ttlMs: day, leaseMs: 15_000 })).resolves.toEqual({
+  await expect(store.claim(scope, { fingerprint: 'f', ttlMs: day, leaseMs: 15_000 })).resolves.toMatchObject({
     kind: 'claimed',
     takeover: false,
   });

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { whenReady } from '../../../platform/redis/whenReady';
 import type { RefundReceipt, RefundRequest } from '../domain/Refund';
-import { REFUND_QUEUE, refundJobId, type RefundJobData } from './RefundJob';
+import { REFUND_QUEUE, REFUND_RETENTION_MS, refundJobId, type RefundJobData } from './RefundJob';
 import { toRefundRequest } from './toRefundRequest';
 
 export interface RefundQueueOptions {
@@ -27,7 +27,7 @@ export class RefundQueue {
       connection: options.connection,
       prefix: options.prefix,
     });
-    this.retention = options.retentionSeconds ?? 7 * 24 * 3600;
+    this.retention = options.retentionSeconds ?? REFUND_RETENTION_MS / 1000;
     this.connection = options.connection;
     // Connection errors are logged (once per outage) where the client is created; without a listener
     // BullMQ would print each one to the console.
@@ -55,6 +55,7 @@ export class RefundQueue {
   }
 
   async get(id: string): Promise<{ request: RefundRequest; username: string } | null> {
+    await whenReady(this.connection, 1000);
     const job = await this.queue.getJob(id);
     if (!job) return null;
     return { request: toRefundRequest(job, await job.getState()), username: job.data.username };

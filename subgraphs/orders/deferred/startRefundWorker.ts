@@ -40,6 +40,7 @@ export function startRefundWorker(
       await infra.close();
       await connection.quit().catch(() => connection.disconnect());
       await Promise.all(upstreams.map((u) => u.close()));
+      logger.info('refund worker stopped');
     },
   };
 }

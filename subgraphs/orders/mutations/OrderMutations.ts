@@ -1,16 +1,16 @@
-import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { Identity } from '../../../platform/auth/Identity';
 import { ErrorCode } from '../../../platform/ErrorCode';
 import { codedError } from '../../../platform/codedError';
-import { canonicalJson } from '../../../platform/idempotency/fingerprint';
 import type { IdempotencyStore } from '../../../platform/idempotency/IdempotencyStore';
-import { runIdempotent } from '../../../platform/idempotency/runIdempotent';
-import { refundJobId, type RefundJobData } from '../deferred/RefundJob';
+import { runIdempotent, type IdempotentResult } from '../../../platform/idempotency/runIdempotent';
+import { isRefundRequestId, refundJobId, type RefundJobData } from '../deferred/RefundJob';
 import type { RefundQueue } from '../deferred/RefundQueue';
 import type { Order } from '../domain/Order';
 import type { RefundInput, RefundReceipt, RefundRequest } from '../domain/Refund';
 import type { OrderWrites, WriteContext } from '../OrderWrites';
+import { enqueueRefund } from './enqueueRefund';
+import type { RefundRequestStore } from './RefundRequestStore';
 
 export interface OrderMutationsDeps {
   /** The writer for the system that owns this order number. */
@@ -20,6 +20,8 @@ export interface OrderMutationsDeps {
   leaseMs: number;
   /** Null without REDIS_URL: deferred delivery needs a durable queue. */
   refundQueue: RefundQueue | null;
+  /** Immediately delivered refund requests, so `refundRequest(id)` finds them too. */
+  refundRequests: RefundRequestStore;
   logger: Logger;
 }
 
@@ -30,6 +32,15 @@ export interface MutationCall {
 }
 
 export type Delivery = 'IMMEDIATE' | 'DEFERRED';
+
+type Audit = (event: string, fields?: Record<string, unknown>) => void;
+
+// Both deliveries answer to one record per (user, key): a key spent on one cannot be spent again on
+// the other (IDEMPOTENCY_KEY_MISMATCH), and a repeated DEFERRED call replays like an IMMEDIATE one.
+const REFUND = 'requestRefund';
+// The worker's own record of delivering a deferred request: it executes later, after the request's
+// record is already complete ("queued"), so it needs a record of its own for its attempts.
+const DEFERRED_DELIVERY = 'requestRefund.deferred';
 
 /**
  * Order mutations with their guarantees: authorised, keyed, executed at most once per key, audited.
@@ -42,32 +53,28 @@ export class OrderMutations {
     input: RefundInput,
     delivery: Delivery,
     call: MutationCall,
-  ): Promise<{ data: RefundRequest; replayed: boolean }> {
-    const audit = this.auditor('requestRefund', call);
+  ): Promise<IdempotentResult<RefundRequest>> {
+    const audit = this.auditor(REFUND, call);
     audit('received', { orderNumber: input.orderNumber, delivery });
-    if (delivery === 'DEFERRED') return { data: await this.enqueue(input, call, audit), replayed: false };
+    if (delivery === 'DEFERRED') return this.requestDeferred(input, call, audit);
+    const writes = () => this.deps.writesFor(input.orderNumber);
     return runIdempotent<RefundRequest>({
       store: this.deps.store,
-      scope: { user: call.identity.username, operation: 'requestRefund', key: call.idempotencyKey },
-      args: input,
+      scope: this.refundScope(call),
+      args: refundArgs(input, delivery),
       ttlMs: this.deps.ttlMs,
       leaseMs: this.deps.leaseMs,
       audit,
       execute: async () =>
-        delivered(
-          call,
-          await this.deps.writesFor(input.orderNumber).requestRefund(input, this.writeContext(call, audit)),
-        ),
+        this.remember(call, audit, await writes().requestRefund(input, this.writeContext(call, audit))),
       reconcile: async () => {
-        const found = await this.deps
-          .writesFor(input.orderNumber)
-          .findRefund(input, this.writeContext(call, audit));
-        return found ? delivered(call, found) : null;
+        const found = await writes().findRefund(input, this.writeContext(call, audit));
+        return found ? this.remember(call, audit, found) : null;
       },
     });
   }
 
-  async fulfillOrder(number: string, call: MutationCall): Promise<{ data: Order; replayed: boolean }> {
+  async fulfillOrder(number: string, call: MutationCall): Promise<IdempotentResult<Order>> {
     const audit = this.auditor('fulfillOrder', call);
     audit('received', { orderNumber: number });
     if (!call.identity.isStaff) throw codedError(ErrorCode.FORBIDDEN, 'Only staff may fulfil orders');
@@ -79,19 +86,20 @@ export class OrderMutations {
       leaseMs: this.deps.leaseMs,
       audit,
       execute: () => this.deps.writesFor(number).fulfillOrder(number, this.writeContext(call, audit)),
-      // Fulfilment has no side record to look up; a retried PUT on a fulfilled order answers 406, so
-      // re-executing after a crash cannot fulfil twice.
-      reconcile: async () => null,
+      // Fulfilment leaves no record but the order's state: a fulfilled order after a crash is taken
+      // as this request's result, since re-sending would only answer 406 (ORDER_NOT_FULFILLABLE). If
+      // someone else fulfilled it meanwhile, the order is just as fulfilled: the answer holds.
+      reconcile: () => this.deps.writesFor(number).findFulfilled(number, this.writeContext(call, audit)),
     });
   }
 
   /** The worker's delivery of a deferred refund: the same idempotent path, under the job's own key. */
   async deliverDeferred(job: RefundJobData, worker: Identity): Promise<RefundReceipt> {
     const call = { identity: worker, requestId: job.requestId, idempotencyKey: job.idempotencyKey };
-    const audit = this.auditor('requestRefund.deferred', call);
+    const audit = this.auditor(DEFERRED_DELIVERY, call);
     const result = await runIdempotent<RefundReceipt>({
       store: this.deps.store,
-      scope: { user: job.username, operation: 'requestRefund.deferred', key: job.idempotencyKey },
+      scope: { user: job.username, operation: DEFERRED_DELIVERY, key: job.idempotencyKey },
       args: job.input,
       ttlMs: this.deps.ttlMs,
       leaseMs: this.deps.leaseMs,
@@ -106,18 +114,33 @@ export class OrderMutations {
     return result.data;
   }
 
+  /** A refund request, deferred (the queue) or immediate; owner or staff only. */
   async refundRequest(id: string, identity: Identity): Promise<RefundRequest | null> {
-    const found = await this.deps.refundQueue?.get(id);
+    if (!isRefundRequestId(id)) return null;
+    const found =
+      (await this.lookUp('refund-queue', async () =>
+        this.deps.refundQueue ? this.deps.refundQueue.get(id) : null,
+      )) ??
+      (await this.lookUp('refund-requests', async () => {
+        const stored = await this.deps.refundRequests.find(id);
+        return stored && { request: stored.request, username: stored.owner };
+      }));
     // Someone else's request looks exactly like a missing one.
     if (!found || (found.username !== identity.username && !identity.isStaff)) return null;
     return found.request;
   }
 
-  private async enqueue(
+  /**
+   * The request's half of DEFERRED: one record under the shared refund scope, whose stored result is
+   * "queued". Enqueueing is repeatable (the job id derives from user and key, so BullMQ collapses
+   * duplicates): a failure releases the claim and a retry enqueues again. A replay answers with the
+   * job's current state — same id, but PENDING may have become DELIVERED — marked replayed.
+   */
+  private async requestDeferred(
     input: RefundInput,
     call: MutationCall,
-    audit: (e: string, f?: Record<string, unknown>) => void,
-  ): Promise<RefundRequest> {
+    audit: Audit,
+  ): Promise<IdempotentResult<RefundRequest>> {
     const queue = this.deps.refundQueue;
     if (!queue) {
       throw codedError(
@@ -125,40 +148,69 @@ export class OrderMutations {
         'Deferred delivery needs a durable queue; this deployment has none (REDIS_URL unset)',
       );
     }
-    const job = {
-      username: call.identity.username,
-      idempotencyKey: call.idempotencyKey,
-      input,
-      requestId: call.requestId,
-    };
-    let existing: RefundJobData | null;
-    let request: RefundRequest;
-    try {
-      existing = await queue.getData(refundJobId(call.identity.username, call.idempotencyKey));
-      if (existing && canonicalJson(existing.input) !== canonicalJson(input)) {
-        throw codedError(
-          ErrorCode.IDEMPOTENCY_KEY_MISMATCH,
-          'This Idempotency-Key was used with different arguments',
+    let duplicate = false;
+    const result = await runIdempotent<RefundRequest>({
+      store: this.deps.store,
+      scope: this.refundScope(call),
+      args: refundArgs(input, 'DEFERRED'),
+      ttlMs: this.deps.ttlMs,
+      leaseMs: this.deps.leaseMs,
+      audit,
+      repeatable: true,
+      execute: async () => {
+        const queued = await enqueueRefund(
+          queue,
           {
-            retryable: false,
+            username: call.identity.username,
+            idempotencyKey: call.idempotencyKey,
+            input,
+            requestId: call.requestId,
           },
+          audit,
         );
-      }
-      request = await queue.enqueue(job);
-    } catch (error) {
-      if (error instanceof GraphQLError) throw error;
-      audit('queue unavailable', { err: String((error as Error)?.message ?? error) });
-      throw codedError(
-        ErrorCode.UPSTREAM_UNAVAILABLE,
-        'The refund queue is unavailable; nothing was queued',
-        {
-          upstream: 'refund-queue',
-          retryable: true,
-        },
-      );
-    }
-    audit('enqueued', { jobId: request.id, duplicate: existing !== null });
+        duplicate = queued.duplicate;
+        return queued.request;
+      },
+      reconcile: async () => null,
+    });
+    if (!result.replayed) return { data: result.data, replayed: duplicate };
+    const current = await queue.get(result.data.id).catch(() => null);
+    return { data: current?.request ?? result.data, replayed: true };
+  }
+
+  /**
+   * The answer to an immediate refund, also kept for `refundRequest(id)`. Saved before the key's
+   * record completes, so a crash in between is healed by the retry's reconcile; a failed save only
+   * costs that lookup, never the refund's answer.
+   */
+  private async remember(call: MutationCall, audit: Audit, receipt: RefundReceipt): Promise<RefundRequest> {
+    const request = delivered(call, receipt);
+    await this.deps.refundRequests
+      .save({ owner: call.identity.username, request })
+      .catch((error: unknown) => {
+        audit('refund request not kept', { err: String((error as Error)?.message ?? error) });
+      });
     return request;
+  }
+
+  /** Redis down is a coded, retryable error naming what failed, not a masked internal error. */
+  private async lookUp<T>(upstream: string, read: () => Promise<T | null>): Promise<T | null> {
+    try {
+      return await read();
+    } catch (error) {
+      this.deps.logger.warn(
+        { upstream, err: String((error as Error)?.message ?? error) },
+        'refund lookup failed',
+      );
+      throw codedError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Refund requests cannot be read right now', {
+        upstream,
+        retryable: true,
+      });
+    }
+  }
+
+  private refundScope(call: MutationCall) {
+    return { user: call.identity.username, operation: REFUND, key: call.idempotencyKey };
   }
 
   private writeContext(call: MutationCall, audit: WriteContext['audit']): WriteContext {
@@ -166,7 +218,7 @@ export class OrderMutations {
   }
 
   /** One structured line per event, all carrying request id, key, user and operation (README "Audit trail"). */
-  private auditor(operation: string, call: MutationCall) {
+  private auditor(operation: string, call: MutationCall): Audit {
     const base = {
       audit: 'mutation',
       operation,
@@ -177,6 +229,14 @@ export class OrderMutations {
     return (event: string, fields: Record<string, unknown> = {}) =>
       this.deps.logger.info({ ...base, ...fields, event }, `mutation ${event}`);
   }
+}
+
+/**
+ * What the key's fingerprint covers. IMMEDIATE, the default, is fingerprinted as the input alone,
+ * exactly as before deliveries shared a record, so records already stored still replay.
+ */
+function refundArgs(input: RefundInput, delivery: Delivery): unknown {
+  return delivery === 'IMMEDIATE' ? input : { ...input, delivery };
 }
 
 function delivered(call: MutationCall, receipt: RefundReceipt): RefundRequest {

@@ -7,10 +7,14 @@ import { codedError } from '../../../platform/codedError';
 import type { IdempotencyStore } from '../../../platform/idempotency/IdempotencyStore';
 import { MemoryIdempotencyStore } from '../../../platform/idempotency/MemoryIdempotencyStore';
 import { RedisIdempotencyStore } from '../../../platform/idempotency/RedisIdempotencyStore';
+import { REFUND_RETENTION_MS } from '../deferred/RefundJob';
 import { RefundQueue } from '../deferred/RefundQueue';
 import type { MutationsConfig } from '../mutationsConfig';
 import type { OrderWrites } from '../OrderWrites';
+import { MemoryRefundRequestStore } from './MemoryRefundRequestStore';
 import { OrderMutations } from './OrderMutations';
+import { RedisRefundRequestStore } from './RedisRefundRequestStore';
+import type { RefundRequestStore } from './RefundRequestStore';
 
 export interface MutationInfra {
   mutations: OrderMutations;
@@ -18,8 +22,8 @@ export interface MutationInfra {
 }
 
 /**
- * Idempotency store and refund queue: Redis when REDIS_URL is set (shared by every instance), else
- * in memory with no deferred delivery. Redis clients fail fast when disconnected (no offline queue),
+ * Idempotency store, refund queue and immediate refund requests: Redis when REDIS_URL is set (shared
+ * by every instance), else in memory with no deferred delivery. Redis clients fail fast when disconnected (no offline queue),
  * so a mutation fails closed at once instead of hanging; reads never touch Redis.
  */
 export function createMutationInfra(
@@ -35,8 +39,11 @@ export function createMutationInfra(
   };
   let store: IdempotencyStore;
   let refundQueue: RefundQueue | null = null;
+  let refundRequests: RefundRequestStore;
   if (config.redisUrl) {
-    store = new RedisIdempotencyStore(connect('idempotency', { maxRetriesPerRequest: 1 }));
+    const records = connect('idempotency', { maxRetriesPerRequest: 1 });
+    store = new RedisIdempotencyStore(records);
+    refundRequests = new RedisRefundRequestStore(records, REFUND_RETENTION_MS, config.queuePrefix);
     // BullMQ wants maxRetriesPerRequest null on its connections.
     refundQueue = new RefundQueue({
       connection: connect('refund-queue', { maxRetriesPerRequest: null }),
@@ -44,6 +51,7 @@ export function createMutationInfra(
     });
   } else {
     store = new MemoryIdempotencyStore();
+    refundRequests = new MemoryRefundRequestStore(REFUND_RETENTION_MS);
   }
   const mutations = new OrderMutations({
     writesFor: (number) => {
@@ -55,6 +63,7 @@ export function createMutationInfra(
     ttlMs: config.idempotencyTtlMs,
     leaseMs: config.idempotencyLeaseMs,
     refundQueue,
+    refundRequests,
     logger,
   });
   return {

@@ -1,6 +1,8 @@
 import type { Identity } from '../../../platform/auth/Identity';
 import { ErrorCode } from '../../../platform/ErrorCode';
 import { codedError } from '../../../platform/codedError';
+import type { IdempotentResult } from '../../../platform/idempotency/runIdempotent';
+import { isReplayedError } from '../../../platform/idempotency/ReplayedError';
 import { requireIdentity } from '../../requestBasics';
 import type { RefundInput } from '../domain/Refund';
 import { idempotencyKeyFrom } from './idempotencyKeyFrom';
@@ -36,6 +38,21 @@ function call(context: MutationContext) {
   };
 }
 
+/**
+ * Notes a replay on the context, for a stored success and a stored error alike: both answers come
+ * from the record, so both are marked (header and extension) by the markReplayed plugin.
+ */
+async function answer<T>(context: MutationContext, run: () => Promise<IdempotentResult<T>>): Promise<T> {
+  try {
+    const result = await run();
+    context.replayed ||= result.replayed;
+    return result.data;
+  } catch (error) {
+    if (isReplayedError(error)) context.replayed = true;
+    throw error;
+  }
+}
+
 /** Thin: parse, call the service, note a replay. */
 export const mutationResolvers = {
   Mutation: {
@@ -51,19 +68,12 @@ export const mutationResolvers = {
         courseRunKey: args.input.courseRunKey ?? null,
         reason,
       };
-      const result = await context.mutations.requestRefund(
-        input,
-        args.input.delivery ?? 'IMMEDIATE',
-        call(context),
+      return answer(context, () =>
+        context.mutations.requestRefund(input, args.input.delivery ?? 'IMMEDIATE', call(context)),
       );
-      context.replayed ||= result.replayed;
-      return result.data;
     },
-    fulfillOrder: async (_root: unknown, args: { number: string }, context: MutationContext) => {
-      const result = await context.mutations.fulfillOrder(args.number, call(context));
-      context.replayed ||= result.replayed;
-      return result.data;
-    },
+    fulfillOrder: (_root: unknown, args: { number: string }, context: MutationContext) =>
+      answer(context, () => context.mutations.fulfillOrder(args.number, call(context))),
   },
   Query: {
     refundRequest: (_root: unknown, args: { id: string }, context: MutationContext) =>

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import type { IdempotencyStore } from '../../../platform/idempotency/IdempotencyStore';
+import type { IdempotencyScope, IdempotencyStore } from '../../../platform/idempotency/IdempotencyStore';
 import { MemoryIdempotencyStore } from '../../../platform/idempotency/MemoryIdempotencyStore';
 import { RedisIdempotencyStore } from '../../../platform/idempotency/RedisIdempotencyStore';
 
@@ -18,6 +18,12 @@ describe.each(stores)('%s idempotency store', (_name, make) => {
   let store: IdempotencyStore;
   const options = { fingerprint: 'f1', ttlMs: 86_400_000, leaseMs: 30_000 };
   const scope = () => ({ user: 'learner1', operation: 'requestRefund', key: randomUUID() });
+  /** Claims and insists it was granted: the token is what later writes must show. */
+  const claimed = async (s: IdempotencyScope) => {
+    const result = await store.claim(s, options);
+    if (result.kind !== 'claimed') throw new Error(`expected a claim, got ${result.kind}`);
+    return result;
+  };
   beforeEach(() => {
     store = make();
   });
@@ -32,11 +38,19 @@ describe.each(stores)('%s idempotency store', (_name, make) => {
 
   it('replays the stored outcome and refuses other arguments', async () => {
     const s = scope();
-    await store.claim(s, options);
-    await store.complete(s, 'f1', { kind: 'success', data: { refundIds: ['1'] } }, options.ttlMs);
+    const { token } = await claimed(s);
+    await expect(
+      store.complete(
+        s,
+        token,
+        'f1',
+        { kind: 'success', data: { refundIds: ['1'], empty: [] } },
+        options.ttlMs,
+      ),
+    ).resolves.toBe(true);
     await expect(store.claim(s, options)).resolves.toEqual({
       kind: 'completed',
-      outcome: { kind: 'success', data: { refundIds: ['1'] } },
+      outcome: { kind: 'success', data: { refundIds: ['1'], empty: [] } },
     });
     await expect(store.claim(s, { ...options, fingerprint: 'f2' })).resolves.toEqual({ kind: 'mismatch' });
   });
@@ -44,11 +58,11 @@ describe.each(stores)('%s idempotency store', (_name, make) => {
   it('scopes keys by user and operation', async () => {
     const s = scope();
     await store.claim(s, options);
-    await expect(store.claim({ ...s, user: 'learner2' }, options)).resolves.toEqual({
+    await expect(store.claim({ ...s, user: 'learner2' }, options)).resolves.toMatchObject({
       kind: 'claimed',
       takeover: false,
     });
-    await expect(store.claim({ ...s, operation: 'fulfillOrder' }, options)).resolves.toEqual({
+    await expect(store.claim({ ...s, operation: 'fulfillOrder' }, options)).resolves.toMatchObject({
       kind: 'claimed',
       takeover: false,
     });
@@ -60,13 +74,48 @@ describe.each(stores)('%s idempotency store', (_name, make) => {
     clock += 29_999;
     await expect(store.claim(s, options)).resolves.toEqual({ kind: 'in_flight' });
     clock += 2;
-    await expect(store.claim(s, options)).resolves.toEqual({ kind: 'claimed', takeover: true });
+    await expect(store.claim(s, options)).resolves.toMatchObject({ kind: 'claimed', takeover: true });
   });
 
   it('forgets a released claim', async () => {
     const s = scope();
-    await store.claim(s, options);
-    await store.release(s);
-    await expect(store.claim(s, options)).resolves.toEqual({ kind: 'claimed', takeover: false });
+    const { token } = await claimed(s);
+    await expect(store.release(s, token)).resolves.toBe(true);
+    await expect(store.claim(s, options)).resolves.toMatchObject({ kind: 'claimed', takeover: false });
+  });
+
+  it('makes the next claim after an abandon a takeover, at once', async () => {
+    const s = scope();
+    const { token } = await claimed(s);
+    await expect(store.abandon(s, token, 'f1', options.ttlMs)).resolves.toBe(true);
+    await expect(store.claim(s, options)).resolves.toMatchObject({ kind: 'claimed', takeover: true });
+  });
+
+  it("refuses a slow attempt's writes once a retry has taken its claim over", async () => {
+    const s = scope();
+    const slow = await claimed(s);
+    clock += options.leaseMs + 1;
+    const retry = await claimed(s);
+    expect(retry.takeover).toBe(true);
+    expect(retry.token).not.toBe(slow.token);
+    // The slow attempt finally answers: none of its writes may touch the retry's record.
+    const late = { kind: 'success' as const, data: { refundIds: ['late'] } };
+    await expect(store.complete(s, slow.token, 'f1', late, options.ttlMs)).resolves.toBe(false);
+    await expect(store.abandon(s, slow.token, 'f1', options.ttlMs)).resolves.toBe(false);
+    await expect(store.release(s, slow.token)).resolves.toBe(false);
+    await expect(store.claim(s, options)).resolves.toEqual({ kind: 'in_flight' });
+    const own = { kind: 'success' as const, data: { refundIds: ['7'] } };
+    await expect(store.complete(s, retry.token, 'f1', own, options.ttlMs)).resolves.toBe(true);
+    await expect(store.claim(s, options)).resolves.toEqual({ kind: 'completed', outcome: own });
+  });
+
+  it('refuses every write to a record that is gone', async () => {
+    const s = scope();
+    const { token } = await claimed(s);
+    await store.release(s, token);
+    await expect(
+      store.complete(s, token, 'f1', { kind: 'success', data: null }, options.ttlMs),
+    ).resolves.toBe(false);
+    await expect(store.claim(s, options)).resolves.toMatchObject({ kind: 'claimed', takeover: false });
   });
 });

@@ -128,7 +128,10 @@ it('a process killed after the upstream applied the refund: the retry reconciles
     refundIds: applied,
   });
   expect(legacy.writes.executions.refunds - before).toBe(1);
-  expect(
-    second.component.logs.some((l) => l.event === 'takeover reconciled' && l.alreadyApplied === true),
-  ).toBe(true);
+  expect(legacy.writes.refundCallsByKey.get(key)).toBe(1);
+  // Waited for, not looked up: the log line and the HTTP answer travel separate pipes, in either order.
+  const reconciled = await second.component.waitFor(
+    (l) => l.event === 'takeover reconciled' && l.idempotencyKey === key,
+  );
+  expect(reconciled).toMatchObject({ alreadyApplied: true });
 }, 60_000);

@@ -35,7 +35,8 @@ async function startRedis(port: number): Promise<ChildProcess> {
   return child;
 }
 
-const REFUND = `mutation R($input: RequestRefundInput!) { requestRefund(input: $input) { status } }`;
+const REFUND = `mutation R($input: RequestRefundInput!) { requestRefund(input: $input) { id status } }`;
+const STATUS = `query S($id: ID!) { refundRequest(id: $id) { id status } }`;
 const orders = createSeed()
   .orders.filter((o) => o.username === 'learner9' && o.status === 'Complete')
   .map((o) => o.number);
@@ -63,8 +64,13 @@ const refund = (orderNumber: string, delivery = 'IMMEDIATE') =>
     headers: { 'idempotency-key': randomUUID() },
   });
 
+const status = (id: string) => stack.query<any>(STATUS, { user: 'learner9', variables: { id } });
+
 it('fails mutations closed while Redis is down, keeps queries working, and recovers', async () => {
-  expect((await refund(orders[0]!)).body.data.requestRefund.status).toBe('DELIVERED');
+  const delivered = (await refund(orders[0]!)).body.data.requestRefund;
+  expect(delivered.status).toBe('DELIVERED');
+  const queued = (await refund(orders[3]!, 'DEFERRED')).body.data.requestRefund;
+  expect(queued.status).toBe('PENDING');
 
   redis.kill('SIGKILL');
   await once(redis, 'exit');
@@ -74,12 +80,20 @@ it('fails mutations closed while Redis is down, keeps queries working, and recov
     code: 'UPSTREAM_UNAVAILABLE',
     upstream: 'idempotency-store',
   });
+  // DEFERRED claims the key's record first (one record for both deliveries), so the store is what fails.
   const deferred = await refund(orders[1]!, 'DEFERRED');
   expect(deferred.body.errors![0]!.extensions).toMatchObject({
     code: 'UPSTREAM_UNAVAILABLE',
-    upstream: 'refund-queue',
+    upstream: 'idempotency-store',
   });
   expect(stack.simulators.legacy!.writes.executions.refunds).toBe(before);
+  // Reading a refund request needs Redis too: a coded, retryable error naming the queue, not a masked one.
+  const unreadable = await status(queued.id);
+  expect(unreadable.body.errors![0]!.extensions).toMatchObject({
+    code: 'UPSTREAM_UNAVAILABLE',
+    upstream: 'refund-queue',
+    retryable: true,
+  });
   const history = await stack.query<any>('{ orderHistory(pageSize: 3) { count } }', { user: 'learner9' });
   expect(history.body.errors).toBeUndefined();
   expect(history.body.data.orderHistory.count).toBeGreaterThan(0);
@@ -92,4 +106,13 @@ it('fails mutations closed while Redis is down, keeps queries working, and recov
     await new Promise((r) => setTimeout(r, 100));
   }
   expect(recovered.body.data.requestRefund.status).toBe('DELIVERED');
+  // This Redis keeps nothing on disk: what it held is gone, and once the queue's own connection is
+  // back (it reconnects on its own schedule), a lookup says so plainly again.
+  let after: any;
+  for (let i = 0; i < 50; i++) {
+    after = await status(queued.id);
+    if (!after.body.errors) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(after.body).toEqual({ data: { refundRequest: null } });
 }, 60_000);

@@ -83,6 +83,18 @@ export class LegacyOrderWrites implements OrderWrites {
     return toOrder(dto.data, { receiptBaseUrl: this.options.receiptBaseUrl });
   }
 
+  async findFulfilled(number: string, context: WriteContext): Promise<Order | null> {
+    const response = await this.send(
+      { method: 'GET', path: `/api/v2/orders/${encodeURIComponent(number)}/` },
+      context,
+    );
+    this.rejectUnexpected(response, 200);
+    const dto = legacyOrderSchema.safeParse(response.body);
+    if (!dto.success) throw this.malformed();
+    const order = toOrder(dto.data, { receiptBaseUrl: this.options.receiptBaseUrl });
+    return order.status === 'COMPLETE' ? order : null;
+  }
+
   /** Learners refund their own orders; staff act for the order's owner, whom the order names. */
   private async ownerOf(number: string, context: WriteContext): Promise<string> {
     const response = await this.send(

@@ -82,8 +82,18 @@ export class VendorOrderWrites implements OrderWrites {
       }
       return [{ action: 'changeOrderState', orderState: 'Complete' }];
     });
+    return this.toDomain(after);
+  }
+
+  async findFulfilled(number: string, context: WriteContext): Promise<Order | null> {
+    // Read with the fulfilment's own expansions, so a reconciled answer maps like the original would.
+    const order = await this.visibleOrder(number, context, EXPAND);
+    return order.orderState === 'Complete' ? this.toDomain(order) : null;
+  }
+
+  private toDomain(order: VendorWritableOrder): Order {
     try {
-      return toOrder(after, {
+      return toOrder(order, {
         receiptBaseUrl: this.options.receiptBaseUrl,
         onUnknownStatus: (status, orderNumber) =>
           this.options.logger.warn({ status, orderNumber }, 'unmapped vendor order state'),
@@ -133,7 +143,11 @@ export class VendorOrderWrites implements OrderWrites {
   }
 
   /** The order if this caller may see it; someone else's order is exactly as missing as a made-up one. */
-  private async visibleOrder(number: string, context: WriteContext): Promise<VendorWritableOrder> {
+  private async visibleOrder(
+    number: string,
+    context: WriteContext,
+    expand: VendorParams = [],
+  ): Promise<VendorWritableOrder> {
     const [visible, order] = await Promise.all([
       this.audited(
         context,
@@ -142,7 +156,7 @@ export class VendorOrderWrites implements OrderWrites {
         () => 200,
         () => this.options.visibility.getOrders([number], context),
       ),
-      this.read(number, context),
+      this.read(number, context, expand),
     ]);
     const slot = visible[0];
     if (slot instanceof Error) throw slot;
@@ -151,12 +165,17 @@ export class VendorOrderWrites implements OrderWrites {
   }
 
   /** Numbers go in as input variables, never spliced into the predicate: they come from the client. */
-  private async read(number: string, context: WriteContext): Promise<VendorWritableOrder | null> {
+  private async read(
+    number: string,
+    context: WriteContext,
+    expand: VendorParams = [],
+  ): Promise<VendorWritableOrder | null> {
     const query: VendorParams = [
       ['where', 'orderNumber = :number'],
       ['var.number', number],
       ['limit', 1],
       ['withTotal', 'false'],
+      ...expand,
     ];
     const page = await this.audited(
       context,

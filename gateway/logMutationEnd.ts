@@ -1,0 +1,32 @@
+import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { GatewayContext } from './GatewayContext';
+
+/**
+ * One line when a mutation's HTTP exchange ends: `request completed` (the whole answer was written)
+ * or `request aborted` (the caller went away first). Beside the orders subgraph's audit trail, with
+ * the same request id and key, it tells "we did the work but the caller never got the answer" apart
+ * from "the request never reached us" — from the logs alone. Queries are not logged: they are safe to
+ * repeat, and there are many.
+ */
+export function logMutationEnd(res: ServerResponse, context: GatewayContext, logger: Logger): void {
+  const startedAt = Date.now();
+  res.once('close', () => {
+    const { operation, replayed } = context.notes;
+    if (operation?.type !== 'mutation') return;
+    const completed = res.writableEnded;
+    const fields = {
+      audit: 'mutation',
+      event: completed ? 'request completed' : 'request aborted',
+      requestId: context.requestId,
+      idempotencyKey: context.forwardHeaders['idempotency-key'] ?? null,
+      user: context.identity?.username ?? null,
+      operationName: operation.name,
+      status: completed ? res.statusCode : null,
+      replayed,
+      durationMs: Date.now() - startedAt,
+    };
+    if (completed) logger.info(fields, 'request completed');
+    else logger.warn(fields, 'request aborted');
+  });
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { signToken } from '../../../platform/auth/signToken';
+import { parseJwtEnv } from '../../../platform/config/jwtEnv';
+import { createSeed } from '../../../simulators/seed/createSeed';
+import { spawnComponent, type Component } from '../../helpers/spawnComponent';
+
+// `npm start`'s own entry point (dist/scripts/start.js), every port 0, on the real Redis.
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const jwt = parseJwtEnv({});
+const order = createSeed().orders.find((o) => o.username === 'learner1' && o.status === 'Complete')!;
+const PORTS = [
+  'GATEWAY_PORT',
+  'ORDERS_SUBGRAPH_PORT',
+  'CATALOG_SUBGRAPH_PORT',
+  'LEGACY_SIMULATOR_PORT',
+  'DISCOVERY_SIMULATOR_PORT',
+  'VENDOR_SIMULATOR_PORT',
+];
+
+let start: Component | undefined;
+afterAll(() => start?.kill('SIGKILL'));
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function bannerLine(component: Component, pattern: RegExp): Promise<RegExpExecArray> {
+  for (let i = 0; i < 300; i++) {
+    for (const line of component.lines) {
+      const match = pattern.exec(line);
+      if (match) return match;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no line matching ${pattern}: ${component.lines.join('\n')}`);
+}
+
+it('runs the refund worker as its own process, which delivers, and stops it with the rest on Ctrl-C', async () => {
+  start = spawnComponent('scripts/start.js', {
+    REDIS_URL,
+    REFUND_QUEUE_PREFIX: `test-${randomUUID()}`,
+    REFUND_RETRY_BASE_MS: '50',
+    ...Object.fromEntries(PORTS.map((name) => [name, '0'])),
+  });
+  const pid = Number((await bannerLine(start, /refund worker\s+pid (\d+)/))[1]);
+  const gateway = (await bannerLine(start, /gateway\s+(http:\/\/\S+\/graphql)/))[1]!;
+  expect(pid).not.toBe(start.process.pid);
+  expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('subgraphs/orders/deferred/main.js');
+  await start.waitFor('refund worker started');
+
+  // The worker process is the one that delivers a deferred refund.
+  const post = (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    fetch(gateway, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `JWT ${signToken('learner1', jwt)}`,
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    }).then((r) => r.json() as Promise<any>);
+  const queued = await post(
+    'mutation R($input: RequestRefundInput!) { requestRefund(input: $input) { id status } }',
+    { input: { orderNumber: order.number, delivery: 'DEFERRED' } },
+    { 'idempotency-key': randomUUID() },
+  );
+  const id = queued.data.requestRefund.id;
+  await start.waitFor((l) => l.msg === 'deferred refund delivered' && l.jobId === id);
+  const read = await post('query S($id: ID!) { refundRequest(id: $id) { status } }', { id });
+  expect(read.data.refundRequest.status).toBe('DELIVERED');
+
+  // Ctrl-C: the parent stops the worker (cleanly, once) and everything else, and exits 0.
+  start.process.kill('SIGINT');
+  await expect(start.exited).resolves.toBe(0);
+  expect(start.logs.some((l) => l.msg === 'refund worker stopped')).toBe(true);
+  expect(alive(pid)).toBe(false);
+}, 60_000);
