@@ -19,6 +19,8 @@ import { statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
 import { schemaDirectory } from './composeSupergraph';
 import { DEFAULT_QUERY } from './explorer/defaultQuery';
 import { explorerRoutes } from './explorer/explorerRoutes';
+import { maxAliasesRule } from './limits/maxAliasesRule';
+import { maxDepthRule } from './limits/maxDepthRule';
 import type { GatewayConfig } from './gatewayConfig';
 import type { GatewayContext } from './GatewayContext';
 import { logMutationEnd } from './logMutationEnd';
@@ -66,6 +68,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     gateway,
     formatError: createFormatError(deps.logger),
     includeStacktraceInErrorResponses: false,
+    // Rejected before planning, so an abusive document never reaches a subgraph.
+    validationRules: [maxDepthRule(config.limits.maxDepth), maxAliasesRule(config.limits.maxAliases)],
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    // One operation per request: array batches would multiply work past every per-operation limit.
+    allowBatchedHttpRequests: false,
+    introspection: config.introspection,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
     // runMain owns shutdown (drain HTTP, then stop, then close pools); Apollo's own handlers would
     // stop the server and re-raise the signal mid-drain.
     stopOnTerminationSignals: false,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JwtOptions } from '../platform/auth/JwtOptions';
+import { ConfigError } from '../platform/config/ConfigError';
 import { parseJwtEnv } from '../platform/config/jwtEnv';
 import { env, parseEnv, type Env } from '../platform/config/parseEnv';
 import type { UpstreamOptions } from '../upstream/UpstreamOptions';
@@ -17,15 +18,36 @@ export interface GatewayConfig {
    */
   subgraphClient: 'kit' | 'apollo-default';
   logLevel: string;
+  /** Checked before any planning or subgraph call (resilience.md T16, graphql-armor's defaults). */
+  limits: Readonly<QueryLimits>;
+  /** Schema introspection (and field suggestions in errors); off by default in production. */
+  introspection: boolean;
+}
+
+export interface QueryLimits {
+  /** Deepest field nesting, a root field being 1; introspection not counted. */
+  maxDepth: number;
+  /** Aliased fields per operation, counted as executed. */
+  maxAliases: number;
+  /** Lexical tokens per document: bounds parsing work before anything else runs. */
+  maxTokens: number;
 }
 
 export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
+  // OWASP: no introspection or explorer in production unless asked for; on everywhere else.
+  const production = source.NODE_ENV === 'production';
   const parsed = parseEnv(
     {
       GATEWAY_PORT: env.port(4000),
       ORDERS_SUBGRAPH_URL: env.url().default('http://127.0.0.1:4001/graphql'),
       CATALOG_SUBGRAPH_URL: env.url().default('http://127.0.0.1:4002/graphql'),
-      EXPLORER_ENABLED: env.boolean(true),
+      EXPLORER_ENABLED: env.boolean(!production),
+      GATEWAY_INTROSPECTION: env.boolean(!production),
+      // The order-history page is 5 deep; 6 is graphql-armor's default and leaves one level of room.
+      GATEWAY_MAX_DEPTH: env.positiveInt(6, 100),
+      GATEWAY_MAX_ALIASES: env.nonNegativeInt(15, 1000),
+      // The explorer's introspection query is about 200 tokens, the order-history page about 60.
+      GATEWAY_MAX_TOKENS: env.positiveInt(1000, 100_000),
       GATEWAY_SUBGRAPH_CLIENT: z
         .enum(['kit', 'apollo-default'], { error: 'must be kit or apollo-default' })
         .default('kit'),
@@ -33,6 +55,11 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
     },
     source,
   );
+  if (parsed.EXPLORER_ENABLED && !parsed.GATEWAY_INTROSPECTION) {
+    throw new ConfigError(
+      'EXPLORER_ENABLED=true needs GATEWAY_INTROSPECTION=true: the explorer loads the schema by introspection',
+    );
+  }
   return Object.freeze({
     port: parsed.GATEWAY_PORT,
     jwt: parseJwtEnv(source),
@@ -50,5 +77,11 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
     explorerEnabled: parsed.EXPLORER_ENABLED,
     subgraphClient: parsed.GATEWAY_SUBGRAPH_CLIENT,
     logLevel: parsed.LOG_LEVEL,
+    limits: Object.freeze({
+      maxDepth: parsed.GATEWAY_MAX_DEPTH,
+      maxAliases: parsed.GATEWAY_MAX_ALIASES,
+      maxTokens: parsed.GATEWAY_MAX_TOKENS,
+    }),
+    introspection: parsed.GATEWAY_INTROSPECTION,
   });
 }
