@@ -2,8 +2,9 @@ import type { ChaosExperiment } from '../ChaosExperiment';
 import { alternateSlices, slicePairs } from '../alternateSlices';
 import { chaosQueries } from '../chaosQueries';
 import { ExperimentRecord } from '../ExperimentRecord';
+import { recordProbeUnaffected } from '../recordProbeUnaffected';
 import { retainedHeapMB } from '../retainedHeapMB';
-import { latencyAt, runClosedLoop, runFixedRate, summarize, untilFirstOk } from '../runLoad';
+import { runClosedLoop, runFixedRate, summarize, untilFirstOk } from '../runLoad';
 import { startChaosStack } from '../startChaosStack';
 import { watchStatus } from '../watchStatus';
 
@@ -62,18 +63,8 @@ export const legacyHangs: ChaosExperiment = {
       });
       await status.stop();
 
-      const hang = summarize(samples.fault.probe);
       const legacyHang = summarize(samples.fault.background);
-      const tail = `P${Math.round(settings.tailQuantile * 100)}`;
-      const baselineTail = latencyAt(samples.baseline.probe, settings.tailQuantile);
-      record.figure(`catalogBaseline${tail}Ms`, baselineTail);
-      record.equals('catalogSuccessRateDuringHang', hang.successRate, 1);
-      record.atMost(
-        `catalog${tail}MsDuringHang`,
-        latencyAt(samples.fault.probe, settings.tailQuantile),
-        baselineTail * 1.2 + 5,
-        'timing',
-      );
+      recordProbeUnaffected(record, samples, settings);
       record.figure('legacyOutcomesDuringHang', JSON.stringify(legacyHang.outcomes));
       record.atMost('legacyMaxInFlight', status.maxInFlight, BULKHEAD);
       record.atMost('legacyMaxQueued', status.maxQueued, QUEUE);
