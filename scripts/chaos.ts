@@ -28,8 +28,11 @@ async function main(): Promise<number> {
     runs.push(
       await runExperiments(experiments, FULL_SETTINGS, (result) => {
         const failed = result.failed.length ? ` (${result.failed.join(', ')})` : '';
+        const rerun = result.firstAttemptMissed
+          ? `, re-run after its first attempt missed ${Object.keys(result.firstAttemptMissed).join(', ')}`
+          : '';
         process.stderr.write(
-          `run ${run} ${result.id}: ${result.verdict}${failed} in ${result.durationMs} ms\n`,
+          `run ${run} ${result.id}: ${result.verdict}${failed} in ${result.durationMs} ms${rerun}\n`,
         );
       }),
     );

@@ -19,6 +19,11 @@ export interface ExperimentResult {
    */
   timingChecks: string[];
   durationMs: number;
+  /**
+   * Set when this is a second attempt on a fresh stack: what the first attempt missed (timing checks
+   * only; see runExperiments). Kept in the report so a re-run is never silent.
+   */
+  firstAttemptMissed?: Record<string, Figure>;
 }
 
 /**

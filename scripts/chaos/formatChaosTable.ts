@@ -13,7 +13,12 @@ export function formatChaosTable(report: ChaosReport): string {
   const rows: string[][] = [['experiment / check', ...runs.map((_, i) => `run ${i + 1}`)]];
   for (const result of runs[0] ?? []) {
     const perRun = runs.map((run) => run.find((r) => r.id === result.id));
-    rows.push([`${result.id} ${result.title}`, ...perRun.map((r) => (r?.verdict ?? '-').toUpperCase())]);
+    rows.push([
+      `${result.id} ${result.title}`,
+      ...perRun.map(
+        (r) => `${(r?.verdict ?? '-').toUpperCase()}${r?.firstAttemptMissed ? ' (2nd attempt)' : ''}`,
+      ),
+    ]);
     for (const check of Object.keys(result.thresholds)) {
       rows.push([`  ${check}`, ...perRun.map((r) => cell(r, check))]);
     }
