@@ -62,7 +62,8 @@ export function formatShadowReport(report: ShadowBenchReport): string {
   const header = ['', 'shadow off', 'shadow on, vendor hanging', 'on/off'];
   const table = rows.map(([label, pick, digits]) => {
     const [a, b] = [pick(off), pick(on)];
-    return [label, a.toFixed(digits), b.toFixed(digits), ratio(b, a).toFixed(2)];
+    // No ratio against zero (errors, vendor calls with the shadow off): a dash, not NaN.
+    return [label, a.toFixed(digits), b.toFixed(digits), a === 0 ? '—' : ratio(b, a).toFixed(2)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((cells) => cells[i]!.length)));
   const line = (cells: string[]) =>
