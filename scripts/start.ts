@@ -19,6 +19,8 @@ runMain(async () => {
         logger.error({ code }, 'refund worker exited; deferred refunds wait in Redis until one runs'),
       )
     : null;
+  // The worker listens before it connects to Redis, so its URL comes in moments after it starts.
+  const workerUrl = worker ? await worker.url : null;
   const lines = [
     '',
     'Switchyard is running.',
@@ -26,7 +28,13 @@ runMain(async () => {
     `  gateway           ${stack.gatewayUrl}/graphql   (/healthz /readyz /metrics)`,
     `  orders subgraph   ${stack.ordersUrl}/graphql`,
     `  catalog subgraph  ${stack.catalogUrl}/graphql`,
-    ...(worker ? [`  refund worker     pid ${worker.pid}   (its own process)`] : []),
+    ...(worker
+      ? [
+          workerUrl
+            ? `  refund worker     ${workerUrl}/status   (pid ${worker.pid}, its own process; /healthz /readyz /metrics)`
+            : `  refund worker     pid ${worker.pid}   (its own process; not listening, see its log)`,
+        ]
+      : []),
     ...(stack.simulators.legacy ? [`  legacy ecommerce  ${stack.simulators.legacy.url}   (simulator)`] : []),
     ...(stack.simulators.discovery
       ? [`  discovery         ${stack.simulators.discovery.url}   (simulator)`]

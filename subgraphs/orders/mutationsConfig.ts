@@ -21,6 +21,8 @@ export interface MutationsConfig {
   workerLockMs: number;
   /** Username the deferred worker acts as (a staff service user, like Open edX's ecommerce_worker). */
   workerUsername: string;
+  /** The worker process's HTTP port (`/healthz`, `/readyz`, `/metrics`, `/status`); 0 picks a free one. @default 4004 */
+  workerPort: number;
 }
 
 export function parseMutationsConfig(source: Env): Readonly<MutationsConfig> {
@@ -35,6 +37,7 @@ export function parseMutationsConfig(source: Env): Readonly<MutationsConfig> {
       REFUND_WORKER_USERNAME: env.string('switchyard_worker'),
       REFUND_QUEUE_PREFIX: env.string('switchyard'),
       REFUND_WORKER_LOCK_MS: env.positiveInt(30_000, 3_600_000),
+      REFUND_WORKER_PORT: env.port(4004),
     },
     source,
   );
@@ -48,5 +51,6 @@ export function parseMutationsConfig(source: Env): Readonly<MutationsConfig> {
     workerUsername: parsed.REFUND_WORKER_USERNAME,
     queuePrefix: parsed.REFUND_QUEUE_PREFIX,
     workerLockMs: parsed.REFUND_WORKER_LOCK_MS,
+    workerPort: parsed.REFUND_WORKER_PORT,
   });
 }

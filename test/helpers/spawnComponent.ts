@@ -14,6 +14,8 @@ export interface Component {
     msg: string | RegExp | ((line: Record<string, unknown>) => boolean),
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>;
+  /** What the process wrote to stderr so far (a start-up refusal's message, a stack). */
+  stderr(): string;
   /** Resolves once the process has exited and its output is read: the exit code (null if a signal ended it). */
   exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<void>;
@@ -63,6 +65,7 @@ export function spawnComponent(entry: string, env: Record<string, string>): Comp
     logs,
     lines,
     exited,
+    stderr: () => stderr,
     waitFor: (msg, timeoutMs = 15_000) => {
       const match = (line: Record<string, unknown>) =>
         typeof msg === 'function'

@@ -157,6 +157,20 @@ const PARSERS: Record<string, (env: Env) => object> = {
 };
 const listens = (entry: string) => /\blisten\(/.test(read(entry));
 
+/** Where each component's parsed configuration holds the port its main.ts listens on. */
+const PORT_FIELDS: Record<string, string> = {
+  'gateway/main.ts': 'port',
+  'subgraphs/orders/main.ts': 'port',
+  'subgraphs/catalog/main.ts': 'port',
+  'subgraphs/orders/deferred/main.ts': 'mutations.workerPort',
+};
+/** The port a Deployment's process would listen on, from the configuration it is given. */
+function portOf(w: Workload): number {
+  const field = PORT_FIELDS[w.entry] ?? '';
+  const config = PARSERS[w.entry]?.(envOf(w, 'filled'));
+  return field.split('.').reduce((o: any, k) => o?.[k], config) as number;
+}
+
 /** The repo's .ts files reachable from an entry through value imports (type imports carry no code). */
 function reachable(entry: string, readSource: ReadSource = read): string[] {
   const seen = new Set<string>();
@@ -195,6 +209,57 @@ function envReadBy(entry: string, readSource: ReadSource = read): Set<string> {
     }
   }
   return names;
+}
+
+/**
+ * A component takes traffic (and needs a Service, and a preStop sleep before its listener closes) when
+ * it serves GraphQL; the refund worker listens only for probes, /status and Prometheus.
+ */
+const servesTraffic = (entry: string) => reachable(entry).includes('platform/http/createGraphQLHandler.ts');
+
+/**
+ * What is wrong with how a Deployment exposes its component: a component that listens declares exactly
+ * its port, probes liveness on /healthz and readiness on /readyz on it, and is scraped there; one that
+ * takes traffic also has exactly one Service; one that does not listen declares none of it.
+ */
+function exposureProblems(w: Workload): string[] {
+  const problems: string[] = [];
+  const declared = w.ports.flatMap((p) => [p.name, String(p.containerPort)]);
+  for (const probe of w.probes) {
+    if (!['/healthz', '/readyz'].includes(probe.path))
+      problems.push(`${w.name}: ${probe.kind} on ${probe.path}`);
+    if (!declared.includes(probe.port))
+      problems.push(`${w.name}: ${probe.kind} on undeclared port ${probe.port}`);
+  }
+  const services = ofKind('Service').filter((s) =>
+    [...keys(body(s.lines, 'spec', 'selector'))].every(([k, v]) => w.labels.get(k)?.value === v.value),
+  );
+  if (!listens(w.entry)) {
+    // Nothing to probe or scrape: a probe or port here would point at nothing.
+    if (w.ports.length + w.probes.length + w.annotations.size + services.length > 0)
+      problems.push(`${w.name}: ports, probes, annotations or a Service, but ${w.entry} does not listen`);
+    return problems;
+  }
+  const port = portOf(w);
+  if (!Number.isInteger(port)) problems.push(`${w.name}: no port in the parsed configuration`);
+  const ports = w.ports.map((p) => p.containerPort);
+  if (ports.length !== 1 || ports[0] !== port)
+    problems.push(`${w.name}: ports [${ports.join(', ')}], listens on ${port}`);
+  const scrape = ['prometheus.io/scrape', 'prometheus.io/port', 'prometheus.io/path'].map(
+    (k) => w.annotations.get(k)?.value,
+  );
+  if (scrape.join(' ') !== ['true', String(port), '/metrics'].join(' '))
+    problems.push(`${w.name}: scrape annotations ${JSON.stringify(scrape)}`);
+  const probes = w.probes.map((p) => `${p.kind} ${p.path}`).sort();
+  if (probes.join(', ') !== 'livenessProbe /healthz, readinessProbe /readyz')
+    problems.push(`${w.name}: probes [${probes.join(', ')}]`);
+  if (services.length !== (servesTraffic(w.entry) ? 1 : 0))
+    problems.push(`${w.name}: ${services.length} Services (takes traffic: ${servesTraffic(w.entry)})`);
+  for (const p of items(body(services[0]?.lines ?? [], 'spec', 'ports'))) {
+    if (!declared.includes(value(p, 'targetPort') ?? ''))
+      problems.push(`${w.name}: Service targets undeclared port ${value(p, 'targetPort')}`);
+  }
+  return problems;
 }
 
 /** `deployment: NAME` for each variable a Deployment sets that its component does not read. */
@@ -276,32 +341,42 @@ describe('deploy/k8s', () => {
     }
   });
 
-  it('a component that listens exposes exactly its port, through a Service and to Prometheus', () => {
+  it('a component that listens exposes exactly its port, probed and scraped, through a Service if it takes traffic', () => {
     const served = [...read('platform/http/healthRoutes.ts').matchAll(/'GET (\/\w+)'/g)].map((m) => m[1]);
     expect(served).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/metrics']));
+    // Guards the scanners: every component listens now (the refund worker for its probes and
+    // metrics, on its own port variable), and only the GraphQL servers take traffic.
+    expect(
+      WORKLOADS.filter((w) => listens(w.entry))
+        .map((w) => w.entry)
+        .sort(),
+    ).toEqual(Object.keys(PARSERS).sort());
+    expect(WORKLOADS.filter((w) => !servesTraffic(w.entry)).map((w) => w.entry)).toEqual([
+      'subgraphs/orders/deferred/main.ts',
+    ]);
     for (const w of WORKLOADS) {
-      if (!listens(w.entry)) {
-        // Nothing to probe or scrape: a probe or port here would point at nothing.
-        expect([w.ports, w.probes, [...w.annotations.keys()]]).toEqual([[], [], []]);
-        continue;
-      }
-      const { port } = PARSERS[w.entry]?.(envOf(w, 'filled')) as { port: number };
-      expect(w.ports.map((p) => p.containerPort)).toEqual([port]);
-      expect(
-        ['prometheus.io/scrape', 'prometheus.io/port', 'prometheus.io/path'].map(
-          (k) => w.annotations.get(k)?.value,
-        ),
-      ).toEqual(['true', String(port), '/metrics']);
-      const services = ofKind('Service').filter((s) =>
-        [...keys(body(s.lines, 'spec', 'selector'))].every(([k, v]) => w.labels.get(k)?.value === v.value),
-      );
-      expect(services).toHaveLength(1);
-      for (const p of items(body(services[0]?.lines ?? [], 'spec', 'ports'))) {
-        expect(
-          w.ports.some((c) => [c.name, String(c.containerPort)].includes(value(p, 'targetPort') ?? '')),
-        ).toBe(true);
-      }
+      const field = (PORT_FIELDS[w.entry] ?? '?').replace('.', '\\.');
+      expect(read(w.entry)).toMatch(new RegExp(`\\blisten\\([^)]*\\bconfig\\.${field}\\b`));
     }
+    expect(WORKLOADS.flatMap(exposureProblems)).toEqual([]);
+  });
+
+  it('would fail if the worker lost its port, probes or scrape annotations, or they named another port', () => {
+    const worker = WORKLOADS.find((w) => w.entry === 'subgraphs/orders/deferred/main.ts') as Workload;
+    expect(exposureProblems({ ...worker, ports: [], probes: [], annotations: new Map() })).toEqual([
+      `${worker.name}: ports [], listens on 4004`,
+      `${worker.name}: scrape annotations [null,null,null]`,
+      `${worker.name}: probes []`,
+    ]);
+    // The variable changed, the port, probes and annotations left behind.
+    const moved = {
+      ...worker,
+      env: worker.env.map((e) => (e.name === 'REFUND_WORKER_PORT' ? { ...e, value: '9464' } : e)),
+    };
+    expect(exposureProblems(moved)).toEqual([
+      `${worker.name}: ports [4004], listens on 9464`,
+      `${worker.name}: scrape annotations ["true","4004","/metrics"]`,
+    ]);
   });
 
   it("the gateway's subgraph URLs name the Services of those subgraphs", () => {
@@ -316,21 +391,6 @@ describe('deploy/k8s', () => {
       expect(value(service?.lines ?? [], 'spec', 'selector', 'app.kubernetes.io/component')).toBe(
         target?.labels.get('app.kubernetes.io/component')?.value,
       );
-    }
-  });
-
-  it('probes: liveness on /healthz, readiness on /readyz, on a declared port', () => {
-    for (const w of WORKLOADS) {
-      for (const probe of w.probes) {
-        expect(['/healthz', '/readyz']).toContain(probe.path);
-        expect(w.ports.flatMap((p) => [p.name, String(p.containerPort)])).toContain(probe.port);
-      }
-      if (listens(w.entry)) {
-        expect(w.probes.map((p) => `${p.kind} ${p.path}`).sort()).toEqual([
-          'livenessProbe /healthz',
-          'readinessProbe /readyz',
-        ]);
-      }
     }
   });
 
@@ -361,8 +421,10 @@ describe('deploy/k8s', () => {
       expect(graceMs).toBeGreaterThan(0);
       if (!listens(w.entry)) continue;
       const sleep = flowList(value(w.container, 'lifecycle', 'preStop', 'exec', 'command'));
-      expect(sleep[0]).toBe('sleep');
-      expect(graceMs).toBeGreaterThan(Number(sleep[1]) * 1000 + drainMs);
+      // Only what takes traffic waits for its endpoint removal; the worker has no Service to leave.
+      if (servesTraffic(w.entry)) expect(sleep[0]).toBe('sleep');
+      else expect(sleep).toEqual([]);
+      expect(graceMs).toBeGreaterThan(Number(sleep[1] ?? 0) * 1000 + drainMs);
     }
   });
 
@@ -376,7 +438,7 @@ describe('deploy/k8s', () => {
         for (const resource of ['cpu', 'memory'])
           expect(value(w.container, 'resources', bound, resource)).toBeTruthy();
       }
-      if (listens(w.entry)) expect(w.replicas).toBeGreaterThanOrEqual(2);
+      if (servesTraffic(w.entry)) expect(w.replicas).toBeGreaterThanOrEqual(2);
     }
   });
 

@@ -5,6 +5,11 @@ import type { RefundReceipt, RefundRequest } from '../domain/Refund';
 import { REFUND_QUEUE, REFUND_RETENTION_MS, refundJobId, type RefundJobData } from './RefundJob';
 import { toRefundRequest } from './toRefundRequest';
 
+/** The queue states an operator watches (`/status`, `switchyard_refund_queue_jobs`). */
+export const REFUND_JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+export type RefundJobState = (typeof REFUND_JOB_STATES)[number];
+export type RefundJobCounts = Record<RefundJobState, number>;
+
 export interface RefundQueueOptions {
   connection: Redis;
   /** Redis key prefix (isolates test runs and deployments sharing a Redis). @default 'bull' */
@@ -59,6 +64,27 @@ export class RefundQueue {
     const job = await this.queue.getJob(id);
     if (!job) return null;
     return { request: toRefundRequest(job, await job.getState()), username: job.data.username };
+  }
+
+  /**
+   * How many jobs are in each state. For `/status` and scrapes, which must answer during an outage
+   * too: it fails at once while the connection is down, and after `timeoutMs` if Redis goes silent.
+   */
+  async counts(timeoutMs = 1000): Promise<RefundJobCounts> {
+    if (this.connection.status !== 'ready')
+      throw new Error(`redis not connected (status ${this.connection.status})`);
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      const counts = await Promise.race([this.queue.getJobCounts(...REFUND_JOB_STATES), silent]);
+      return Object.fromEntries(
+        REFUND_JOB_STATES.map((state) => [state, counts[state] ?? 0]),
+      ) as RefundJobCounts;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close(): Promise<void> {

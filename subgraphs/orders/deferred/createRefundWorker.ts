@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RefundReceipt } from '../domain/Refund';
 import { backoffDelay } from '../../../upstream/backoffDelay';
 import { REFUND_QUEUE, type RefundJobData } from './RefundJob';
+import type { RefundJobOutcome, RefundWorkerMetrics } from './RefundWorkerMetrics';
 
 export interface RefundWorkerOptions {
   connection: Redis;
@@ -22,7 +23,37 @@ export interface RefundWorkerOptions {
   lockDurationMs?: number;
   /** Jobs worked on at once. @default 4 */
   concurrency?: number;
+  /** Attempt outcomes and delivery latency (the worker process's /metrics). */
+  metrics?: RefundWorkerMetrics;
 }
+
+/** Code of a job given up because it got too old (REFUND_MAX_AGE_MS). */
+export const REFUND_EXPIRED = 'REFUND_EXPIRED';
+
+/**
+ * The code an operator sees for a failed attempt or a worker error: the GraphQL error code
+ * (UPSTREAM_UNAVAILABLE, NOT_FOUND…), else the system's (ECONNREFUSED), else the error's name.
+ */
+export function failureCode(error: unknown): string {
+  const { extensions, code, name } = (error ?? {}) as {
+    extensions?: { code?: unknown };
+    code?: unknown;
+    name?: unknown;
+  };
+  if (typeof extensions?.code === 'string') return extensions.code;
+  if (typeof code === 'string') return code;
+  return typeof name === 'string' ? name : 'UNKNOWN';
+}
+
+/**
+ * What a 'failed' event means: BullMQ sets `finishedOn` only when it moved the job to FAILED for good
+ * (given up); a job it will run again has none. No job at all: a stalled job dropped at its limit.
+ */
+export const failedOutcome = (job: Job | undefined): RefundJobOutcome =>
+  job === undefined || job.finishedOn !== undefined ? 'failed' : 'retried';
+
+const unrecoverable = (message: string, code: string) =>
+  Object.assign(new UnrecoverableError(message), { code });
 
 /**
  * The deferred-delivery worker: retries with exponential backoff and full jitter until the refund is
@@ -38,18 +69,24 @@ export function createRefundWorker(options: RefundWorkerOptions): Worker<RefundJ
       const audit = { jobId: job.id, requestId: job.data.requestId, attempt: job.attemptsMade + 1 };
       if (now() - job.timestamp > options.maxAgeMs) {
         options.logger.warn(audit, 'deferred refund expired');
-        throw new UnrecoverableError('gave up: older than the maximum age');
+        throw unrecoverable('gave up: older than the maximum age', REFUND_EXPIRED);
       }
       options.logger.info(audit, 'deferred refund attempt');
+      const timer = options.metrics?.deliveryDuration.startTimer();
       try {
         return await options.deliver(job.data);
       } catch (error) {
         // A refusal (nothing to refund, not found, forbidden) will not change with time: stop retrying.
         const extensions = (error as { extensions?: { retryable?: unknown; code?: unknown } }).extensions;
         if (extensions && extensions.retryable !== true) {
-          throw new UnrecoverableError(`${String(extensions.code)}: ${(error as Error).message}`);
+          throw unrecoverable(
+            `${String(extensions.code)}: ${(error as Error).message}`,
+            String(extensions.code),
+          );
         }
         throw error;
+      } finally {
+        timer?.();
       }
     },
     {
@@ -69,13 +106,16 @@ export function createRefundWorker(options: RefundWorkerOptions): Worker<RefundJ
       },
     },
   );
+  // Counted once BullMQ has recorded the outcome in Redis, so the counter never runs ahead of the queue.
   worker.on('failed', (job, error) => {
+    options.metrics?.jobs.inc({ outcome: failedOutcome(job) });
     options.logger.warn(
       { jobId: job?.id, requestId: job?.data.requestId, attempt: job?.attemptsMade, err: error.message },
       'deferred refund attempt failed',
     );
   });
   worker.on('completed', (job, result) => {
+    options.metrics?.jobs.inc({ outcome: 'delivered' });
     options.logger.info(
       { jobId: job.id, requestId: job.data.requestId, refundIds: result.refundIds },
       'deferred refund delivered',

@@ -22,6 +22,7 @@ const env = () => ({
   REFUND_RETRY_MAX_MS: '200',
   REFUND_WORKER_LOCK_MS: '1500',
   IDEMPOTENCY_LEASE_MS: '1000',
+  REFUND_WORKER_PORT: '0',
 });
 const startWorker = async () => {
   const worker = spawnComponent('subgraphs/orders/deferred/main.js', env());

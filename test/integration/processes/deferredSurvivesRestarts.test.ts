@@ -102,6 +102,7 @@ it('keeps deferred refunds across restarts of the orders subgraph and the gatewa
   // A worker starts and fails against the dead upstream; the front is restarted again, gracefully.
   const worker = spawnComponent('subgraphs/orders/deferred/main.js', {
     ...shared(),
+    REFUND_WORKER_PORT: '0',
     REFUND_RETRY_BASE_MS: '50',
     REFUND_RETRY_MAX_MS: '200',
     // Its breaker opens on the outage; a short open time keeps the test short once the upstream is back.

@@ -16,6 +16,7 @@ const PORTS = [
   'LEGACY_SIMULATOR_PORT',
   'DISCOVERY_SIMULATOR_PORT',
   'VENDOR_SIMULATOR_PORT',
+  'REFUND_WORKER_PORT',
 ];
 
 let start: Component | undefined;
@@ -48,11 +49,23 @@ it('runs the refund worker as its own process, which delivers, and stops it with
     REFUND_RETRY_BASE_MS: '50',
     ...Object.fromEntries(PORTS.map((name) => [name, '0'])),
   });
-  const pid = Number((await bannerLine(start, /refund worker\s+pid (\d+)/))[1]);
+  // The banner names the worker's status URL (its port was 0: the parent learnt the bound one) and pid.
+  const [, workerUrl, workerPid] = await bannerLine(
+    start,
+    /refund worker\s+(http:\/\/\S+)\/status\s+\(pid (\d+)/,
+  );
+  const pid = Number(workerPid);
   const gateway = (await bannerLine(start, /gateway\s+(http:\/\/\S+\/graphql)/))[1]!;
   expect(pid).not.toBe(start.process.pid);
   expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('subgraphs/orders/deferred/main.js');
   await start.waitFor('refund worker started');
+  expect(workerUrl).not.toMatch(/:0$/);
+  const status = await fetch(`${workerUrl}/status`);
+  expect(status.status).toBe(200);
+  expect(await status.json()).toMatchObject({
+    component: 'refund-worker',
+    queue: { name: 'switchyard-refunds' },
+  });
 
   // The worker process is the one that delivers a deferred refund.
   const post = (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) =>

@@ -1,39 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { createSeed } from '../../../simulators/seed/createSeed';
+import { freePort, startRedisServer as startRedis } from '../../helpers/startRedisServer';
 import { startTestStack, type TestStack } from '../../helpers/startTestStack';
-
-// A private redis-server, so stopping it cannot disturb other tests using the shared one.
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('error', reject);
-  });
-  return child;
-}
 
 const REFUND = `mutation R($input: RequestRefundInput!) { requestRefund(input: $input) { id status } }`;
 const STATUS = `query S($id: ID!) { refundRequest(id: $id) { id status } }`;
@@ -41,6 +11,7 @@ const orders = createSeed()
   .orders.filter((o) => o.username === 'learner9' && o.status === 'Complete')
   .map((o) => o.number);
 
+// A private redis-server, so stopping it cannot disturb other tests using the shared one.
 let port: number;
 let redis: ChildProcess;
 let stack: TestStack;
