@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import { verifyAuthorization } from '../platform/auth/verifyAuthorization';
 import { createFormatError } from '../platform/createFormatError';
@@ -11,6 +12,9 @@ import { createGraphQLHandler } from '../platform/http/createGraphQLHandler';
 import { createHttpServer, type Routes } from '../platform/http/createHttpServer';
 import { healthRoutes } from '../platform/http/healthRoutes';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/http/requestIdFrom';
+import { nameRequestSpan } from '../platform/plugins/nameRequestSpan';
+import { createTracing } from '../platform/tracing/createTracing';
+import { setRequestId } from '../platform/tracing/requestSpan';
 import { createUpstream } from '../upstream/createUpstream';
 import { createUpstreamMetrics } from '../upstream/UpstreamMetrics';
 import { markReplayed } from '../platform/plugins/markReplayed';
@@ -35,6 +39,8 @@ export interface GatewayDeps {
   demoAuthorization?: string;
   /** @default schema/supergraph.graphql */
   supergraphSdl?: string;
+  /** Receives the gateway's spans instead of the configured OTLP endpoint (tests). */
+  spanProcessor?: SpanProcessor;
 }
 
 export interface Gateway {
@@ -49,8 +55,9 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
   const metrics = createMetricsRegistry('gateway');
   const upstreamMetrics = createUpstreamMetrics(metrics);
+  const tracing = createTracing(config.tracing, { spanProcessor: deps.spanProcessor, logger: deps.logger });
   const upstreams = Object.values(config.subgraphs).map((options) =>
-    createUpstream(options, { metrics: upstreamMetrics, logger: deps.logger }),
+    createUpstream(options, { metrics: upstreamMetrics, logger: deps.logger, tracer: tracing.tracer }),
   );
   const byName = new Map(upstreams.map((u) => [u.name, u]));
   const gateway = new ApolloGateway({
@@ -80,6 +87,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     stopOnTerminationSignals: false,
     logger: deps.logger,
     plugins: [
+      nameRequestSpan<GatewayContext>(),
       noteOperation(),
       requireAuthentication(),
       echoRequestId(),
@@ -100,6 +108,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       replayed: false,
       notes: { operation: null, replayed: false },
     };
+    setRequestId(value.requestId);
     logMutationEnd(res, value, deps.logger);
     return value;
   };
@@ -114,11 +123,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       : {}),
   };
   return {
-    httpServer: createHttpServer(routes, deps.logger),
+    httpServer: createHttpServer(routes, deps.logger, tracing.tracer),
     stop: async () => {
       ready = false;
       await apollo.stop();
       await Promise.all(upstreams.map((u) => u.close()));
+      await tracing.shutdown();
     },
   };
 }

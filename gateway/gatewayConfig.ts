@@ -3,6 +3,7 @@ import type { JwtOptions } from '../platform/auth/JwtOptions';
 import { ConfigError } from '../platform/config/ConfigError';
 import { parseJwtEnv } from '../platform/config/jwtEnv';
 import { env, parseEnv, type Env } from '../platform/config/parseEnv';
+import { parseTracingConfig, type TracingConfig } from '../platform/tracing/tracingConfig';
 import type { UpstreamOptions } from '../upstream/UpstreamOptions';
 import { parseUpstreamEnv } from '../upstream/upstreamEnv';
 
@@ -22,6 +23,7 @@ export interface GatewayConfig {
   limits: Readonly<QueryLimits>;
   /** Schema introspection (and field suggestions in errors); off by default in production. */
   introspection: boolean;
+  tracing: Readonly<TracingConfig>;
 }
 
 export interface QueryLimits {
@@ -83,5 +85,6 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
       maxTokens: parsed.GATEWAY_MAX_TOKENS,
     }),
     introspection: parsed.GATEWAY_INTROSPECTION,
+    tracing: parseTracingConfig(source, 'switchyard-gateway'),
   });
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { context as otelContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { GatewayContext } from './GatewayContext';
 
@@ -11,22 +12,27 @@ import type { GatewayContext } from './GatewayContext';
  */
 export function logMutationEnd(res: ServerResponse, context: GatewayContext, logger: Logger): void {
   const startedAt = Date.now();
-  res.once('close', () => {
-    const { operation, replayed } = context.notes;
-    if (operation?.type !== 'mutation') return;
-    const completed = res.writableEnded;
-    const fields = {
-      audit: 'mutation',
-      event: completed ? 'request completed' : 'request aborted',
-      requestId: context.requestId,
-      idempotencyKey: context.forwardHeaders['idempotency-key'] ?? null,
-      user: context.identity?.username ?? null,
-      operationName: operation.name,
-      status: completed ? res.statusCode : null,
-      replayed,
-      durationMs: Date.now() - startedAt,
-    };
-    if (completed) logger.info(fields, 'request completed');
-    else logger.warn(fields, 'request aborted');
-  });
+  // Bound to the request's trace context: 'close' is emitted outside it, and this line must carry the
+  // request's traceId like every other line of the request.
+  res.once(
+    'close',
+    otelContext.bind(otelContext.active(), () => {
+      const { operation, replayed } = context.notes;
+      if (operation?.type !== 'mutation') return;
+      const completed = res.writableEnded;
+      const fields = {
+        audit: 'mutation',
+        event: completed ? 'request completed' : 'request aborted',
+        requestId: context.requestId,
+        idempotencyKey: context.forwardHeaders['idempotency-key'] ?? null,
+        user: context.identity?.username ?? null,
+        operationName: operation.name,
+        status: completed ? res.statusCode : null,
+        replayed,
+        durationMs: Date.now() - startedAt,
+      };
+      if (completed) logger.info(fields, 'request completed');
+      else logger.warn(fields, 'request aborted');
+    }),
+  );
 }

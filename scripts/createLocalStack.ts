@@ -1,3 +1,4 @@
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import { createCatalogSubgraph } from '../subgraphs/catalog/createCatalogSubgraph';
 import { parseCatalogConfig } from '../subgraphs/catalog/catalogConfig';
@@ -28,6 +29,8 @@ export interface LocalStackOptions {
   /** Port 0 everywhere (tests) instead of the documented ports. */
   ephemeralPorts?: boolean;
   logger: (component: string) => Logger;
+  /** Where each component's spans go instead of the configured OTLP endpoint (tests). */
+  spanProcessor?: (component: string) => SpanProcessor;
   seed?: Seed;
   /**
    * Run a deferred-refund worker in-process when REDIS_URL is set. @default true. `npm start` says
@@ -116,7 +119,10 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     };
     const ordersConfig = parseOrdersConfig(withUpstreams);
     const catalogConfig = parseCatalogConfig(withUpstreams);
-    const orders = await createOrdersSubgraph(ordersConfig, { logger: options.logger('orders-subgraph') });
+    const orders = await createOrdersSubgraph(ordersConfig, {
+      logger: options.logger('orders-subgraph'),
+      spanProcessor: options.spanProcessor?.('orders-subgraph'),
+    });
     // With Redis, deferred refunds need a worker; in the one-process dev stack it runs here.
     if (ordersConfig.mutations.redisUrl && options.refundWorker !== false) {
       const worker = startRefundWorker(
@@ -133,6 +139,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     });
     const catalog = await createCatalogSubgraph(catalogConfig, {
       logger: options.logger('catalog-subgraph'),
+      spanProcessor: options.spanProcessor?.('catalog-subgraph'),
     });
     const catalogUrl = await listen(catalog.httpServer, port(catalogConfig.port));
     stoppers.unshift(async () => {
@@ -148,6 +155,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     const demoToken = signToken('learner1', jwt, { expiresInSeconds: 7 * 24 * 3600 });
     const gateway = await createGateway(gatewayConfig, {
       logger: options.logger('gateway'),
+      spanProcessor: options.spanProcessor?.('gateway'),
       demoAuthorization: onSimulators ? `JWT ${demoToken}` : undefined,
     });
     const gatewayUrl = await listen(gateway.httpServer, port(gatewayConfig.port));

@@ -1,11 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import type { Tracer } from '@opentelemetry/api';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Upstream } from '../upstream/Upstream';
+import { nameRequestSpan } from '../platform/plugins/nameRequestSpan';
 import { reportDegraded } from '../platform/plugins/reportDegraded';
 import { statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
 import { createFormatError } from '../platform/createFormatError';
@@ -25,6 +27,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   upstreams: readonly Upstream[];
   /** The subgraph's own Apollo plugins, after the shared ones. */
   plugins?: readonly ApolloServerPlugin<TContext>[];
+  /** Starts each request's SERVER span (createTracing). @default none: requests are not traced */
+  tracer?: Tracer;
 }
 
 export interface SubgraphServer {
@@ -48,7 +52,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     // stop the server and re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
     logger: options.logger,
-    plugins: [reportDegraded<TContext>(), ...(options.plugins ?? [])],
+    plugins: [nameRequestSpan<TContext>(), reportDegraded<TContext>(), ...(options.plugins ?? [])],
   });
   await apollo.start();
   let ready = true;
@@ -65,6 +69,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       ...statusRoutes(`${options.name}-subgraph`, options.upstreams),
     },
     options.logger,
+    options.tracer,
   );
   return {
     httpServer,

@@ -5,6 +5,7 @@ import { verifyAuthorization } from '../platform/auth/verifyAuthorization';
 import { ErrorCode } from '../platform/ErrorCode';
 import { codedError } from '../platform/codedError';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/http/requestIdFrom';
+import { setRequestId } from '../platform/tracing/requestSpan';
 
 export interface RequestBasics {
   identity: Identity | null;
@@ -16,10 +17,9 @@ export interface RequestBasics {
  * never trusts that someone else checked.
  */
 export function requestBasics(req: IncomingMessage, jwt: JwtOptions): RequestBasics {
-  return {
-    identity: verifyAuthorization(req.headers.authorization, jwt),
-    requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
-  };
+  const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+  setRequestId(requestId);
+  return { identity: verifyAuthorization(req.headers.authorization, jwt), requestId };
 }
 
 export function requireIdentity(identity: Identity | null): Identity {

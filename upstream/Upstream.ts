@@ -4,6 +4,11 @@ export interface UpstreamRequest {
   method: HttpMethod;
   /** Path relative to the upstream's base URL, starting with `/`. */
   path: string;
+  /**
+   * `path` with its variable parts named, e.g. `/api/v2/orders/{number}/`: what traces record, so one
+   * endpoint is one span name. @default `path` without its query (a query is never recorded)
+   */
+  route?: string;
   query?: Record<string, string | number | undefined>;
   headers?: Record<string, string | undefined>;
   /** Serialised as JSON when present (a string is sent as-is, e.g. a form body). */

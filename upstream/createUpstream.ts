@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { trace, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import { ErrorCode } from '../platform/ErrorCode';
+import { AttemptTracer, type Attempt } from './AttemptTracer';
 import { backoffDelay } from './backoffDelay';
 import { Bulkhead } from './Bulkhead';
 import { buildUrlPath } from './buildUrlPath';
@@ -11,6 +13,7 @@ import { deadlineSignal } from './deadlineSignal';
 import { reportNotice } from './degradedNotices';
 import { httpAttempt } from './httpAttempt';
 import { isRetryable } from './isRetryable';
+import { outcomeOf } from './outcomeOf';
 import { RetryBudget } from './RetryBudget';
 import { MemoryStaleStore } from './MemoryStaleStore';
 import type { StaleStore } from './StaleStore';
@@ -30,6 +33,12 @@ export interface UpstreamDeps {
   now?: () => number;
   /** Shared stale-if-error store (Redis); a bounded in-memory one per upstream otherwise. */
   staleStore?: StaleStore;
+  /**
+   * Starts the CLIENT span of each attempt (the component's, from createTracing).
+   * @default the OpenTelemetry API's global tracer: a no-op unless one is registered, which still
+   * passes the caller's trace context on
+   */
+  tracer?: Tracer;
 }
 
 /**
@@ -50,9 +59,12 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
   const target = { name, pool, origin: base.origin, basePath: base.pathname, timeoutMs: options.timeoutMs };
   const bulkhead = new Bulkhead(name, options.bulkhead.maxConcurrent, options.bulkhead.maxQueue);
   const budget = new RetryBudget(options.retry.budgetPercent, options.retry.budgetMinConcurrent);
+  const attempts = new AttemptTracer(deps.tracer ?? trace.getTracer('switchyard-upstream'), name, base);
   const breaker = createBreaker(
     name,
-    (request: UpstreamRequest, signal: AbortSignal) => httpAttempt(target, request, signal),
+    // Runs only once the breaker lets the call through: a fast-fail never left, so it gets no span.
+    (request: UpstreamRequest, signal: AbortSignal, attempt: Attempt) =>
+      httpAttempt(target, request, signal, attempts.start(attempt, request)),
     options.breaker,
   );
   const stale: StaleStore | null =
@@ -81,15 +93,21 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
   breaker.on('close', setState('closed'));
   metrics?.breakerState.set({ upstream: name }, 0);
 
-  async function attemptOnce<T>(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse<T>> {
+  async function attemptOnce<T>(
+    request: UpstreamRequest,
+    signal: AbortSignal,
+    attempt: Attempt,
+  ): Promise<UpstreamResponse<T>> {
     const stopTimer = metrics?.duration.startTimer({ upstream: name });
     try {
-      const response = (await breaker.fire(request, signal)) as UpstreamResponse<T>;
+      const response = (await breaker.fire(request, signal, attempt)) as UpstreamResponse<T>;
       metrics?.calls.inc({ upstream: name, outcome: response.status >= 400 ? 'client_error' : 'success' });
+      attempts.answered(attempt, response.status);
       return response;
     } catch (error) {
       const failure = toUpstreamError(error);
       metrics?.calls.inc({ upstream: name, outcome: outcomeOf(failure) });
+      attempts.failed(attempt, failure);
       // What the upstream did wrong, for /status: not a caller who left, and not our own fast-fail while
       // the breaker is open, which would hide the failure that opened it.
       if (!failure.detail.callerAborted && !failure.detail.breakerOpen)
@@ -100,16 +118,20 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
     }
   }
 
+  // A failure thrown from here leaves its attempt's span open: request() ends it, knowing by then
+  // whether a stale answer stood in.
   async function withRetries<T>(
     request: UpstreamRequest,
     signal: AbortSignal,
     deadlineAt: number,
+    attempt: Attempt,
   ): Promise<UpstreamResponse<T>> {
     const idempotent = request.idempotent ?? request.method === 'GET';
     for (let retry = 0; ; retry++) {
       let failure: UpstreamError;
+      attempt.retry = retry;
       try {
-        return await attemptOnce<T>(request, signal);
+        return await attemptOnce<T>(request, signal, attempt);
       } catch (error) {
         failure = error as UpstreamError;
       } finally {
@@ -136,6 +158,7 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
         budget.release();
         throw failure;
       }
+      attempts.end(attempt);
       metrics?.retries.inc({ upstream: name });
     }
   }
@@ -148,11 +171,12 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
       stale && request.staleScope !== undefined && (request.idempotent ?? request.method === 'GET')
         ? staleKey(request)
         : null;
+    const attempt: Attempt = { retry: 0, span: undefined, failedAt: 0 };
     budget.requestStarted();
     try {
       const response = await bulkhead.run(() => {
         metrics?.inFlight.set({ upstream: name }, bulkhead.inFlight);
-        return withRetries<T>(request, signal, deadlineAt);
+        return withRetries<T>(request, signal, deadlineAt, attempt);
       }, signal);
       // Not awaited: remembering an answer must not delay it.
       if (key && response.status === 200) void stale!.set(key, response, options.staleIfError.maxAgeMs);
@@ -163,6 +187,9 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
         key && !failure.detail.callerAborted
           ? await stale!.get(key, options.staleIfError.maxAgeMs)
           : undefined;
+      attempts.end(attempt, stored !== undefined);
+      if (failure.detail.breakerOpen || failure.detail.localOverload)
+        attempts.rejected(failure, stored !== undefined);
       if (stored) {
         metrics?.staleServed.inc({ upstream: name });
         reportNotice({ upstream: name, reason: 'stale', ageMs: stored.ageMs });
@@ -218,16 +245,4 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
       await pool.close();
     },
   };
-}
-
-function outcomeOf(failure: UpstreamError): string {
-  if (failure.detail.breakerOpen) return 'rejected_open';
-  switch (failure.code) {
-    case ErrorCode.UPSTREAM_TIMEOUT:
-      return 'timeout';
-    case ErrorCode.UPSTREAM_UNAVAILABLE:
-      return 'unavailable';
-    default:
-      return 'error';
-  }
 }

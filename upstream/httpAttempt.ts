@@ -1,5 +1,7 @@
+import type { Span } from '@opentelemetry/api';
 import type { Pool } from 'undici';
 import { ErrorCode } from '../platform/ErrorCode';
+import { injectTraceContext } from '../platform/tracing/traceContext';
 import { buildUrlPath } from './buildUrlPath';
 import { classifyFailure } from './classifyFailure';
 import { deadlineSignal } from './deadlineSignal';
@@ -17,11 +19,13 @@ export interface AttemptTarget {
 /**
  * One HTTP attempt under its own deadline. The AbortSignal destroys the socket when it fires, so a
  * hung upstream sees the connection closed rather than a client that silently stopped listening.
+ * `span` (the attempt's CLIENT span) goes out as `traceparent`, so the upstream joins the trace.
  */
 export async function httpAttempt<T>(
   target: AttemptTarget,
   request: UpstreamRequest,
   outer?: AbortSignal,
+  span?: Span,
 ): Promise<UpstreamResponse<T>> {
   const deadline = deadlineSignal(target.timeoutMs, outer);
   const { signal } = deadline;
@@ -29,6 +33,7 @@ export async function httpAttempt<T>(
   for (const [name, value] of Object.entries(request.headers ?? {})) {
     if (value !== undefined) headers[name.toLowerCase()] = value;
   }
+  if (span) injectTraceContext(span, headers);
   let payload: string | undefined;
   if (request.body !== undefined) {
     payload = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);

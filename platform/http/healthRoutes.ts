@@ -10,6 +10,12 @@ export interface HealthOptions {
   metrics: Registry;
 }
 
+/**
+ * Polled every few seconds by the platform (probes, Prometheus), never asked by a user: not traced,
+ * or their spans would bury the requests people look for.
+ */
+export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** `/healthz` (the process is alive), `/readyz` (send it traffic) and `/metrics` (Prometheus). */
 export function healthRoutes(options: HealthOptions): Routes {
   return {

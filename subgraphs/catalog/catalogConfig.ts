@@ -1,6 +1,7 @@
 import type { JwtOptions } from '../../platform/auth/JwtOptions';
 import { parseJwtEnv } from '../../platform/config/jwtEnv';
 import { env, parseEnv, type Env } from '../../platform/config/parseEnv';
+import { parseTracingConfig, type TracingConfig } from '../../platform/tracing/tracingConfig';
 import type { UpstreamOptions } from '../../upstream/UpstreamOptions';
 import { parseUpstreamEnv } from '../../upstream/upstreamEnv';
 
@@ -11,6 +12,7 @@ export interface CatalogConfig {
   /** Keys per discovery call; larger batches are split. */
   maxBatchSize: number;
   logLevel: string;
+  tracing: Readonly<TracingConfig>;
 }
 
 export function parseCatalogConfig(source: Env): Readonly<CatalogConfig> {
@@ -30,5 +32,6 @@ export function parseCatalogConfig(source: Env): Readonly<CatalogConfig> {
     discovery: parseUpstreamEnv('DISCOVERY', 'discovery', parsed.DISCOVERY_URL.replace(/\/$/, ''), source),
     maxBatchSize: parsed.CATALOG_MAX_BATCH_SIZE,
     logLevel: parsed.LOG_LEVEL,
+    tracing: parseTracingConfig(source, 'switchyard-catalog'),
   });
 }

@@ -1,7 +1,9 @@
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import { readSubgraphSdl } from '../../gateway/composeSupergraph';
 import { createMetricsRegistry } from '../../platform/createMetricsRegistry';
+import { createTracing } from '../../platform/tracing/createTracing';
 import { createUpstream } from '../../upstream/createUpstream';
 import { createUpstreamMetrics } from '../../upstream/UpstreamMetrics';
 import { createSubgraphServer, type SubgraphServer } from '../createSubgraphServer';
@@ -14,6 +16,8 @@ import { catalogResolvers } from './resolvers';
 
 export interface CatalogSubgraphDeps {
   logger: Logger;
+  /** Receives the subgraph's spans instead of the configured OTLP endpoint (tests). */
+  spanProcessor?: SpanProcessor;
 }
 
 export async function createCatalogSubgraph(
@@ -21,9 +25,11 @@ export async function createCatalogSubgraph(
   deps: CatalogSubgraphDeps,
 ): Promise<SubgraphServer> {
   const metrics = createMetricsRegistry('catalog-subgraph');
+  const tracing = createTracing(config.tracing, { spanProcessor: deps.spanProcessor, logger: deps.logger });
   const upstream = createUpstream(config.discovery, {
     metrics: createUpstreamMetrics(metrics),
     logger: deps.logger,
+    tracer: tracing.tracer,
   });
   const backend = new DiscoveryCatalogBackend(upstream);
   const server = await createSubgraphServer<CatalogContext>({
@@ -33,6 +39,7 @@ export async function createCatalogSubgraph(
     logger: deps.logger,
     metrics,
     upstreams: [upstream],
+    tracer: tracing.tracer,
     context: async (req) => {
       const { identity, requestId } = requestBasics(req, config.jwt);
       const courseRuns = identity
@@ -51,6 +58,7 @@ export async function createCatalogSubgraph(
     stop: async () => {
       await server.stop();
       await upstream.close();
+      await tracing.shutdown();
     },
   };
 }

@@ -1,6 +1,8 @@
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import { readSubgraphSdl } from '../../gateway/composeSupergraph';
 import { createMetricsRegistry } from '../../platform/createMetricsRegistry';
+import { createTracing } from '../../platform/tracing/createTracing';
 import { createUpstreamMetrics } from '../../upstream/UpstreamMetrics';
 import { createRedisClient } from '../../platform/redis/createRedisClient';
 import { RedisStaleStore } from '../../upstream/RedisStaleStore';
@@ -17,6 +19,8 @@ import { selectOrdersBackend } from './selectOrdersBackend';
 
 export interface OrdersSubgraphDeps {
   logger: Logger;
+  /** Receives the subgraph's spans instead of the configured OTLP endpoint (tests). */
+  spanProcessor?: SpanProcessor;
 }
 
 /** Builds the orders subgraph (not listening). `stop()` also closes its upstream pools. */
@@ -25,6 +29,7 @@ export async function createOrdersSubgraph(
   deps: OrdersSubgraphDeps,
 ): Promise<SubgraphServer> {
   const metrics = createMetricsRegistry('orders-subgraph');
+  const tracing = createTracing(config.tracing, { spanProcessor: deps.spanProcessor, logger: deps.logger });
   // With Redis, stale-if-error answers are shared by every instance (see README, Resilience).
   const staleRedis = config.mutations.redisUrl
     ? createRedisClient(config.mutations.redisUrl, 'stale', deps.logger, { maxRetriesPerRequest: 1 })
@@ -35,6 +40,7 @@ export async function createOrdersSubgraph(
     {
       metrics: createUpstreamMetrics(metrics),
       logger: deps.logger,
+      tracer: tracing.tracer,
       ...(staleRedis ? { staleStore: new RedisStaleStore(staleRedis) } : {}),
     },
     { registry: metrics },
@@ -47,6 +53,7 @@ export async function createOrdersSubgraph(
     logger: deps.logger,
     metrics,
     upstreams,
+    tracer: tracing.tracer,
     plugins: [reportPartialFailures(deps.logger), markReplayed<OrdersContext>()],
     context: async (req) => {
       const { identity, requestId } = requestBasics(req, config.jwt);
@@ -78,6 +85,7 @@ export async function createOrdersSubgraph(
       await Promise.all(upstreams.map((u) => u.close()));
       await infra.close();
       await staleRedis?.quit().catch(() => staleRedis.disconnect());
+      await tracing.shutdown();
     },
   };
 }

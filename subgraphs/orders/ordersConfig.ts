@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JwtOptions } from '../../platform/auth/JwtOptions';
 import { parseJwtEnv } from '../../platform/config/jwtEnv';
 import { env, parseEnv, type Env } from '../../platform/config/parseEnv';
+import { parseTracingConfig, type TracingConfig } from '../../platform/tracing/tracingConfig';
 import type { UpstreamOptions } from '../../upstream/UpstreamOptions';
 import { parseUpstreamEnv } from '../../upstream/upstreamEnv';
 import { parseLayersConfig, type RolloutConfig, type ShadowConfig } from './layersConfig';
@@ -32,6 +33,7 @@ export interface OrdersConfig {
   /** Null unless ORDERS_SHADOW_BACKEND is set: sampled history reads compared in the background. */
   shadow: Readonly<ShadowConfig> | null;
   logLevel: string;
+  tracing: Readonly<TracingConfig>;
 }
 
 /** Parses the orders subgraph's environment once, at start-up; throws ConfigError naming each bad variable. */
@@ -73,5 +75,6 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     rollout: layers.rollout,
     shadow: layers.shadow,
     logLevel: parsed.LOG_LEVEL,
+    tracing: parseTracingConfig(source, 'switchyard-orders'),
   });
 }

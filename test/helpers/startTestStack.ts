@@ -1,3 +1,5 @@
+import { SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Logger } from 'pino';
 import { createLocalStack, type LocalStack } from '../../scripts/createLocalStack';
 import { signToken } from '../../platform/auth/signToken';
 import { parseJwtEnv } from '../../platform/config/jwtEnv';
@@ -34,13 +36,21 @@ export interface TestStack extends LocalStack {
 /** The whole stack on 127.0.0.1 port 0, on simulators unless `env` names real upstreams. */
 export async function startTestStack(
   env: Env = {},
-  options: { refundWorker?: boolean } = {},
+  options: {
+    refundWorker?: boolean;
+    /** Receives every component's spans, each as it ends. @default none (and none exported) */
+    spans?: SpanExporter;
+    /** @default silent */
+    logger?: (component: string) => Logger;
+  } = {},
 ): Promise<TestStack> {
+  const { spans } = options;
   // Tests that exercise the worker start it as its own process; by default none runs in-process.
   const stack = await createLocalStack({
     env,
     ephemeralPorts: true,
-    logger: () => silentLogger(),
+    logger: options.logger ?? (() => silentLogger()),
+    spanProcessor: spans && (() => new SimpleSpanProcessor(spans)),
     refundWorker: options.refundWorker ?? false,
   });
   const jwt = parseJwtEnv(env);

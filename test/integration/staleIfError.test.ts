@@ -44,10 +44,13 @@ it('serves the last good order history when legacy fails, saying so in extension
   const stack = await startTestStack({ LEGACY_ECOMMERCE_STALE_IF_ERROR_MS: '60000' });
   try {
     const query = '{ orderHistory(pageSize: 5) { count orders { number } } }';
-    const fresh = await stack.query<any>(query, { user: 'learner1' });
+    // One token for both calls, as an MFE sends the same JWT cookie: stale answers are keyed by the
+    // caller's credential, and two tokens signed a second apart are two credentials.
+    const authorization = `JWT ${stack.token('learner1')}`;
+    const fresh = await stack.query<any>(query, { authorization });
     expect((fresh.body as any).extensions).toBeUndefined();
     stack.simulators.legacy!.setFaults({ errorRate: 1 });
-    const stale = await stack.query<any>(query, { user: 'learner1' });
+    const stale = await stack.query<any>(query, { authorization });
     expect(stale.body.errors).toBeUndefined();
     expect(stale.body.data).toEqual(fresh.body.data);
     expect((stale.body as any).extensions.degraded).toEqual([

@@ -72,7 +72,11 @@ export class LegacyOrderWrites implements OrderWrites {
 
   async fulfillOrder(number: string, context: WriteContext): Promise<Order> {
     const response = await this.send(
-      { method: 'PUT', path: `/api/v2/orders/${encodeURIComponent(number)}/fulfill/` },
+      {
+        method: 'PUT',
+        path: `/api/v2/orders/${encodeURIComponent(number)}/fulfill/`,
+        route: '/api/v2/orders/{number}/fulfill/',
+      },
       context,
     );
     if (response.status === 406)
@@ -85,7 +89,11 @@ export class LegacyOrderWrites implements OrderWrites {
 
   async findFulfilled(number: string, context: WriteContext): Promise<Order | null> {
     const response = await this.send(
-      { method: 'GET', path: `/api/v2/orders/${encodeURIComponent(number)}/` },
+      {
+        method: 'GET',
+        path: `/api/v2/orders/${encodeURIComponent(number)}/`,
+        route: '/api/v2/orders/{number}/',
+      },
       context,
     );
     this.rejectUnexpected(response, 200);
@@ -98,7 +106,11 @@ export class LegacyOrderWrites implements OrderWrites {
   /** Learners refund their own orders; staff act for the order's owner, whom the order names. */
   private async ownerOf(number: string, context: WriteContext): Promise<string> {
     const response = await this.send(
-      { method: 'GET', path: `/api/v2/orders/${encodeURIComponent(number)}/` },
+      {
+        method: 'GET',
+        path: `/api/v2/orders/${encodeURIComponent(number)}/`,
+        route: '/api/v2/orders/{number}/',
+      },
       context,
     );
     if (response.status === 404) throw codedError(ErrorCode.NOT_FOUND, 'No such order');

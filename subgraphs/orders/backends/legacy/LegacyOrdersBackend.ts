@@ -43,7 +43,12 @@ export class LegacyOrdersBackend implements OrdersBackend {
     // The legacy API has no batch lookup; the loader has already de-duplicated the numbers.
     return Promise.all(
       numbers.map(async (number) => {
-        const response = await this.get(`/api/v2/orders/${encodeURIComponent(number)}/`, {}, context);
+        const response = await this.get(
+          `/api/v2/orders/${encodeURIComponent(number)}/`,
+          {},
+          context,
+          '/api/v2/orders/{number}/',
+        );
         // 404 covers both "no such order" and "someone else's order": the API does not tell them apart, nor do we.
         if (response.status === 404) return null;
         this.rejectUnexpected(response);
@@ -52,10 +57,11 @@ export class LegacyOrdersBackend implements OrdersBackend {
     );
   }
 
-  private get(path: string, query: Record<string, string | number>, context: CallContext) {
+  private get(path: string, query: Record<string, string | number>, context: CallContext, route?: string) {
     return this.options.upstream.request({
       method: 'GET',
       path,
+      route,
       query,
       headers: { authorization: `JWT ${context.identity.token}`, 'x-request-id': context.requestId },
       signal: context.signal,
