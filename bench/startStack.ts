@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { freePorts } from './freePorts';
 import { VENDOR_DEV_PROJECT } from '../simulators/vendor/createVendorSimulator';
 
 export type SubgraphClient = 'kit' | 'apollo-default';
@@ -174,24 +174,4 @@ let unexpectedExit: ((error: Error) => void) | undefined;
 /** Where a component dying mid-run is reported (runBench aborts the run). */
 export function onUnexpectedExit(handler: (error: Error) => void): void {
   unexpectedExit = handler;
-}
-
-/** Ports the OS says are free right now: all held open at once so no two are the same. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const server = createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
-      ports.push((server.address() as { port: number }).port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  }
 }

@@ -1,9 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
-// A handle on the collector without restarting node (or jest) with --expose-gc.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import { collectGarbage } from './collectGarbage';
 
 /**
  * Heap still in use after full collections, in MB: what a leak grows. RSS is not used for the
@@ -11,7 +6,7 @@ const gc = runInNewContext('gc') as () => void;
  * leak at all (seen: +60 MB in a jest worker over a one-second phase).
  */
 export function retainedHeapMB(): number {
-  gc();
-  gc();
+  collectGarbage();
+  collectGarbage();
   return process.memoryUsage().heapUsed / (1024 * 1024);
 }

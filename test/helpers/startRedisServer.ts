@@ -1,15 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-
-/** A port nothing listens on right now (bound, read, released). */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /**
  * A private redis-server on `port`, keeping nothing on disk, so stopping it (SIGKILL) cannot disturb

@@ -9,7 +9,7 @@ import { RefundQueue } from '../../../subgraphs/orders/deferred/RefundQueue';
 import type { RefundJobData } from '../../../subgraphs/orders/deferred/RefundJob';
 import { createRefundWorkerMetrics } from '../../../subgraphs/orders/deferred/RefundWorkerMetrics';
 import { promSample } from '../../helpers/promSample';
-import { freePort } from '../../helpers/startRedisServer';
+import { freePort } from '../../helpers/freePort';
 
 // The worker's outcome counter, delivery histogram and queue gauges against the real Redis.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

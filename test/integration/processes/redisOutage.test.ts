@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createSeed } from '../../../simulators/seed/createSeed';
-import { freePort, startRedisServer as startRedis } from '../../helpers/startRedisServer';
+import { freePort } from '../../helpers/freePort';
+import { startRedisServer as startRedis } from '../../helpers/startRedisServer';
 import { startTestStack, type TestStack } from '../../helpers/startTestStack';
 
 const REFUND = `mutation R($input: RequestRefundInput!) { requestRefund(input: $input) { id status } }`;

@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { createSeed } from '../../../simulators/seed/createSeed';
 import { promSample as sample } from '../../helpers/promSample';
 import { spawnComponent, type Component } from '../../helpers/spawnComponent';
-import { freePort, startRedisServer } from '../../helpers/startRedisServer';
+import { freePort } from '../../helpers/freePort';
+import { startRedisServer } from '../../helpers/startRedisServer';
 import { startTestStack, type TestStack } from '../../helpers/startTestStack';
 
 // The refund worker as its own process (dist/subgraphs/orders/deferred/main.js) on REFUND_WORKER_PORT=0:

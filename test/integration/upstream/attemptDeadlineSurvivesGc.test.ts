@@ -1,13 +1,8 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { setTimeout as delay } from 'node:timers/promises';
+import { collectGarbage } from '../../../scripts/chaos/collectGarbage';
 import { createUpstream } from '../../../upstream/createUpstream';
 import { parseUpstreamEnv } from '../../../upstream/upstreamEnv';
 import { json, startFakeUpstream, type FakeUpstream } from '../../helpers/startFakeUpstream';
-
-// A handle on the collector without restarting jest with --expose-gc.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 let upstream: FakeUpstream;
 beforeEach(async () => {
@@ -44,7 +39,7 @@ describe('attempt deadline', () => {
         kit.request({ method: 'GET', path: '/x' }).catch((e) => e),
       );
       await delay(20);
-      gc();
+      collectGarbage();
       const errors = await Promise.all(calls);
       const elapsed = Date.now() - started;
       expect(errors).toEqual(Array(5).fill(expect.objectContaining({ code: 'UPSTREAM_TIMEOUT' })));
