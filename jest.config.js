@@ -9,6 +9,13 @@ const project = (name, extra = {}) => ({
   ...extra,
 });
 module.exports = {
-  projects: [project('unit'), project('integration'), project('contract'), project('chaos'), project('e2e')],
+  projects: [
+    project('unit'),
+    project('integration'),
+    project('contract'),
+    project('chaos'),
+    project('e2e'),
+    project('scale'),
+  ],
   testTimeout: 30000,
 };

@@ -26,6 +26,8 @@ export interface RunResult {
   client: SubgraphClient;
   /** RunVariant.label, when the run had one. */
   variant?: string;
+  /** Wall-clock bounds of the measured window (Date.now()), to cut it out of a CPU profile. */
+  window?: { startedAtMs: number; endedAtMs: number };
   load: LoadResult;
   requestsPerSec: number;
   /** Good responses per second (see LoadResult.good). */
@@ -64,67 +66,145 @@ export async function measureRun(
   log: (line: string) => void,
   variant: RunVariant = {},
 ): Promise<RunResult> {
+  const bench = await openBench(client, config, authorizations, log, variant);
+  try {
+    await bench.warmUp(config.warmupS);
+    return await bench.measure(config.durationS, config.connections);
+  } finally {
+    await bench.stop();
+  }
+}
+
+/** A running stack with its load generator, measured as many times as asked (alternating rounds). */
+export interface OpenBench {
+  name: string;
+  stack: Stack;
+  /** The load generator's pid: its CPU is reported apart. */
+  loadPid: number;
+  warmUp(seconds: number): Promise<void>;
+  /** One measured window: counters reset, load for `seconds`, figures over that window only. */
+  measure(seconds: number, connections: number): Promise<RunResult>;
+  /** The same POST /__sim/faults on every simulator (or one upstream's). */
+  setFaults(faults: Record<string, unknown>, upstream?: keyof Stack['simulatorUrls']): Promise<void>;
+  /** One request as a learner, the body parsed: the cross-stack data check. */
+  query(authorization: string): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export interface OpenOptions {
+  learners?: number;
+  profile?: { dir: string; label: string };
+}
+
+/** Starts a fresh stack and load generator, sets the upstream latency, and smoke-tests it. */
+export async function openBench(
+  client: SubgraphClient,
+  config: BenchConfig,
+  authorizations: string[],
+  log: (line: string) => void,
+  variant: RunVariant = {},
+  options: OpenOptions = {},
+): Promise<OpenBench> {
   const name = variant.label ?? client;
   log(`[${name}] starting simulators, subgraphs and gateway`);
-  const stack = await startStack(client, process.env, variant.ordersEnv);
-  const worker = await startLoadWorker((code) => {
-    if (code !== 0 && code !== null) log(`[${name}] load worker exited with ${code}`);
+  const stack = await startStack(client, process.env, {
+    ...(variant.ordersEnv ? { ordersEnv: variant.ordersEnv } : {}),
+    ...(options.learners === undefined ? {} : { learners: options.learners }),
+    ...(options.profile ? { profile: options.profile } : {}),
   });
+  let worker: Awaited<ReturnType<typeof startLoadWorker>> | undefined;
+  const stop = async () => {
+    worker?.stop();
+    await stack.stop();
+  };
   try {
+    worker = await startLoadWorker((code) => {
+      if (code !== 0 && code !== null) log(`[${name}] load worker exited with ${code}`);
+    });
     await simulators(stack, 'POST', '/__sim/faults', { latencyMs: config.upstreamLatencyMs });
     if (variant.vendorFaults)
       await admin(stack.simulatorUrls['vendor-commerce'], 'POST', '/__sim/faults', variant.vendorFaults);
     await smokeTest(stack.gatewayUrl, authorizations[0]!);
-    const job = (durationS: number): LoadJob => ({
-      url: `${stack.gatewayUrl}/graphql`,
-      connections: config.connections,
-      durationS,
-      body: variant.page === undefined ? ORDER_HISTORY_BODY : orderHistoryBody(variant.page),
-      authorizations,
-    });
-    if (config.warmupS > 0) {
-      log(`[${name}] warm-up ${config.warmupS} s`);
-      await worker.run(job(config.warmupS));
-      if (!(await waitForIdle(stack.pids))) log(`[${name}] stack still busy after warm-up; measuring anyway`);
-    }
-    const pids = { ...stack.pids, load: worker.pid };
-    await simulators(stack, 'DELETE', '/__sim/stats');
-    const before = sampleCpu(pids);
-    const machineBefore = machineBusyMs();
-    const startedAt = process.hrtime.bigint();
-    log(`[${name}] measuring ${config.durationS} s at ${config.connections} connections`);
-    const load = await worker.run(job(config.durationS));
-    const after = sampleCpu(pids);
-    const machineDelta = machineBusyMs() - machineBefore;
-    const wallMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-    const stats = await simulators(stack, 'GET', '/__sim/stats');
-    const perQuery = (n: number) => (load.completed > 0 ? n / load.completed : 0);
-    const cpuDelta = Object.fromEntries(Object.keys(pids).map((n) => [n, after[n]! - before[n]!]));
-    const oursMs = Object.values(cpuDelta).reduce((a, b) => a + b, 0);
-    return {
-      client,
-      ...(variant.label ? { variant: variant.label } : {}),
-      load,
-      requestsPerSec: load.completed / load.durationS,
-      goodRequestsPerSec: load.good / load.durationS,
-      errors: load.non2xx + load.graphqlErrors + load.transportErrors,
-      upstreamCallsPerQuery: byUpstream(stats, (s) => s.byRoute, perQuery),
-      upstreamRowsPerQuery: byUpstream(stats, (s) => s.rowsByRoute, perQuery),
-      upstreamMaxRows: byUpstream(
-        stats,
-        (s) => s.maxRowsByRoute,
-        (n) => n,
-      ),
-      cpuMsPerQuery: Object.fromEntries(Object.entries(cpuDelta).map(([n, ms]) => [n, perQuery(ms)])),
-      coresBusy: oursMs / wallMs,
-      otherCoresBusy: Math.max(0, machineDelta - oursMs) / wallMs,
-      peakRssMb: Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, peakRssMb(pid)])),
-      shadowReads: await shadowReads(stack.ordersUrl),
-    };
-  } finally {
-    worker.stop();
-    await stack.stop();
+  } catch (error) {
+    await stop();
+    throw error;
   }
+  const load = worker;
+  const body = variant.page === undefined ? ORDER_HISTORY_BODY : orderHistoryBody(variant.page);
+  const job = (durationS: number, connections = config.connections): LoadJob => ({
+    url: `${stack.gatewayUrl}/graphql`,
+    connections,
+    durationS,
+    body,
+    authorizations,
+  });
+  return {
+    name,
+    stack,
+    loadPid: load.pid,
+    stop,
+    warmUp: async (seconds) => {
+      if (seconds <= 0) return;
+      log(`[${name}] warm-up ${seconds} s`);
+      await load.run(job(seconds));
+      if (!(await waitForIdle(stack.pids))) log(`[${name}] stack still busy after warm-up; measuring anyway`);
+    },
+    setFaults: async (faults, upstream) => {
+      if (upstream) await admin(stack.simulatorUrls[upstream], 'POST', '/__sim/faults', faults);
+      else await simulators(stack, 'POST', '/__sim/faults', faults);
+    },
+    query: async (authorization) => {
+      const response = await fetch(`${stack.gatewayUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body,
+      });
+      // Each stack has its own simulators: their address (in receipt URLs) is the one expected difference.
+      const text = (await response.text()).replaceAll(stack.simulatorUrls['legacy-ecommerce'], '<legacy>');
+      return { status: response.status, body: JSON.parse(text) as unknown };
+    },
+    measure: async (seconds, connections) => {
+      // Whatever the previous window left running server-side finishes before the counters reset.
+      if (!(await waitForIdle(stack.pids))) log(`[${name}] stack still busy; measuring anyway`);
+      const pids = { ...stack.pids, load: load.pid };
+      await simulators(stack, 'DELETE', '/__sim/stats');
+      const before = sampleCpu(pids);
+      const machineBefore = machineBusyMs();
+      const startedAt = process.hrtime.bigint();
+      const startedAtMs = Date.now();
+      log(`[${name}] measuring ${seconds} s at ${connections} connection(s)`);
+      const result = await load.run(job(seconds, connections));
+      const after = sampleCpu(pids);
+      const machineDelta = machineBusyMs() - machineBefore;
+      const wallMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+      const stats = await simulators(stack, 'GET', '/__sim/stats');
+      const perQuery = (n: number) => (result.completed > 0 ? n / result.completed : 0);
+      const cpuDelta = Object.fromEntries(Object.keys(pids).map((n) => [n, after[n]! - before[n]!]));
+      const oursMs = Object.values(cpuDelta).reduce((a, b) => a + b, 0);
+      return {
+        client,
+        ...(variant.label ? { variant: variant.label } : {}),
+        window: { startedAtMs, endedAtMs: startedAtMs + wallMs },
+        load: result,
+        requestsPerSec: result.completed / result.durationS,
+        goodRequestsPerSec: result.good / result.durationS,
+        errors: result.non2xx + result.graphqlErrors + result.transportErrors,
+        upstreamCallsPerQuery: byUpstream(stats, (st) => st.byRoute, perQuery),
+        upstreamRowsPerQuery: byUpstream(stats, (st) => st.rowsByRoute, perQuery),
+        upstreamMaxRows: byUpstream(
+          stats,
+          (st) => st.maxRowsByRoute,
+          (n) => n,
+        ),
+        cpuMsPerQuery: Object.fromEntries(Object.entries(cpuDelta).map(([n, ms]) => [n, perQuery(ms)])),
+        coresBusy: oursMs / wallMs,
+        otherCoresBusy: Math.max(0, machineDelta - oursMs) / wallMs,
+        peakRssMb: Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, peakRssMb(pid)])),
+        // The plain stack has no /metrics.
+        shadowReads: client === 'plain' ? {} : await shadowReads(stack.ordersAdminUrl),
+      };
+    },
+  };
 }
 
 interface SimulatorStats {
@@ -180,8 +260,8 @@ async function admin(url: string, method: string, path: string, body?: unknown):
  * `switchyard_orders_shadow_reads_total` by outcome from the orders subgraph's `/metrics`: proof the
  * shadow really ran (and how: mostly dropped and timed out when the vendor hangs). Empty if absent.
  */
-async function shadowReads(ordersUrl: string): Promise<Record<string, number>> {
-  const text = await admin(ordersUrl, 'GET', '/metrics');
+async function shadowReads(ordersAdminUrl: string): Promise<Record<string, number>> {
+  const text = await admin(ordersAdminUrl, 'GET', '/metrics');
   const reads: Record<string, number> = {};
   for (const match of text.matchAll(/^switchyard_orders_shadow_reads_total\{([^}]*)\} (\S+)$/gm)) {
     const outcome = /outcome="([^"]*)"/.exec(match[1]!)?.[1] ?? '?';

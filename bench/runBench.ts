@@ -6,19 +6,26 @@ import { env, parseEnv } from '../platform/config/parseEnv';
 import { isConfigError } from '../platform/config/ConfigError';
 import { measureRun, type BenchConfig, type RunResult } from './measureRun';
 import { learnersWithOrders, ORDER_HISTORY_QUERY } from './orderHistoryQuery';
-import { buildReport, formatReport, writeReport } from './report';
+import { writeReport } from './report';
+import { buildRoundsReport, formatRoundsReport } from './roundsReport';
+import { runRounds, type RoundsConfig } from './runRounds';
+import { summarizeProfiles } from './profileSummary';
+import { mkdirSync } from 'node:fs';
 import { buildMergedReport, formatMergedReport } from './mergedReport';
 import { buildShadowReport, formatShadowReport } from './shadowReport';
 import { liveChildren, onUnexpectedExit } from './startStack';
+import { runKitOverheadBench } from './kitOverheadReport';
 
-// `npm run bench`: the same load against the gateway with its own subgraph client (kit) and with
-// @apollo/gateway's stock one (the baseline), each on a fresh stack of production processes.
+// `npm run bench`: the same load against three stacks of separate processes, kept up side by side and
+// measured in alternating rounds: ours (kit), the plain Apollo stack a team writes first (bench/plain/,
+// the baseline), and ours with @apollo/gateway's stock data source (apollo-default).
 // `BENCH_SHADOW=1 npm run bench` instead measures the shadow layer: the kit with the shadow off, then
 // on (every history read shadowed to a vendor that never answers), reporting the primary's p99 ratio.
 // `BENCH_MERGED=1 npm run bench` measures the merged history (legacy + vendor) on the first page and
 // on a deeper one, with the orders each system served per query against the read bound.
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
+const PROFILES = join(__dirname, '..', '..', 'bench', 'results', 'profiles');
 const SHADOW_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'shadow.json');
 const MERGED_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'merged.json');
 
@@ -27,7 +34,8 @@ const MERGED_ON = { ORDERS_BACKEND: 'merged' };
 // The worst case for the primary: every read sampled, and every shadow read waits out its deadline.
 const SHADOW_ON = { ORDERS_SHADOW_BACKEND: 'vendor', ORDERS_SHADOW_SAMPLE_RATE: '1' };
 
-interface BenchMode {
+interface BenchMode extends Omit<RoundsConfig, 'profileDir'> {
+  profile: boolean;
   shadow: boolean;
   merged: boolean;
   /** The deeper page of the merged measurement (the first is always page 1). */
@@ -40,7 +48,12 @@ function parseBenchEnv(): BenchConfig & BenchMode {
   const parsed = parseEnv(
     {
       BENCH_CONNECTIONS: whole(50, 1),
-      BENCH_DURATION_S: whole(20, 1),
+      BENCH_DURATION_S: whole(10, 1),
+      BENCH_ROUNDS: whole(3, 1),
+      BENCH_LEARNERS: whole(600, 50),
+      BENCH_UNLOADED_S: whole(3, 0),
+      BENCH_FAILFAST_S: whole(5, 0),
+      BENCH_PROFILE: env.boolean(false),
       BENCH_WARMUP_S: whole(5, 0),
       BENCH_UPSTREAM_LATENCY_MS: whole(2, 0),
       BENCH_SHADOW: env.boolean(false),
@@ -57,6 +70,11 @@ function parseBenchEnv(): BenchConfig & BenchMode {
     shadow: parsed.BENCH_SHADOW,
     merged: parsed.BENCH_MERGED,
     mergedDeepPage: parsed.BENCH_MERGED_DEEP_PAGE,
+    rounds: parsed.BENCH_ROUNDS,
+    learners: parsed.BENCH_LEARNERS,
+    unloadedS: parsed.BENCH_UNLOADED_S,
+    failFastS: parsed.BENCH_FAILFAST_S,
+    profile: parsed.BENCH_PROFILE,
   };
 }
 
@@ -77,10 +95,21 @@ function fail(error: unknown): never {
 }
 
 async function main(): Promise<void> {
-  const { shadow, merged, mergedDeepPage, ...config } = parseBenchEnv();
+  const {
+    shadow,
+    merged,
+    mergedDeepPage,
+    rounds,
+    learners: seeded,
+    unloadedS,
+    failFastS,
+    profile,
+    ...config
+  } = parseBenchEnv();
   if (shadow && merged) fail('set BENCH_SHADOW or BENCH_MERGED, not both');
   const jwt = parseJwtEnv(process.env);
-  const learners = learnersWithOrders();
+  // The shadow and merged measurements keep the fifty learners (vendor orders exist only there).
+  const learners = shadow || merged ? learnersWithOrders() : learnersWithOrders(seeded);
   // Signed once, up front: signing per request would be charged to the load generator's CPU. The
   // lifetime covers the longest run anyone would configure.
   const authorizations = learners.map((u) => `JWT ${signToken(u, jwt, { expiresInSeconds: 24 * 3600 })}`);
@@ -115,14 +144,47 @@ async function main(): Promise<void> {
     logErrorKinds(report.runs, log);
     return;
   }
-  // Fixed order: the kit first, then the baseline. Each gets a fresh stack, so the order only matters
-  // for slow drift of the machine itself (thermal, neighbours), which a rerun shows.
-  const kit = await measureRun('kit', config, authorizations, log);
-  const baseline = await measureRun('apollo-default', config, authorizations, log);
-  const report = buildReport(query, kit, baseline);
+  const profileDir = profile ? join(PROFILES, new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const roundsConfig = {
+    rounds,
+    learners: seeded,
+    unloadedS,
+    failFastS,
+    ...(profileDir ? { profileDir } : {}),
+  };
+  const result = await runRounds(config, roundsConfig, learners, authorizations, log);
+  const report = buildRoundsReport(
+    {
+      ...config,
+      rounds,
+      learners: seeded,
+      unloadedS,
+      failFastS,
+      loadLearners: learners.length,
+      query: ORDER_HISTORY_QUERY,
+    },
+    result,
+  );
   writeReport(RESULTS, report);
-  process.stdout.write(`\n${formatReport(report)}\n\nwritten to bench/results/latest.json\n`);
-  logErrorKinds(report.runs, log);
+  process.stdout.write(`\n${formatRoundsReport(report)}\n\nwritten to bench/results/latest.json\n`);
+  logErrorKinds(
+    Object.values(result.stacks).flatMap((s) => s.rounds),
+    log,
+  );
+  // The unloaded windows too: an error there (a stale keep-alive socket after the idle wait) is a
+  // fault of that stack like any other.
+  for (const [client, s] of Object.entries(result.stacks))
+    for (const unloaded of s.unloaded)
+      for (const [kind, n] of Object.entries(unloaded.errorKinds))
+        log(`[${client}, 1 connection] ${n}× ${kind}`);
+  if (result.failFast) logErrorKinds([result.failFast.run], (line) => log(`(fail-fast, expected) ${line}`));
+  if (profileDir) {
+    const summary = summarizeProfiles(profileDir, result);
+    process.stdout.write(`\n${summary}\nprofiles and summary in ${profileDir}\n`);
+  }
+  // T17: the upstream kit's own overhead against a direct undici call (bench/kitOverhead.ts).
+  await runKitOverheadBench(log);
 }
 
 function logErrorKinds(runs: readonly RunResult[], log: (line: string) => void): void {

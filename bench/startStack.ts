@@ -1,19 +1,43 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePorts } from './freePorts';
-import { VENDOR_DEV_PROJECT } from '../simulators/vendor/createVendorSimulator';
+import { LOAD_TEST_THROTTLE_RATE } from '../simulators/legacy/createLegacyEcommerceSimulator';
+import { VENDOR_DEV_PROJECT, vendorReceiptBaseUrl } from '../simulators/vendor/createVendorSimulator';
 
-export type SubgraphClient = 'kit' | 'apollo-default';
+/**
+ * `kit` and `apollo-default`: our gateway and subgraphs, with the kit or the stock data source at the
+ * gateway. `plain`: the plain Apollo stack of bench/plain/ (stock gateway and subgraphs, no guards).
+ */
+export type SubgraphClient = 'kit' | 'apollo-default' | 'plain';
 export type ComponentName = 'simulators' | 'orders' | 'catalog' | 'gateway';
 
 export interface Stack {
   gatewayUrl: string;
-  /** The orders subgraph itself, for its `/metrics`. */
-  ordersUrl: string;
+  /** The orders subgraph's admin port, for its `/metrics`. */
+  ordersAdminUrl: string;
   simulatorUrls: { 'legacy-ecommerce': string; discovery: string; 'vendor-commerce': string };
   pids: Record<ComponentName, number>;
+  /** Date.now() when each process was spawned: places a window inside its CPU profile. */
+  spawnedAt: Record<ComponentName, number>;
   stop(): Promise<void>;
 }
+
+export interface StackOptions {
+  /** Added to the orders subgraph's environment only (e.g. the shadow settings). */
+  ordersEnv?: NodeJS.ProcessEnv;
+  /** Learners the simulators seed (SIMULATOR_LEARNERS). @default the simulators' own default */
+  learners?: number;
+  /** When set, every process runs with `--cpu-prof` and writes `<label>-<component>.cpuprofile` here. */
+  profile?: { dir: string; label: string };
+}
+
+/** bench/plain/'s entry points; they answer only GraphQL (no /healthz). */
+const PLAIN_ENTRIES = {
+  orders: 'bench/plain/plainOrdersMain.js',
+  catalog: 'bench/plain/plainCatalogMain.js',
+  gateway: 'bench/plain/plainGatewayMain.js',
+} as const;
 
 const DIST = join(__dirname, '..');
 const TAIL_LINES = 40;
@@ -26,9 +50,22 @@ const TAIL_LINES = 40;
 export async function startStack(
   client: SubgraphClient,
   env: NodeJS.ProcessEnv,
-  ordersEnv: NodeJS.ProcessEnv = {},
+  options: StackOptions = {},
 ): Promise<Stack> {
-  const [legacyPort, discoveryPort, vendorPort, ordersPort, catalogPort, gatewayPort] = await freePorts(6);
+  const ordersEnv = options.ordersEnv ?? {};
+  const plain = client === 'plain';
+  const [
+    legacyPort,
+    discoveryPort,
+    vendorPort,
+    ordersPort,
+    catalogPort,
+    gatewayPort,
+    lmsPort,
+    ordersAdminPort,
+    catalogAdminPort,
+    gatewayAdminPort,
+  ] = await freePorts(10);
   const url = (port: number | undefined) => `http://127.0.0.1:${port}`;
   // The vendor simulator and the orders subgraph must agree on the project and client; the dev ones
   // unless the environment names others (as npm start does).
@@ -37,16 +74,38 @@ export async function startStack(
     VENDOR_CLIENT_ID: env.VENDOR_CLIENT_ID ?? VENDOR_DEV_PROJECT.clientId,
     VENDOR_CLIENT_SECRET: env.VENDOR_CLIENT_SECRET ?? VENDOR_DEV_PROJECT.clientSecret,
   };
-  const base = { ...env, ...vendorProject, LOG_LEVEL: 'warn' };
+  // One secret for the gateway and both subgraphs, as deployed; both subgraph clients must send it.
+  const subgraphSecret = {
+    SUBGRAPH_SHARED_SECRET: env.SUBGRAPH_SHARED_SECRET ?? randomBytes(32).toString('hex'),
+  };
+  // The LMS's token endpoint (in the simulators' process) for every component's service identity; its
+  // dev client unless LMS_OAUTH2_CLIENT_* name another. No discovery throttle knob: the service user
+  // is staff, hence exempt, and a catalog that called discovery as a learner again should hit 200/hour.
+  const lms = { LMS_OAUTH2_URL: `${url(lmsPort)}/oauth2` };
+  const base = { ...env, ...vendorProject, ...subgraphSecret, ...lms, LOG_LEVEL: 'warn' };
   const children: Running[] = [];
+  const spawnedAt = {} as Record<ComponentName, number>;
   const stop = async () => void (await Promise.all(children.reverse().map((c) => c.stop())));
   try {
     const start = async (name: ComponentName, entry: string, vars: NodeJS.ProcessEnv, probe: string) => {
-      const running = startProcess(name, join(DIST, entry), { ...base, ...vars });
+      const profile = options.profile
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${options.profile.dir}`,
+            `--cpu-prof-name=${options.profile.label}-${name}.cpuprofile`,
+          ]
+        : [];
+      spawnedAt[name] = Date.now();
+      const running = startProcess(name, join(DIST, entry), { ...base, ...vars }, profile);
       children.push(running);
-      await running.waitFor(probe);
+      // The plain servers have no health route: any HTTP answer means listening, and they listen
+      // only once ready (the gateway after composing).
+      await running.waitFor(probe, plain && name !== 'simulators');
       return running.pid;
     };
+    // Plain processes are asked for `{__typename}` with the header Apollo's CSRF guard wants on a GET.
+    const probe = (port: number | undefined, health: string) =>
+      plain ? `${url(port)}/graphql?query=%7B__typename%7D` : `${url(port)}${health}`;
     const simulators = await start(
       'simulators',
       'simulators/main.js',
@@ -54,50 +113,68 @@ export async function startStack(
         LEGACY_SIMULATOR_PORT: String(legacyPort),
         DISCOVERY_SIMULATOR_PORT: String(discoveryPort),
         VENDOR_SIMULATOR_PORT: String(vendorPort),
+        LMS_SIMULATOR_PORT: String(lmsPort),
+        // Legacy's 75 requests a minute per learner would refuse most of a load test's requests.
+        LEGACY_SIMULATOR_THROTTLE_RATE: env.LEGACY_SIMULATOR_THROTTLE_RATE ?? LOAD_TEST_THROTTLE_RATE,
+        ...(options.learners === undefined ? {} : { SIMULATOR_LEARNERS: String(options.learners) }),
       },
-      // The vendor simulator starts last: once it answers, all three do.
+      // The vendor simulator starts last: once it answers, all of them do.
       `${url(vendorPort)}/__sim/stats`,
     );
     const orders = await start(
       'orders',
-      'subgraphs/orders/main.js',
+      plain ? PLAIN_ENTRIES.orders : 'subgraphs/orders/main.js',
       {
         ORDERS_SUBGRAPH_PORT: String(ordersPort),
+        // Each component's admin port (/metrics, /status) is its own: stacks run side by side.
+        ADMIN_PORT: String(ordersAdminPort),
+        ADMIN_HOST: '127.0.0.1',
         LEGACY_ECOMMERCE_URL: url(legacyPort),
         // Configured in every run, as in production during the migration; legacy mode reads it only
         // for vendor order numbers (none in the benchmark query) unless ordersEnv adds a layer.
         VENDOR_API_URL: url(vendorPort),
         VENDOR_AUTH_URL: url(vendorPort),
+        VENDOR_RECEIPT_BASE_URL: vendorReceiptBaseUrl(url(vendorPort)),
         ...ordersEnv,
       },
-      `${url(ordersPort)}/healthz`,
+      probe(ordersPort, '/healthz'),
     );
     const catalog = await start(
       'catalog',
-      'subgraphs/catalog/main.js',
-      { CATALOG_SUBGRAPH_PORT: String(catalogPort), DISCOVERY_URL: url(discoveryPort) },
-      `${url(catalogPort)}/healthz`,
+      plain ? PLAIN_ENTRIES.catalog : 'subgraphs/catalog/main.js',
+      {
+        CATALOG_SUBGRAPH_PORT: String(catalogPort),
+        ADMIN_PORT: String(catalogAdminPort),
+        ADMIN_HOST: '127.0.0.1',
+        DISCOVERY_URL: url(discoveryPort),
+      },
+      probe(catalogPort, '/healthz'),
     );
     const gateway = await start(
       'gateway',
-      'gateway/main.js',
+      // The same gateway either way; the baseline's entry only swaps in the stock data source.
+      plain ? PLAIN_ENTRIES.gateway : client === 'kit' ? 'gateway/main.js' : 'bench/baseline/main.js',
       {
         GATEWAY_PORT: String(gatewayPort),
+        ADMIN_PORT: String(gatewayAdminPort),
+        ADMIN_HOST: '127.0.0.1',
+        // A few learners at thousands of requests a minute: the per-user limit would refuse most.
+        RATE_LIMIT_ENABLED: env.RATE_LIMIT_ENABLED ?? 'false',
         ORDERS_SUBGRAPH_URL: `${url(ordersPort)}/graphql`,
         CATALOG_SUBGRAPH_URL: `${url(catalogPort)}/graphql`,
-        GATEWAY_SUBGRAPH_CLIENT: client,
       },
-      `${url(gatewayPort)}/healthz`,
+      probe(gatewayPort, '/healthz'),
     );
     return {
       gatewayUrl: url(gatewayPort),
-      ordersUrl: url(ordersPort),
+      ordersAdminUrl: url(ordersAdminPort),
       simulatorUrls: {
         'legacy-ecommerce': url(legacyPort),
         discovery: url(discoveryPort),
         'vendor-commerce': url(vendorPort),
       },
       pids: { simulators, orders, catalog, gateway },
+      spawnedAt,
       stop,
     };
   } catch (error) {
@@ -108,15 +185,16 @@ export async function startStack(
 
 interface Running {
   pid: number;
-  waitFor(probeUrl: string): Promise<void>;
+  /** Until the probe answers 2xx, or any status at all with `anyAnswer`. */
+  waitFor(probeUrl: string, anyAnswer?: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Every child ever started, so runBench's exit handler can kill what a crash left behind. */
 export const liveChildren = new Set<ChildProcess>();
 
-function startProcess(name: string, file: string, env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, [file], {
+function startProcess(name: string, file: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Running {
+  const child = spawn(process.execPath, [...nodeArgs, file], {
     env,
     cwd: join(DIST, '..'),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -144,12 +222,12 @@ function startProcess(name: string, file: string, env: NodeJS.ProcessEnv): Runni
   );
   return {
     pid: child.pid!,
-    waitFor: async (probeUrl) => {
+    waitFor: async (probeUrl, anyAnswer = false) => {
       const deadline = Date.now() + 20_000;
       while (Date.now() < deadline) {
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} did not start`);
-        const ok = await fetch(probeUrl).then(
-          (r) => r.ok,
+        const ok = await fetch(probeUrl, { headers: { 'apollo-require-preflight': 'true' } }).then(
+          (r) => r.ok || anyAnswer,
           () => false,
         );
         if (ok) return;

@@ -5,6 +5,8 @@ export interface GatewayContext {
   /** Forwarded as-is to subgraphs, which verify it again. */
   authorization: string | undefined;
   requestId: string;
+  /** Who an anonymous request is counted as by the rate limiter (RATE_LIMIT_TRUSTED_PROXIES). */
+  clientAddress: string;
   /**
    * Request headers passed on to every subgraph call: auth (verified again there), tracing, the
    * Idempotency-Key (enforced where the upstream call happens) and the staff backend override.

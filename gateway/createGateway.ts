@@ -1,37 +1,48 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import { verifyAuthorization } from '../platform/auth/verifyAuthorization';
 import { createFormatError } from '../platform/createFormatError';
 import { createMetricsRegistry } from '../platform/createMetricsRegistry';
+import { queryLimitOptions } from '../platform/graphql/limits/queryLimitOptions';
 import { createGraphQLHandler } from '../platform/http/createGraphQLHandler';
-import { createHttpServer, type Routes } from '../platform/http/createHttpServer';
-import { healthRoutes } from '../platform/http/healthRoutes';
+import { createHttpServer } from '../platform/http/createHttpServer';
+import type { Routes } from '../platform/http/Routes';
+import { healthRoutes, probeRoutes } from '../platform/http/healthRoutes';
+import { FORWARDED_HEADERS } from '../platform/http/forwardedHeaders';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/http/requestIdFrom';
 import { nameRequestSpan } from '../platform/plugins/nameRequestSpan';
 import { createTracing } from '../platform/tracing/createTracing';
 import { setRequestId } from '../platform/tracing/requestSpan';
-import { createUpstream } from '../upstream/createUpstream';
-import { createUpstreamMetrics } from '../upstream/UpstreamMetrics';
 import { markReplayed } from '../platform/plugins/markReplayed';
 import { reportDegraded } from '../platform/plugins/reportDegraded';
+import { enforceCostLimit } from '../platform/plugins/enforceCostLimit';
 import { statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
-import { schemaDirectory } from './composeSupergraph';
+import { createUpstream } from '../upstream/createUpstream';
+import type { Upstream } from '../upstream/Upstream';
+import { createUpstreamMetrics } from '../upstream/UpstreamMetrics';
 import { DEFAULT_QUERY } from './explorer/defaultQuery';
 import { explorerRoutes } from './explorer/explorerRoutes';
-import { maxAliasesRule } from './limits/maxAliasesRule';
-import { maxDepthRule } from './limits/maxDepthRule';
 import type { GatewayConfig } from './gatewayConfig';
 import type { GatewayContext } from './GatewayContext';
 import { logMutationEnd } from './logMutationEnd';
 import { echoRequestId } from './plugins/echoRequestId';
 import { noteOperation } from './plugins/noteOperation';
+import { enforceSafelist } from './plugins/enforceSafelist';
 import { requireAuthentication } from './plugins/requireAuthentication';
+import { enforceRateLimits } from './plugins/enforceRateLimits';
+import { clientAddress } from './clientAddress';
+import { connectGatewayRedis } from './connectGatewayRedis';
+import { createRateLimiter } from './createRateLimiter';
+import { createRateLimitMetrics } from './rateLimitMetrics';
+import { createApqCache } from './safelist/createApqCache';
 import { SubgraphDataSource } from './SubgraphDataSource';
+import { supergraphProblem } from './supergraph/checkSupergraph';
+import { createSupergraphSource, type ReloadOutcome } from './supergraph/createSupergraphSource';
+import { ConfigError } from '../platform/config/ConfigError';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -41,11 +52,44 @@ export interface GatewayDeps {
   supergraphSdl?: string;
   /** Receives the gateway's spans instead of the configured OTLP endpoint (tests). */
   spanProcessor?: SpanProcessor;
+  /**
+   * Builds each subgraph's data source. @default SubgraphDataSource: calls through the subgraph's
+   * upstream (deadlines, pools, breaker, coded errors). The benchmark passes @apollo/gateway's stock
+   * one here as its baseline (bench/baseline/baselineDataSource.ts).
+   */
+  buildService?: (subgraph: SubgraphService) => GraphQLDataSource<GatewayContext>;
+  /** The rate limiter's clock (ms). @default Date.now; tests move time instead of waiting. */
+  now?: () => number;
+}
+
+/** What a data source for one subgraph is built from. */
+export interface SubgraphService {
+  name: string;
+  /** The subgraph's configured GraphQL URL (ORDERS_SUBGRAPH_URL, CATALOG_SUBGRAPH_URL). */
+  url: string;
+  /** The kit's client for it, created either way: `/status` and `/readyz` report on it. */
+  upstream: Upstream;
+  /** SUBGRAPH_SHARED_SECRET: every call must carry it, or the subgraph refuses it. */
+  subgraphSecret: string;
 }
 
 export interface Gateway {
   httpServer: Server;
+  /** `/metrics`, `/status` and the probes, for the admin port (ADMIN_PORT); not listening yet. */
+  adminServer: Server;
+  /** `/readyz` answers 503 from now on; requests are still served. */
+  beginShutdown(): void;
+  /** Reads the supergraph file again and applies it if it passes the checks (SIGHUP). */
+  reloadSupergraph(): Promise<ReloadOutcome>;
   stop(): Promise<void>;
+}
+
+function readSupergraphFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`SUPERGRAPH_PATH: cannot read ${path} (${(error as Error).message})`);
+  }
 }
 
 /**
@@ -60,24 +104,54 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     createUpstream(options, { metrics: upstreamMetrics, logger: deps.logger, tracer: tracing.tracer }),
   );
   const byName = new Map(upstreams.map((u) => [u.name, u]));
+  const rateLimitMetrics = createRateLimitMetrics(metrics);
+  const redis = await connectGatewayRedis(config.redisUrl, deps.logger);
+  const rateLimiter = config.rateLimit.enabled
+    ? createRateLimiter(config.rateLimit, { redis, metrics: rateLimitMetrics, now: deps.now })
+    : null;
+  const buildService =
+    deps.buildService ??
+    (({ upstream, subgraphSecret }: SubgraphService) => new SubgraphDataSource(upstream, subgraphSecret));
+  // A supergraph given in code (tests, the benchmark's baseline) is fixed; the file reloads.
+  const supergraphPath = deps.supergraphSdl === undefined ? config.supergraph.path : null;
+  const initialSdl = deps.supergraphSdl ?? readSupergraphFile(config.supergraph.path);
+  const supergraphCheck = {
+    subgraphs: Object.keys(config.subgraphs),
+    manifest: config.persistedQueries.manifest,
+  };
+  const problem = supergraphProblem(initialSdl, supergraphCheck);
+  if (problem) throw new Error(`supergraph ${supergraphPath ?? '(given in code)'} ${problem}`);
+  const supergraph = createSupergraphSource({
+    path: supergraphPath,
+    initialSdl,
+    watchIntervalMs: config.supergraph.watchIntervalMs,
+    ...supergraphCheck,
+    logger: deps.logger,
+    metrics,
+  });
   const gateway = new ApolloGateway({
-    supergraphSdl: deps.supergraphSdl ?? readFileSync(join(schemaDirectory(), 'supergraph.graphql'), 'utf8'),
+    supergraphSdl: supergraph.hook,
     buildService: ({ name }) => {
       const upstream = byName.get(name);
       if (!upstream) throw new Error(`supergraph names subgraph "${name}" but no URL is configured for it`);
-      if (config.subgraphClient === 'apollo-default')
-        return baselineDataSource(config.subgraphs[name as 'orders'].baseUrl);
-      return new SubgraphDataSource(upstream);
+      const url = config.subgraphs[name as keyof GatewayConfig['subgraphs']].baseUrl;
+      return buildService({ name, url, upstream, subgraphSecret: config.subgraphSecret });
     },
+    // Each fetch hands its parsed operation to the data source, which tells a mutation (never resent)
+    // from a query by it rather than by the query text.
+    queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
     logger: deps.logger,
   });
+
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    // APQ registrations in Redis when configured (every instance knows a hash any one registered),
+    // and the safelist's operations known by id on every instance from the start.
+    persistedQueries: { cache: createApqCache(config.persistedQueries, redis) },
     formatError: createFormatError(deps.logger),
     includeStacktraceInErrorResponses: false,
     // Rejected before planning, so an abusive document never reaches a subgraph.
-    validationRules: [maxDepthRule(config.limits.maxDepth), maxAliasesRule(config.limits.maxAliases)],
-    parseOptions: { maxTokens: config.limits.maxTokens },
+    ...queryLimitOptions(config.limits),
     // One operation per request: array batches would multiply work past every per-operation limit.
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
@@ -88,8 +162,20 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     logger: deps.logger,
     plugins: [
       nameRequestSpan<GatewayContext>(),
-      noteOperation(),
+      noteOperation(deps.logger),
+      ...(config.persistedQueries.mode === 'require' && config.persistedQueries.manifest
+        ? [
+            enforceSafelist(config.persistedQueries.manifest, {
+              allowIntrospection: config.introspection,
+              metrics,
+            }),
+          ]
+        : []),
+      // Before any plan runs; Apollo runs these hooks together, so the order here is not the order run.
+      ...(rateLimiter ? [enforceRateLimits(config.rateLimit, rateLimiter, rateLimitMetrics)] : []),
       requireAuthentication(),
+      // Demand control: the estimate from the supergraph's @cost/@listSize, before any plan runs.
+      enforceCostLimit<GatewayContext>({ gateway, maxCost: config.maxCost, metrics }),
       echoRequestId(),
       markReplayed<GatewayContext>(),
       reportDegraded<GatewayContext>(),
@@ -104,6 +190,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       identity: verifyAuthorization(req.headers.authorization, config.jwt),
       authorization: req.headers.authorization,
       requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+      clientAddress: clientAddress(req, config.rateLimit.trustedProxies),
       forwardHeaders: pickForwarded(req.headers),
       replayed: false,
       notes: { operation: null, replayed: false },
@@ -113,39 +200,34 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     return value;
   };
   const graphql = createGraphQLHandler({ server: apollo, context });
+  const health = { isReady: () => ready, details: () => upstreamSummary(upstreams), metrics };
+  const adminRoutes: Routes = { ...healthRoutes(health), ...statusRoutes('gateway', upstreams) };
   const routes: Routes = {
     'GET /graphql': graphql,
     'POST /graphql': graphql,
-    ...healthRoutes({ isReady: () => ready, details: () => upstreamSummary(upstreams), metrics }),
-    ...statusRoutes('gateway', upstreams),
+    // `/metrics` and `/status` live on the admin port only: they describe the deployment to anyone.
+    ...probeRoutes(health),
     ...(config.explorerEnabled
       ? explorerRoutes({ defaultQuery: DEFAULT_QUERY, demoAuthorization: deps.demoAuthorization })
       : {}),
   };
   return {
     httpServer: createHttpServer(routes, deps.logger, tracing.tracer),
+    adminServer: createHttpServer(adminRoutes, deps.logger),
+    reloadSupergraph: () => supergraph.reload(),
+    beginShutdown: () => {
+      ready = false;
+    },
     stop: async () => {
       ready = false;
       await apollo.stop();
       await Promise.all(upstreams.map((u) => u.close()));
+      await rateLimiter?.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
       await tracing.shutdown();
     },
   };
 }
-
-/** @apollo/gateway's stock data source plus header forwarding: the benchmark baseline, nothing else. */
-function baselineDataSource(url: string) {
-  return new RemoteGraphQLDataSource<GatewayContext>({
-    url,
-    willSendRequest({ request, context }) {
-      if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-      if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
-    },
-  });
-}
-
-/** Headers subgraphs may act on; anything else stays at the edge. */
-export const FORWARDED_HEADERS = ['idempotency-key', 'x-switchyard-orders-backend'] as const;
 
 function pickForwarded(headers: IncomingMessage['headers']): Record<string, string> {
   const picked: Record<string, string> = {};

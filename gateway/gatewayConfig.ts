@@ -1,11 +1,20 @@
-import { z } from 'zod';
 import type { JwtOptions } from '../platform/auth/JwtOptions';
 import { ConfigError } from '../platform/config/ConfigError';
 import { parseJwtEnv } from '../platform/config/jwtEnv';
 import { env, parseEnv, type Env } from '../platform/config/parseEnv';
+import { secretEnv } from '../platform/config/secretEnv';
+import { queryLimitsEnv, type QueryLimits } from '../platform/graphql/limits/QueryLimits';
+import { DEV_SUBGRAPH_SHARED_SECRET } from '../platform/http/subgraphSecret';
 import { parseTracingConfig, type TracingConfig } from '../platform/tracing/tracingConfig';
-import type { UpstreamOptions } from '../upstream/UpstreamOptions';
 import { parseUpstreamEnv } from '../upstream/upstreamEnv';
+import type { UpstreamOptions } from '../upstream/UpstreamOptions';
+import { subgraphUrls } from './subgraphUrls';
+import { parseRateLimitConfig, type RateLimitConfig } from './rateLimitConfig';
+import { DEFAULT_ADMIN_PORTS, parseAdminEnv, type AdminOptions } from '../platform/config/adminEnv';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { schemaDirectory } from '../schema/schemaDirectory';
+import { readPersistedQueryManifest, type PersistedQueryManifest } from './safelist/PersistedQueryManifest';
 
 export interface GatewayConfig {
   port: number;
@@ -13,26 +22,33 @@ export interface GatewayConfig {
   /** One upstream per subgraph, keyed by the subgraph name in the supergraph. */
   subgraphs: Readonly<Record<'orders' | 'catalog', UpstreamOptions>>;
   explorerEnabled: boolean;
-  /**
-   * `kit`: subgraph calls through upstream/ (deadlines, pools, coded errors). `apollo-default`:
-   * @apollo/gateway's own RemoteGraphQLDataSource, kept only as the benchmark's baseline.
-   */
-  subgraphClient: 'kit' | 'apollo-default';
   logLevel: string;
-  /** Checked before any planning or subgraph call (resilience.md T16, graphql-armor's defaults). */
+  /** Checked before any planning or subgraph call (docs/reference/resilience.md T16, graphql-armor's defaults). */
   limits: Readonly<QueryLimits>;
+  /** Highest estimated operation cost admitted (@cost/@listSize, docs/reference/demand-control.md). */
+  maxCost: number;
   /** Schema introspection (and field suggestions in errors); off by default in production. */
   introspection: boolean;
   tracing: Readonly<TracingConfig>;
+  /** Sent on every subgraph call (SUBGRAPH_SECRET_HEADER): subgraphs serve nobody else. */
+  subgraphSecret: string;
+  /** Per-user and per-address limits, checked before any subgraph call. */
+  rateLimit: RateLimitConfig;
+  /** `/metrics` and `/status`, off the public port. */
+  admin: AdminOptions;
+  /** Shared state across gateway instances (rate-limit counts, APQ registrations); null: each keeps its own in memory. */
+  redisUrl: string | null;
+  /** The supergraph file, reloaded when it changes or on SIGHUP (docs/operations.md). */
+  supergraph: Readonly<{ path: string; watchIntervalMs: number }>;
+  /** The safelist (docs/api.md, persisted queries): `off` ignores any manifest. */
+  persistedQueries: Readonly<PersistedQueriesConfig>;
 }
 
-export interface QueryLimits {
-  /** Deepest field nesting, a root field being 1; introspection not counted. */
-  maxDepth: number;
-  /** Aliased fields per operation, counted as executed. */
-  maxAliases: number;
-  /** Lexical tokens per document: bounds parsing work before anything else runs. */
-  maxTokens: number;
+export interface PersistedQueriesConfig {
+  /** `allow`: manifest ids resolve, anything runs; `require`: only manifest operations run. */
+  mode: 'off' | 'allow' | 'require';
+  /** Read and checked at start-up; null when mode is `off`. */
+  manifest: PersistedQueryManifest | null;
 }
 
 export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
@@ -43,48 +59,94 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
       GATEWAY_PORT: env.port(4000),
       ORDERS_SUBGRAPH_URL: env.url().default('http://127.0.0.1:4001/graphql'),
       CATALOG_SUBGRAPH_URL: env.url().default('http://127.0.0.1:4002/graphql'),
+      // Several instances of one subgraph, comma-separated; instead of the single URL above.
+      ORDERS_SUBGRAPH_URLS: z.string().optional(),
+      CATALOG_SUBGRAPH_URLS: z.string().optional(),
       EXPLORER_ENABLED: env.boolean(!production),
       GATEWAY_INTROSPECTION: env.boolean(!production),
-      // The order-history page is 5 deep; 6 is graphql-armor's default and leaves one level of room.
-      GATEWAY_MAX_DEPTH: env.positiveInt(6, 100),
-      GATEWAY_MAX_ALIASES: env.nonNegativeInt(15, 1000),
-      // The explorer's introspection query is about 200 tokens, the order-history page about 60.
-      GATEWAY_MAX_TOKENS: env.positiveInt(1000, 100_000),
-      GATEWAY_SUBGRAPH_CLIENT: z
-        .enum(['kit', 'apollo-default'], { error: 'must be kit or apollo-default' })
-        .default('kit'),
+      GATEWAY_MAX_DEPTH: queryLimitsEnv.maxDepth(),
+      GATEWAY_MAX_ALIASES: queryLimitsEnv.maxAliases(),
+      GATEWAY_MAX_TOKENS: queryLimitsEnv.maxTokens(),
+      // The order-history page the MFE asks for is estimated at 350; 5000 is graphql-armor's maxCost.
+      GATEWAY_MAX_COST: env.positiveInt(5000, 10_000_000),
+      // The same value every subgraph is given; required (32 bytes or more) in production.
+      SUBGRAPH_SHARED_SECRET: secretEnv(source, DEV_SUBGRAPH_SHARED_SECRET),
       LOG_LEVEL: env.logLevel(),
+      REDIS_URL: env.redisUrl().optional(),
+      SUPERGRAPH_PATH: z.string().min(1).default(join(schemaDirectory(), 'supergraph.graphql')),
+      SUPERGRAPH_WATCH_INTERVAL_MS: env.nonNegativeInt(1000, 3_600_000),
+      PERSISTED_QUERIES: z
+        .enum(['off', 'allow', 'require'], { error: 'must be off, allow or require' })
+        .default('off'),
+      PERSISTED_QUERIES_MANIFEST: z.string().min(1).optional(),
     },
     source,
   );
+  if (parsed.PERSISTED_QUERIES !== 'off' && !parsed.PERSISTED_QUERIES_MANIFEST) {
+    throw new ConfigError(
+      `PERSISTED_QUERIES=${parsed.PERSISTED_QUERIES} needs PERSISTED_QUERIES_MANIFEST: the path of the persisted-query manifest`,
+    );
+  }
   if (parsed.EXPLORER_ENABLED && !parsed.GATEWAY_INTROSPECTION) {
     throw new ConfigError(
       'EXPLORER_ENABLED=true needs GATEWAY_INTROSPECTION=true: the explorer loads the schema by introspection',
     );
   }
+  const orders = subgraphInstances('ORDERS_SUBGRAPH', parsed.ORDERS_SUBGRAPH_URL, source);
+  const catalog = subgraphInstances('CATALOG_SUBGRAPH', parsed.CATALOG_SUBGRAPH_URL, source);
   return Object.freeze({
     port: parsed.GATEWAY_PORT,
     jwt: parseJwtEnv(source),
     subgraphs: Object.freeze({
       // A subgraph call wraps its own upstream calls, so its deadline sits above theirs (2 s + margin).
-      orders: parseUpstreamEnv('ORDERS_SUBGRAPH', 'orders', parsed.ORDERS_SUBGRAPH_URL, {
-        ORDERS_SUBGRAPH_TIMEOUT_MS: '5000',
-        ...source,
+      orders: Object.freeze({
+        ...parseUpstreamEnv('ORDERS_SUBGRAPH', 'orders', orders.baseUrl, {
+          ORDERS_SUBGRAPH_TIMEOUT_MS: '5000',
+          ...source,
+        }),
+        replicaOrigins: orders.replicaOrigins,
       }),
-      catalog: parseUpstreamEnv('CATALOG_SUBGRAPH', 'catalog', parsed.CATALOG_SUBGRAPH_URL, {
-        CATALOG_SUBGRAPH_TIMEOUT_MS: '5000',
-        ...source,
+      catalog: Object.freeze({
+        ...parseUpstreamEnv('CATALOG_SUBGRAPH', 'catalog', catalog.baseUrl, {
+          CATALOG_SUBGRAPH_TIMEOUT_MS: '5000',
+          ...source,
+        }),
+        replicaOrigins: catalog.replicaOrigins,
       }),
     }),
     explorerEnabled: parsed.EXPLORER_ENABLED,
-    subgraphClient: parsed.GATEWAY_SUBGRAPH_CLIENT,
     logLevel: parsed.LOG_LEVEL,
     limits: Object.freeze({
       maxDepth: parsed.GATEWAY_MAX_DEPTH,
       maxAliases: parsed.GATEWAY_MAX_ALIASES,
       maxTokens: parsed.GATEWAY_MAX_TOKENS,
     }),
+    maxCost: parsed.GATEWAY_MAX_COST,
     introspection: parsed.GATEWAY_INTROSPECTION,
     tracing: parseTracingConfig(source, 'switchyard-gateway'),
+    subgraphSecret: parsed.SUBGRAPH_SHARED_SECRET,
+    rateLimit: parseRateLimitConfig(source),
+    admin: parseAdminEnv(source, DEFAULT_ADMIN_PORTS.gateway),
+    redisUrl: parsed.REDIS_URL ?? null,
+    supergraph: Object.freeze({
+      path: parsed.SUPERGRAPH_PATH,
+      watchIntervalMs: parsed.SUPERGRAPH_WATCH_INTERVAL_MS,
+    }),
+    persistedQueries: Object.freeze({
+      mode: parsed.PERSISTED_QUERIES,
+      manifest:
+        parsed.PERSISTED_QUERIES === 'off' || !parsed.PERSISTED_QUERIES_MANIFEST
+          ? null
+          : readPersistedQueryManifest(parsed.PERSISTED_QUERIES_MANIFEST),
+    }),
   });
+}
+
+/** `<PREFIX>_URLS` (several instances) or the single `<PREFIX>_URL`, never both. */
+function subgraphInstances(prefix: string, url: string, source: Env): ReturnType<typeof subgraphUrls> {
+  const list = source[`${prefix}_URLS`]?.trim();
+  if (!list) return { baseUrl: url, replicaOrigins: [] };
+  if (source[`${prefix}_URL`]?.trim())
+    throw new ConfigError(`${prefix}_URL and ${prefix}_URLS are both set: use one`);
+  return subgraphUrls(`${prefix}_URLS`, list);
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { context as otelContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { IDEMPOTENCY_KEY_HEADER } from '../platform/http/forwardedHeaders';
 import type { GatewayContext } from './GatewayContext';
 
 /**
@@ -24,7 +25,7 @@ export function logMutationEnd(res: ServerResponse, context: GatewayContext, log
         audit: 'mutation',
         event: completed ? 'request completed' : 'request aborted',
         requestId: context.requestId,
-        idempotencyKey: context.forwardHeaders['idempotency-key'] ?? null,
+        idempotencyKey: context.forwardHeaders[IDEMPOTENCY_KEY_HEADER] ?? null,
         user: context.identity?.username ?? null,
         operationName: operation.name,
         status: completed ? res.statusCode : null,

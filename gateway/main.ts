@@ -10,6 +10,9 @@ runMain(async () => {
   const logger = createLogger('gateway', config.logLevel);
   const gateway = await createGateway(config, { logger });
   const url = await listen(gateway.httpServer, config.port, '0.0.0.0');
-  logger.info({ url: `${url}/graphql` }, 'gateway listening');
+  const admin = await listen(gateway.adminServer, config.admin.port, config.admin.host);
+  logger.info({ url: `${url}/graphql`, admin }, 'gateway listening');
+  // The operator's "reload now" (kill -HUP), besides the file watcher.
+  process.on('SIGHUP', () => void gateway.reloadSupergraph());
   return gateway;
-});
+}, process.env);

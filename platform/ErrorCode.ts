@@ -1,5 +1,5 @@
 /**
- * The error codes are the public contract (DESIGN.md "Errors"): clients branch on `extensions.code`.
+ * The error codes are the public contract (docs/api.md "Errors"): clients branch on `extensions.code`.
  * Add codes freely; never rename or remove one.
  */
 export enum ErrorCode {
@@ -11,6 +11,11 @@ export enum ErrorCode {
   UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT',
   UPSTREAM_ERROR = 'UPSTREAM_ERROR',
   UPSTREAM_OVERLOADED = 'UPSTREAM_OVERLOADED',
+  /**
+   * The upstream throttled the caller (HTTP 429), e.g. the legacy API's 75 requests/minute per user.
+   * `extensions.retryAfter` (seconds) says when to try again, when the upstream said so.
+   */
+  UPSTREAM_RATE_LIMITED = 'UPSTREAM_RATE_LIMITED',
   RATE_LIMITED = 'RATE_LIMITED',
   IDEMPOTENCY_KEY_REQUIRED = 'IDEMPOTENCY_KEY_REQUIRED',
   IDEMPOTENCY_KEY_IN_USE = 'IDEMPOTENCY_KEY_IN_USE',
@@ -20,8 +25,29 @@ export enum ErrorCode {
   ORDER_NOT_FULFILLABLE = 'ORDER_NOT_FULFILLABLE',
   /** The order has nothing left to refund (not complete, or already refunded). */
   NOTHING_TO_REFUND = 'NOTHING_TO_REFUND',
+  /**
+   * The refund, as the owning system would carry it out, would also refund orders the request did not
+   * name (the legacy API refunds a course in every order holding it); `extensions.otherOrders` names them.
+   */
+  REFUND_SCOPE_AMBIGUOUS = 'REFUND_SCOPE_AMBIGUOUS',
   /** Deferred delivery asked for, but no durable queue is configured (REDIS_URL unset). */
   DEFERRED_DELIVERY_UNAVAILABLE = 'DEFERRED_DELIVERY_UNAVAILABLE',
+  /** An APQ registration whose sha256Hash is not the query's (Apollo Server raises it without a code). */
+  PERSISTED_QUERY_HASH_MISMATCH = 'PERSISTED_QUERY_HASH_MISMATCH',
+  /** PERSISTED_QUERIES=require and the operation is not in the manifest (by id or exact body). */
+  PERSISTED_QUERY_NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST',
+  /** The document asked for more upstream reads than one request may make (ORDERS_MAX_UPSTREAM_CALLS_PER_REQUEST). */
+  REQUEST_BUDGET_EXCEEDED = 'REQUEST_BUDGET_EXCEEDED',
+  /**
+   * The operation's estimated cost (@cost/@listSize, docs/reference/demand-control.md) is over
+   * GATEWAY_MAX_COST; `extensions.cost` holds `estimated` and `max`. Refused before any subgraph call.
+   */
+  COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
+  /**
+   * The operation exists, but the system owning this order cannot do it (fulfillOrder on a vendor
+   * order: commercetools' state change enrolls nobody). Refused before any upstream write.
+   */
+  NOT_SUPPORTED_BY_BACKEND = 'NOT_SUPPORTED_BY_BACKEND',
 }
 
 const known = new Set<string>(Object.values(ErrorCode));

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { composeSupergraph, schemaDirectory } from '../gateway/composeSupergraph';
+import { composeSupergraph } from '../gateway/composeSupergraph';
+import { schemaDirectory } from '../schema/schemaDirectory';
 
 // `npm run compose`: regenerate schema/supergraph.graphql from the subgraph SDLs.
 try {

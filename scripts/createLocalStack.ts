@@ -3,24 +3,38 @@ import type { Logger } from 'pino';
 import { createCatalogSubgraph } from '../subgraphs/catalog/createCatalogSubgraph';
 import { parseCatalogConfig } from '../subgraphs/catalog/catalogConfig';
 import { createOrdersSubgraph } from '../subgraphs/orders/createOrdersSubgraph';
-import { parseOrdersConfig } from '../subgraphs/orders/ordersConfig';
-import { startRefundWorker } from '../subgraphs/orders/deferred/startRefundWorker';
+import { parseOrdersConfig } from '../subgraphs/orders/config/ordersConfig';
+import { parseTracingConfig } from '../platform/tracing/tracingConfig';
+import { startRefundWorker } from '../subgraphs/orders/worker/startRefundWorker';
 import { createGateway } from '../gateway/createGateway';
 import { parseGatewayConfig } from '../gateway/gatewayConfig';
 import { signToken } from '../platform/auth/signToken';
 import { parseJwtEnv } from '../platform/config/jwtEnv';
 import { env, parseEnv, type Env } from '../platform/config/parseEnv';
+import { DEFAULT_ADMIN_PORTS } from '../platform/config/adminEnv';
 import { close, listen } from '../platform/http/listen';
-import { createDiscoverySimulator } from '../simulators/discovery/createDiscoverySimulator';
+import {
+  createDiscoverySimulator,
+  DISCOVERY_THROTTLE_RATE,
+} from '../simulators/discovery/createDiscoverySimulator';
+import { throttleRateEnv } from '../simulators/kit/UserRateThrottle';
+import {
+  createLmsOAuthSimulator,
+  LMS_DEV_SERVICE_CLIENT,
+  type LmsOAuthSimulator,
+} from '../simulators/lms/createLmsOAuthSimulator';
 import type { Simulator } from '../simulators/kit/createSimulator';
 import {
   createLegacyEcommerceSimulator,
+  LEGACY_THROTTLE_RATE,
   type LegacyEcommerceSimulator,
 } from '../simulators/legacy/createLegacyEcommerceSimulator';
 import { createSeed, type Seed } from '../simulators/seed/createSeed';
+import { LMS_SIMULATOR_DEV_PORT } from '../platform/auth/lmsDevClient';
 import {
   createVendorSimulator,
   VENDOR_DEV_PROJECT,
+  vendorReceiptBaseUrl,
   type VendorSimulator,
 } from '../simulators/vendor/createVendorSimulator';
 
@@ -43,10 +57,23 @@ export interface LocalStack {
   gatewayUrl: string;
   ordersUrl: string;
   catalogUrl: string;
+  /** Each component's admin port (`/metrics`, `/status`, probes): 127.0.0.1 only in this stack. */
+  adminUrls: { gateway: string; orders: string; catalog: string };
   /** Only the simulators that were started (an upstream with a configured URL has none). */
-  simulators: { legacy?: LegacyEcommerceSimulator; discovery?: Simulator; vendor?: VendorSimulator };
+  simulators: {
+    legacy?: LegacyEcommerceSimulator;
+    discovery?: Simulator;
+    vendor?: VendorSimulator;
+    /** The LMS's OAuth2 token endpoint, started when LMS_OAUTH2_URL is unset. */
+    lms?: LmsOAuthSimulator;
+  };
   /** A token for learner1 under the configured secret, when running on simulators. */
   demoToken: string;
+  /**
+   * SUBGRAPH_SHARED_SECRET as the subgraphs and the gateway were configured (the development default
+   * unless the environment sets one): what a test or a tool sends to call a subgraph directly.
+   */
+  subgraphSecret: string;
   /**
    * The environment the subgraphs were configured from, simulator URLs filled in: what another
    * process (the refund worker) needs to join this stack.
@@ -67,6 +94,10 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       LEGACY_SIMULATOR_PORT: env.port(4101),
       DISCOVERY_SIMULATOR_PORT: env.port(4102),
       VENDOR_SIMULATOR_PORT: env.port(4103),
+      LMS_SIMULATOR_PORT: env.port(LMS_SIMULATOR_DEV_PORT),
+      DISCOVERY_SIMULATOR_THROTTLE_RATE: throttleRateEnv(DISCOVERY_THROTTLE_RATE),
+      LEGACY_SIMULATOR_THROTTLE_RATE: throttleRateEnv(LEGACY_THROTTLE_RATE),
+      ADMIN_PORT: env.port(DEFAULT_ADMIN_PORTS.gateway),
     },
     source,
   );
@@ -82,6 +113,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
         seed,
         jwt,
         port: port(ports.LEGACY_SIMULATOR_PORT),
+        throttleRate: ports.LEGACY_SIMULATOR_THROTTLE_RATE,
       });
       stoppers.unshift(() => simulators.legacy!.close());
     }
@@ -90,6 +122,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
         seed,
         jwt,
         port: port(ports.DISCOVERY_SIMULATOR_PORT),
+        throttleRate: ports.DISCOVERY_SIMULATOR_THROTTLE_RATE,
       });
       stoppers.unshift(() => simulators.discovery!.close());
     }
@@ -109,16 +142,54 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       });
       stoppers.unshift(() => simulators.vendor!.close());
     }
+    // The LMS's token endpoint, for the service identity: it issues tokens for whatever client the
+    // environment names (else the dev one), signed with the stack's JWT settings.
+    const lmsClient = {
+      LMS_OAUTH2_CLIENT_ID: source.LMS_OAUTH2_CLIENT_ID ?? LMS_DEV_SERVICE_CLIENT.clientId,
+      LMS_OAUTH2_CLIENT_SECRET: source.LMS_OAUTH2_CLIENT_SECRET ?? LMS_DEV_SERVICE_CLIENT.clientSecret,
+    };
+    if (!source.LMS_OAUTH2_URL) {
+      simulators.lms = await createLmsOAuthSimulator({
+        jwt,
+        clients: [
+          {
+            ...LMS_DEV_SERVICE_CLIENT,
+            clientId: lmsClient.LMS_OAUTH2_CLIENT_ID,
+            clientSecret: lmsClient.LMS_OAUTH2_CLIENT_SECRET,
+          },
+        ],
+        port: port(ports.LMS_SIMULATOR_PORT),
+      });
+      stoppers.unshift(() => simulators.lms!.close());
+    }
     const withUpstreams: Env = {
       ...source,
+      ...(simulators.lms ? { LMS_OAUTH2_URL: `${simulators.lms.url}/oauth2`, ...lmsClient } : {}),
       LEGACY_ECOMMERCE_URL: source.LEGACY_ECOMMERCE_URL ?? simulators.legacy?.url,
       DISCOVERY_URL: source.DISCOVERY_URL ?? simulators.discovery?.url,
       ...(simulators.vendor
-        ? { VENDOR_API_URL: simulators.vendor.url, VENDOR_AUTH_URL: simulators.vendor.url, ...vendorProject }
+        ? {
+            VENDOR_API_URL: simulators.vendor.url,
+            VENDOR_AUTH_URL: simulators.vendor.url,
+            ...vendorProject,
+            // Required, with no default (the vendor API has no receipt page): the simulator's stand-in.
+            VENDOR_RECEIPT_BASE_URL:
+              source.VENDOR_RECEIPT_BASE_URL ?? vendorReceiptBaseUrl(simulators.vendor.url),
+          }
         : {}),
     };
-    const ordersConfig = parseOrdersConfig(withUpstreams);
-    const catalogConfig = parseCatalogConfig(withUpstreams);
+    // Three components in one process, so three admin ports: the gateway's is ADMIN_PORT, the orders
+    // subgraph's the next, the catalog's the one after (0: each any free port). Local only.
+    const adminPort = (component: keyof typeof DEFAULT_ADMIN_PORTS) => ({
+      ADMIN_PORT: String(
+        ports.ADMIN_PORT === 0
+          ? 0
+          : port(ports.ADMIN_PORT + DEFAULT_ADMIN_PORTS[component] - DEFAULT_ADMIN_PORTS.gateway),
+      ),
+      ADMIN_HOST: '127.0.0.1',
+    });
+    const ordersConfig = parseOrdersConfig({ ...withUpstreams, ...adminPort('orders') });
+    const catalogConfig = parseCatalogConfig({ ...withUpstreams, ...adminPort('catalog') });
     const orders = await createOrdersSubgraph(ordersConfig, {
       logger: options.logger('orders-subgraph'),
       spanProcessor: options.spanProcessor?.('orders-subgraph'),
@@ -129,11 +200,17 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
         ordersConfig,
         ordersConfig.mutations.redisUrl,
         options.logger('refund-worker'),
+        {
+          tracing: parseTracingConfig(withUpstreams, 'switchyard-refund-worker'),
+          spanProcessor: options.spanProcessor?.('refund-worker'),
+        },
       );
       stoppers.unshift(() => worker.stop());
     }
     const ordersUrl = await listen(orders.httpServer, port(ordersConfig.port));
+    const ordersAdminUrl = await listen(orders.adminServer, ordersConfig.admin.port, ordersConfig.admin.host);
     stoppers.unshift(async () => {
+      await close(orders.adminServer, 1000);
       await close(orders.httpServer, 1000);
       await orders.stop();
     });
@@ -142,7 +219,13 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       spanProcessor: options.spanProcessor?.('catalog-subgraph'),
     });
     const catalogUrl = await listen(catalog.httpServer, port(catalogConfig.port));
+    const catalogAdminUrl = await listen(
+      catalog.adminServer,
+      catalogConfig.admin.port,
+      catalogConfig.admin.host,
+    );
     stoppers.unshift(async () => {
+      await close(catalog.adminServer, 1000);
       await close(catalog.httpServer, 1000);
       await catalog.stop();
     });
@@ -150,6 +233,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       ...withUpstreams,
       ORDERS_SUBGRAPH_URL: source.ORDERS_SUBGRAPH_URL ?? `${ordersUrl}/graphql`,
       CATALOG_SUBGRAPH_URL: source.CATALOG_SUBGRAPH_URL ?? `${catalogUrl}/graphql`,
+      ...adminPort('gateway'),
     });
     const onSimulators = Boolean(simulators.legacy);
     const demoToken = signToken('learner1', jwt, { expiresInSeconds: 7 * 24 * 3600 });
@@ -159,7 +243,13 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       demoAuthorization: onSimulators ? `JWT ${demoToken}` : undefined,
     });
     const gatewayUrl = await listen(gateway.httpServer, port(gatewayConfig.port));
+    const gatewayAdminUrl = await listen(
+      gateway.adminServer,
+      gatewayConfig.admin.port,
+      gatewayConfig.admin.host,
+    );
     stoppers.unshift(async () => {
+      await close(gateway.adminServer, 1000);
       await close(gateway.httpServer, 1000);
       await gateway.stop();
     });
@@ -167,8 +257,10 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       gatewayUrl,
       ordersUrl,
       catalogUrl,
+      adminUrls: { gateway: gatewayAdminUrl, orders: ordersAdminUrl, catalog: catalogAdminUrl },
       simulators,
       demoToken,
+      subgraphSecret: ordersConfig.security.sharedSecret,
       upstreamEnv: withUpstreams,
       stop: async () => {
         for (const stop of stoppers) await stop();

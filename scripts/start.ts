@@ -1,4 +1,5 @@
 import { createLogger } from '../platform/createLogger';
+import { DEV_SUBGRAPH_SHARED_SECRET, SUBGRAPH_SECRET_HEADER } from '../platform/http/subgraphSecret';
 import { runMain } from '../platform/runMain';
 import { createLocalStack } from './createLocalStack';
 import { startWorkerProcess } from './startWorkerProcess';
@@ -25,9 +26,10 @@ runMain(async () => {
     '',
     'Switchyard is running.',
     `  explorer          ${stack.gatewayUrl}/`,
-    `  gateway           ${stack.gatewayUrl}/graphql   (/healthz /readyz /metrics)`,
-    `  orders subgraph   ${stack.ordersUrl}/graphql`,
-    `  catalog subgraph  ${stack.catalogUrl}/graphql`,
+    `  gateway           ${stack.gatewayUrl}/graphql   (/healthz /readyz)`,
+    `  orders subgraph   ${stack.ordersUrl}/graphql   (gateway only, see below)`,
+    `  catalog subgraph  ${stack.catalogUrl}/graphql   (gateway only, see below)`,
+    `  admin ports       ${stack.adminUrls.gateway}  ${stack.adminUrls.orders}  ${stack.adminUrls.catalog}   (/metrics /status /healthz /readyz)`,
     ...(worker
       ? [
           workerUrl
@@ -40,6 +42,9 @@ runMain(async () => {
       ? [`  discovery         ${stack.simulators.discovery.url}   (simulator)`]
       : []),
     ...(stack.simulators.vendor ? [`  vendor commerce   ${stack.simulators.vendor.url}   (simulator)`] : []),
+    ...(stack.simulators.lms
+      ? [`  LMS OAuth2        ${stack.simulators.lms.url}/oauth2/access_token   (simulator; service tokens)`]
+      : []),
     '',
     ...(stack.simulators.legacy
       ? [
@@ -48,6 +53,10 @@ runMain(async () => {
           '',
         ]
       : []),
+    // The development default is public anyway; a configured secret is never printed.
+    stack.subgraphSecret === DEV_SUBGRAPH_SHARED_SECRET
+      ? `Subgraphs answer only the gateway; to call one directly, send\n  ${SUBGRAPH_SECRET_HEADER}: ${DEV_SUBGRAPH_SHARED_SECRET}\n`
+      : `Subgraphs answer only the gateway; to call one directly, send ${SUBGRAPH_SECRET_HEADER}: <SUBGRAPH_SHARED_SECRET>\n`,
     'Ctrl-C stops everything.',
     '',
   ];

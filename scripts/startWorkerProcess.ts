@@ -13,8 +13,8 @@ export interface WorkerProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-// Compiled next to this file: dist/scripts → dist/subgraphs/orders/deferred/main.js.
-const WORKER_ENTRY = join(__dirname, '..', 'subgraphs', 'orders', 'deferred', 'main.js');
+// Compiled next to this file: dist/scripts → dist/subgraphs/orders/worker/main.js.
+const WORKER_ENTRY = join(__dirname, '..', 'subgraphs', 'orders', 'worker', 'main.js');
 
 /**
  * The deferred-refund worker as its own process, as deployed: killing or restarting it leaves the

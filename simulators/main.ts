@@ -3,15 +3,22 @@ import { parseJwtEnv } from '../platform/config/jwtEnv';
 import { env, parseEnv } from '../platform/config/parseEnv';
 import { createLogger } from '../platform/createLogger';
 import { runMain } from '../platform/runMain';
-import { createDiscoverySimulator } from './discovery/createDiscoverySimulator';
+import { LMS_SIMULATOR_DEV_PORT } from '../platform/auth/lmsDevClient';
+import { createDiscoverySimulator, DISCOVERY_THROTTLE_RATE } from './discovery/createDiscoverySimulator';
+import { throttleRateEnv } from './kit/UserRateThrottle';
 import type { Simulator } from './kit/createSimulator';
-import { createLegacyEcommerceSimulator } from './legacy/createLegacyEcommerceSimulator';
-import { createSeed } from './seed/createSeed';
+import {
+  createLegacyEcommerceSimulator,
+  LEGACY_THROTTLE_RATE,
+} from './legacy/createLegacyEcommerceSimulator';
+import { createLmsOAuthSimulator, LMS_DEV_SERVICE_CLIENT } from './lms/createLmsOAuthSimulator';
+import { createSeed, DEFAULT_LEARNERS, DEFAULT_SEED } from './seed/createSeed';
 import { createVendorSimulator, VENDOR_DEV_PROJECT } from './vendor/createVendorSimulator';
 
-// The three simulators standalone in one process, so the subgraphs can run as their own processes
-// against them (the benchmark, or anyone reproducing a production-shaped stack locally). Same seed as
-// `npm start`; the vendor accepts the project and client the VENDOR_* variables name, else the dev ones.
+// The simulators standalone in one process, so the subgraphs can run as their own processes against
+// them (the benchmark, or anyone reproducing a production-shaped stack locally). Same seed as
+// `npm start`; the vendor accepts the project and client the VENDOR_* variables name, the LMS's token
+// endpoint the LMS_OAUTH2_CLIENT_* ones, else the dev ones.
 runMain(async () => {
   const config = parseEnv(
     {
@@ -21,20 +28,61 @@ runMain(async () => {
       VENDOR_PROJECT_KEY: env.string(VENDOR_DEV_PROJECT.projectKey),
       VENDOR_CLIENT_ID: env.string(VENDOR_DEV_PROJECT.clientId),
       VENDOR_CLIENT_SECRET: env.string(VENDOR_DEV_PROJECT.clientSecret),
+      LMS_SIMULATOR_PORT: env.port(LMS_SIMULATOR_DEV_PORT),
+      LMS_OAUTH2_CLIENT_ID: env.string(LMS_DEV_SERVICE_CLIENT.clientId),
+      LMS_OAUTH2_CLIENT_SECRET: env.string(LMS_DEV_SERVICE_CLIENT.clientSecret),
+      // Discovery's 200/hour per non-staff user; raise it where learners call discovery directly under load.
+      DISCOVERY_SIMULATOR_THROTTLE_RATE: throttleRateEnv(DISCOVERY_THROTTLE_RATE),
+      // Legacy ecommerce's 75/minute per user; the benchmark raises it (a few learners, many requests).
+      LEGACY_SIMULATOR_THROTTLE_RATE: throttleRateEnv(LEGACY_THROTTLE_RATE),
       // A fault knob set at start, for runs that cannot POST /__sim/faults first.
       SIMULATOR_LATENCY_MS: z.coerce.number().int().min(0, 'must be >= 0').optional(),
+      // learner51… beyond the default fifty, for load that must rotate over hundreds of learners.
+      SIMULATOR_LEARNERS: z.coerce
+        .number()
+        .int()
+        .min(DEFAULT_LEARNERS, `must be >= ${DEFAULT_LEARNERS}`)
+        .default(DEFAULT_LEARNERS),
       LOG_LEVEL: env.logLevel(),
     },
     process.env,
   );
   const logger = createLogger('simulators', config.LOG_LEVEL);
   const jwt = parseJwtEnv(process.env);
-  const seed = createSeed();
+  const seed = createSeed(DEFAULT_SEED, { learners: config.SIMULATOR_LEARNERS });
   const started: Simulator[] = [];
   const stopAll = async () => void (await Promise.all(started.map((sim) => sim.close())));
   try {
-    started.push(await createLegacyEcommerceSimulator({ seed, jwt, port: config.LEGACY_SIMULATOR_PORT }));
-    started.push(await createDiscoverySimulator({ seed, jwt, port: config.DISCOVERY_SIMULATOR_PORT }));
+    started.push(
+      await createLegacyEcommerceSimulator({
+        seed,
+        jwt,
+        port: config.LEGACY_SIMULATOR_PORT,
+        throttleRate: config.LEGACY_SIMULATOR_THROTTLE_RATE,
+      }),
+    );
+    started.push(
+      await createDiscoverySimulator({
+        seed,
+        jwt,
+        port: config.DISCOVERY_SIMULATOR_PORT,
+        throttleRate: config.DISCOVERY_SIMULATOR_THROTTLE_RATE,
+      }),
+    );
+    started.push(
+      await createLmsOAuthSimulator({
+        jwt,
+        clients: [
+          {
+            ...LMS_DEV_SERVICE_CLIENT,
+            clientId: config.LMS_OAUTH2_CLIENT_ID,
+            clientSecret: config.LMS_OAUTH2_CLIENT_SECRET,
+          },
+        ],
+        port: config.LMS_SIMULATOR_PORT,
+      }),
+    );
+    // The vendor last: once it answers, every simulator does (bench/startStack.ts waits on it).
     started.push(
       await createVendorSimulator({
         orders: seed.vendorOrders ?? [],
@@ -49,7 +97,7 @@ runMain(async () => {
     await stopAll();
     throw error;
   }
-  const [legacy, discovery, vendor] = started as [Simulator, Simulator, Simulator];
+  const [legacy, discovery, lms, vendor] = started as [Simulator, Simulator, Simulator, Simulator];
   if (config.SIMULATOR_LATENCY_MS !== undefined) {
     for (const sim of started) sim.setFaults({ latencyMs: config.SIMULATOR_LATENCY_MS });
   }
@@ -58,6 +106,7 @@ runMain(async () => {
       legacy: legacy.url,
       discovery: discovery.url,
       vendor: vendor.url,
+      lmsOAuth2: `${lms.url}/oauth2`,
       latencyMs: config.SIMULATOR_LATENCY_MS ?? 0,
     },
     'simulators listening',

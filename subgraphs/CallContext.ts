@@ -6,8 +6,8 @@ export interface CallContext {
   requestId: string;
   signal?: AbortSignal;
   /**
-   * The raw `x-switchyard-orders-backend` request header, if sent: a staff member forcing an orders
-   * mode for this request. Only the rollout layer reads it, and only for staff (see RolloutOrdersBackend).
+   * The raw ORDERS_MODE_OVERRIDE_HEADER, if sent: a staff member forcing an orders mode for this
+   * request. Only the rollout layer reads it, and only for staff (see RolloutOrdersBackend).
    */
-  backendOverride?: string;
+  modeOverride?: string;
 }

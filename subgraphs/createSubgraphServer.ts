@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Tracer } from '@opentelemetry/api';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -11,9 +12,20 @@ import { nameRequestSpan } from '../platform/plugins/nameRequestSpan';
 import { reportDegraded } from '../platform/plugins/reportDegraded';
 import { statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
 import { createFormatError } from '../platform/createFormatError';
+import { ErrorCode } from '../platform/ErrorCode';
+import { queryLimitOptions } from '../platform/graphql/limits/queryLimitOptions';
 import { createGraphQLHandler } from '../platform/http/createGraphQLHandler';
 import { createHttpServer } from '../platform/http/createHttpServer';
-import { healthRoutes } from '../platform/http/healthRoutes';
+import type { Handler } from '../platform/http/Routes';
+import { healthRoutes, probeRoutes } from '../platform/http/healthRoutes';
+import { sendJson } from '../platform/http/sendJson';
+import {
+  SUBGRAPH_SECRET_HEADER,
+  SUBGRAPH_SECRET_SCHEME,
+  subgraphSecretMatches,
+} from '../platform/http/subgraphSecret';
+import { noServiceSdlRule } from './noServiceSdlRule';
+import type { SubgraphSecurityConfig } from './subgraphSecurityConfig';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   name: string;
@@ -29,18 +41,30 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   plugins?: readonly ApolloServerPlugin<TContext>[];
   /** Starts each request's SERVER span (createTracing). @default none: requests are not traced */
   tracer?: Tracer;
+  /** The shared secret, query limits and introspection switch (parseSubgraphSecurityConfig). */
+  security: Readonly<SubgraphSecurityConfig>;
 }
 
 export interface SubgraphServer {
   /** Not listening yet: main.ts or the test harness decides the port. */
   httpServer: Server;
+  /** `/metrics`, `/status` and the probes, for the admin port (ADMIN_PORT); not listening yet. */
+  adminServer: Server;
+  /** `/readyz` answers 503 from now on; requests are still served. */
+  beginShutdown(): void;
   stop(): Promise<void>;
 }
 
-/** A federation subgraph on node:http: `/graphql`, `/healthz`, `/readyz`, `/metrics`. */
+/**
+ * A federation subgraph on node:http: `/graphql` for the gateway only (SUBGRAPH_SECRET_HEADER) and
+ * the probes `/healthz`, `/readyz`; `/metrics` and `/status` (and the probes again) on a second server
+ * for the admin port.
+ */
 export async function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
+  const { security } = options;
+  const limits = queryLimitOptions(security.limits);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({
       typeDefs: parse(options.sdl),
@@ -48,34 +72,82 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     }),
     formatError: createFormatError(options.logger),
     includeStacktraceInErrorResponses: false,
+    // The gateway's limits again: a document the gateway would refuse is refused here too, before any
+    // upstream call, whoever sends it.
+    ...limits,
+    validationRules: [...limits.validationRules, ...(security.introspection ? [] : [noServiceSdlRule])],
+    introspection: security.introspection,
+    // "Did you mean …?" lists field names: schema details, off with introspection.
+    hideSchemaDetailsFromClientErrors: !security.introspection,
+    allowBatchedHttpRequests: false,
     // runMain owns shutdown (drain HTTP, then stop, then close pools); Apollo's own handlers would
     // stop the server and re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
     logger: options.logger,
-    plugins: [nameRequestSpan<TContext>(), reportDegraded<TContext>(), ...(options.plugins ?? [])],
+    plugins: [
+      // Nothing reads cache hints (no response cache anywhere), and the default cache-control plugin
+      // is the only one that watches every field: without it Apollo wraps no resolver at all, which
+      // was ~3 % of a subgraph's CPU per page (bench/PROFILE.md).
+      ApolloServerPluginCacheControlDisabled(),
+      nameRequestSpan<TContext>(),
+      reportDegraded<TContext>(),
+      ...(options.plugins ?? []),
+    ],
   });
   await apollo.start();
   let ready = true;
-  const graphql = createGraphQLHandler({ server: apollo, context: options.context });
+  const graphql = gatewayOnly(
+    security.sharedSecret,
+    createGraphQLHandler({ server: apollo, context: options.context }),
+  );
+  const health = {
+    isReady: () => ready,
+    details: () => upstreamSummary(options.upstreams),
+    metrics: options.metrics,
+  };
   const httpServer = createHttpServer(
-    {
-      'GET /graphql': graphql,
-      'POST /graphql': graphql,
-      ...healthRoutes({
-        isReady: () => ready,
-        details: () => upstreamSummary(options.upstreams),
-        metrics: options.metrics,
-      }),
-      ...statusRoutes(`${options.name}-subgraph`, options.upstreams),
-    },
+    { 'GET /graphql': graphql, 'POST /graphql': graphql, ...probeRoutes(health) },
     options.logger,
     options.tracer,
   );
+  const adminServer = createHttpServer(
+    { ...healthRoutes(health), ...statusRoutes(`${options.name}-subgraph`, options.upstreams) },
+    options.logger,
+  );
   return {
     httpServer,
+    adminServer,
+    beginShutdown: () => {
+      ready = false;
+    },
     stop: async () => {
       ready = false;
       await apollo.stop();
     },
+  };
+}
+
+/**
+ * Serves `handler` only to the gateway: a request without the shared secret gets 401 before its body
+ * is read, so it never parses, executes or reaches an upstream, whatever it asks (`_service` included).
+ */
+function gatewayOnly(secret: string, handler: Handler): Handler {
+  return (req, res) => {
+    if (subgraphSecretMatches(req.headers[SUBGRAPH_SECRET_HEADER], secret)) return handler(req, res);
+    // The connection is not kept for a body we will not read.
+    res.setHeader('connection', 'close');
+    sendJson(
+      res,
+      401,
+      {
+        errors: [
+          {
+            message: 'This subgraph serves the gateway only',
+            extensions: { code: ErrorCode.UNAUTHENTICATED },
+          },
+        ],
+      },
+      { 'www-authenticate': SUBGRAPH_SECRET_SCHEME },
+    );
   };
 }

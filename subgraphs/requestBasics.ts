@@ -13,8 +13,9 @@ export interface RequestBasics {
 }
 
 /**
- * Verifies the JWT again in the subgraph: a subgraph may be reachable without the gateway, so it
- * never trusts that someone else checked.
+ * Verifies the JWT again in the subgraph. The shared secret (createSubgraphServer) proves the gateway
+ * sent the request, not on whose behalf: the user comes from the token, checked here again rather than
+ * trusted, so a leaked secret alone reads nobody's orders.
  */
 export function requestBasics(req: IncomingMessage, jwt: JwtOptions): RequestBasics {
   const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);

@@ -29,6 +29,8 @@ export interface Attempt {
   span: Span | undefined;
   /** `performance.now()` when the attempt failed: a span ended later still ends at that time. */
   failedAt: number;
+  /** The instances (origins) this call's attempts went to, in order: a retry picks another. */
+  tried: string[];
 }
 
 /**
@@ -38,19 +40,20 @@ export interface Attempt {
  * served for it (`end`), and keeps the time it failed.
  */
 export class AttemptTracer {
-  private readonly peer: Attributes;
+  // Per instance: the span names the one the attempt went to.
+  private readonly peers = new Map<string, Attributes>();
 
   constructor(
     private readonly tracer: Tracer,
     private readonly upstream: string,
     private readonly base: URL,
-  ) {
-    const port = Number(base.port) || (base.protocol === 'https:' ? 443 : 80);
-    this.peer = { [ATTR_UPSTREAM]: upstream, [ATTR_SERVER_ADDRESS]: base.hostname, [ATTR_SERVER_PORT]: port };
-  }
+  ) {}
 
-  /** Starts the attempt's span (a child of the active one); its context goes out as `traceparent`. */
-  start(attempt: Attempt, request: UpstreamRequest): Span {
+  /**
+   * Starts the attempt's span (a child of the active one) for the instance at `origin`; its context
+   * goes out as `traceparent`.
+   */
+  start(attempt: Attempt, request: UpstreamRequest, origin: string): Span {
     const span = this.tracer.startSpan(request.method, { kind: SpanKind.CLIENT });
     attempt.span = span;
     // Named and described only when recorded: a span that records nothing must cost nothing more.
@@ -59,13 +62,28 @@ export class AttemptTracer {
       const query = raw.indexOf('?');
       const template = buildUrlPath(this.base.pathname, { path: query < 0 ? raw : raw.slice(0, query) });
       span.updateName(`${request.method} ${template}`);
-      span.setAttributes(this.peer);
+      span.setAttributes(this.peer(origin));
       span.setAttribute(ATTR_HTTP_REQUEST_METHOD, request.method);
       span.setAttribute(ATTR_URL_TEMPLATE, template);
       // Set on retries only, as the semantic conventions say: absent means the first attempt.
       if (attempt.retry > 0) span.setAttribute(ATTR_HTTP_REQUEST_RESEND_COUNT, attempt.retry);
     }
     return span;
+  }
+
+  private peer(origin: string): Attributes {
+    let peer = this.peers.get(origin);
+    if (!peer) {
+      const url = new URL(origin);
+      const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+      peer = {
+        [ATTR_UPSTREAM]: this.upstream,
+        [ATTR_SERVER_ADDRESS]: url.hostname,
+        [ATTR_SERVER_PORT]: port,
+      };
+      this.peers.set(origin, peer);
+    }
+    return peer;
   }
 
   /** The upstream answered (2xx–4xx; 4xx are the caller's to map): the span ends now. */

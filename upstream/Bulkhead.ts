@@ -5,7 +5,7 @@ import { UpstreamError } from './UpstreamError';
  * Caps concurrent calls to one upstream (max in flight + a bounded queue) and fails the excess at
  * once with UPSTREAM_OVERLOADED. It sits outside the breaker on purpose: overflow says "we are busy",
  * not "the upstream is sick", so it must never count toward opening the breaker (opossum's own
- * `capacity` would, see resilience.md §1).
+ * `capacity` would, see docs/reference/resilience.md §1).
  */
 export class Bulkhead {
   private active = 0;
@@ -34,9 +34,7 @@ export class Bulkhead {
           this.upstream,
           ErrorCode.UPSTREAM_OVERLOADED,
           `${this.upstream} has too many calls in flight`,
-          {
-            localOverload: true,
-          },
+          { localOverload: true, neverSent: true },
         );
       }
       await this.waitForSlot(signal);

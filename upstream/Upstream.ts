@@ -19,8 +19,10 @@ export interface UpstreamRequest {
    */
   idempotent?: boolean;
   /**
-   * Whose data this is (e.g. the username), for stale-if-error: a stored answer is only ever served to
-   * the same scope and Authorization header. Requests without a scope are never served stale.
+   * Whose data this is, for stale-if-error: the verified username the answer was read for. A stored
+   * answer is only ever served to the same scope (and the same method and path). Not the credential:
+   * a learner's refreshed token, or the rotated service token, reads the same data. Requests without
+   * a scope are never served stale.
    */
   staleScope?: string;
   /** The caller's cancellation (request deadline, client gone). */
@@ -39,6 +41,13 @@ export interface UpstreamResponse<T = unknown> {
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
 
 /** What an operator needs to see about one upstream at a glance (`/status`). */
+/** One instance of a service with several (UpstreamOptions.replicaOrigins). */
+export interface ReplicaStatus {
+  origin: string;
+  /** Skipped by new calls until this time after refusing connections; null when in rotation. */
+  ejectedUntil: string | null;
+}
+
 export interface UpstreamStatus {
   name: string;
   breaker: BreakerState;
@@ -47,6 +56,8 @@ export interface UpstreamStatus {
   rejectedOverload: number;
   /** The last failed call on the wire (not the breaker's own fast-fail rejections), or null. */
   lastError: { code: string; message: string; at: string } | null;
+  /** Set when the service has several instances: which are out of rotation after refusing connections. */
+  instances?: ReplicaStatus[];
 }
 
 /** The one way code in Switchyard talks to another service. */
@@ -54,7 +65,8 @@ export interface Upstream {
   readonly name: string;
   /**
    * Resolves for 2xx-4xx (4xx are answers, the caller maps them); rejects with UpstreamError for
-   * 5xx, 429, timeouts, connection failures and malformed bodies.
+   * 5xx, timeouts, connection failures and malformed bodies, and for 429 with UPSTREAM_RATE_LIMITED
+   * (never retried, never counted by the breaker; `retryAfterSeconds` from `Retry-After`).
    */
   request<T = unknown>(request: UpstreamRequest): Promise<UpstreamResponse<T>>;
   status(): UpstreamStatus;

@@ -29,7 +29,7 @@ export function createUpstreamMetrics(registry: Registry): UpstreamMetrics {
     }),
     calls: new Counter({
       name: 'switchyard_upstream_calls_total',
-      help: 'Upstream attempts by outcome (success, client_error, error, timeout, unavailable, rejected_open, rejected_overload)',
+      help: 'Upstream attempts by outcome (success, client_error, rate_limited, error, timeout, unavailable, rejected_open, rejected_overload)',
       labelNames: ['upstream', 'outcome'],
       registers,
     }),

@@ -42,6 +42,12 @@ export interface UpstreamOptions {
   /** Origin plus optional base path, e.g. `http://127.0.0.1:4101` or `https://api.example.com/v1`. */
   baseUrl: string;
   /**
+   * Further instances of the same service, each an origin serving `baseUrl`'s path: calls are spread
+   * over all of them in turn, a retry goes to one the call has not tried, and one that refuses
+   * connections is ejected for a while (ReplicaSet). @default none
+   */
+  replicaOrigins?: readonly string[];
+  /**
    * Deadline for one attempt, connection to last body byte. When it fires the socket is destroyed,
    * so the upstream sees the client go away. @default 2000
    */

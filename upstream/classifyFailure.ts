@@ -15,6 +15,10 @@ const UNAVAILABLE = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+// Of those, the ones raised while connecting: no connection, so not a byte of the request was sent.
+// A reset or a closed socket may come after the request was written, and is not among them.
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /** Maps a thrown transport error to the upstream error the rest of the code understands. */
 export function classifyFailure(upstream: string, error: unknown, timedOut: boolean): UpstreamError {
   if (timedOut)
@@ -23,6 +27,7 @@ export function classifyFailure(upstream: string, error: unknown, timedOut: bool
   if (code && UNAVAILABLE.has(code)) {
     return new UpstreamError(upstream, ErrorCode.UPSTREAM_UNAVAILABLE, `${upstream} is unavailable`, {
       cause: code,
+      ...(NEVER_CONNECTED.has(code) ? { neverSent: true } : {}),
     });
   }
   return new UpstreamError(upstream, ErrorCode.UPSTREAM_ERROR, `${upstream} call failed`, {

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { trace, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { Pool } from 'undici';
 import { ErrorCode } from '../platform/ErrorCode';
 import { AttemptTracer, type Attempt } from './AttemptTracer';
 import { backoffDelay } from './backoffDelay';
@@ -10,10 +8,11 @@ import { Bulkhead } from './Bulkhead';
 import { buildUrlPath } from './buildUrlPath';
 import { createBreaker } from './createBreaker';
 import { deadlineSignal } from './deadlineSignal';
-import { reportNotice } from './degradedNotices';
-import { httpAttempt } from './httpAttempt';
+import { reportNotice } from '../platform/degradedNotices';
+import { httpAttempt, rateLimitedError } from './httpAttempt';
 import { isRetryable } from './isRetryable';
 import { outcomeOf } from './outcomeOf';
+import { ReplicaSet } from './ReplicaSet';
 import { RetryBudget } from './RetryBudget';
 import { MemoryStaleStore } from './MemoryStaleStore';
 import type { StaleStore } from './StaleStore';
@@ -49,22 +48,48 @@ export interface UpstreamDeps {
 export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}): Upstream {
   const { name } = options;
   const base = new URL(options.baseUrl);
-  const pool = new Pool(base.origin, {
+  const poolOptions = {
     connections: options.maxConnections,
     // The kit's AbortSignals own every deadline; undici's own timers would race them with other errors.
     headersTimeout: 0,
     bodyTimeout: 0,
     keepAliveTimeout: 10_000,
+  };
+  const now = deps.now ?? Date.now;
+  // One breaker and one bulkhead for the service as a whole: its callers see one dependency.
+  const instances = new ReplicaSet({
+    base,
+    replicaOrigins: options.replicaOrigins ?? [],
+    name,
+    timeoutMs: options.timeoutMs,
+    pool: poolOptions,
+    now,
   });
-  const target = { name, pool, origin: base.origin, basePath: base.pathname, timeoutMs: options.timeoutMs };
   const bulkhead = new Bulkhead(name, options.bulkhead.maxConcurrent, options.bulkhead.maxQueue);
   const budget = new RetryBudget(options.retry.budgetPercent, options.retry.budgetMinConcurrent);
   const attempts = new AttemptTracer(deps.tracer ?? trace.getTracer('switchyard-upstream'), name, base);
   const breaker = createBreaker(
     name,
     // Runs only once the breaker lets the call through: a fast-fail never left, so it gets no span.
-    (request: UpstreamRequest, signal: AbortSignal, attempt: Attempt) =>
-      httpAttempt(target, request, signal, attempts.start(attempt, request)),
+    async (request: UpstreamRequest, signal: AbortSignal, attempt: Attempt) => {
+      const target = instances.pick(attempt.tried);
+      attempt.tried.push(target.origin);
+      try {
+        const response = await httpAttempt(
+          target,
+          request,
+          signal,
+          attempts.start(attempt, request, target.origin),
+        );
+        instances.answered(target.origin);
+        return response;
+      } catch (error) {
+        // Only a refused connection ejects an instance: a reset or a timeout may be one bad call.
+        if (isUpstreamError(error) && error.code === ErrorCode.UPSTREAM_UNAVAILABLE && error.detail.neverSent)
+          instances.refused(target.origin);
+        throw error;
+      }
+    },
     options.breaker,
   );
   const stale: StaleStore | null =
@@ -73,7 +98,6 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
       : null;
   const sleep = deps.sleep ?? ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }));
   const metrics = deps.metrics;
-  const now = deps.now ?? Date.now;
   let lastError: UpstreamStatus['lastError'] = null;
 
   const setState = (state: BreakerState) => () => {
@@ -101,6 +125,9 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
     const stopTimer = metrics?.duration.startTimer({ upstream: name });
     try {
       const response = (await breaker.fire(request, signal, attempt)) as UpstreamResponse<T>;
+      // Raised only now, past the breaker: a 429 is one caller's throttle (the legacy API counts per
+      // user token), so it must never open the breaker every other user shares. opossum saw an answer.
+      if (response.status === 429) throw rateLimitedError(name, response);
       metrics?.calls.inc({ upstream: name, outcome: response.status >= 400 ? 'client_error' : 'success' });
       attempts.answered(attempt, response.status);
       return response;
@@ -108,9 +135,13 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
       const failure = toUpstreamError(error);
       metrics?.calls.inc({ upstream: name, outcome: outcomeOf(failure) });
       attempts.failed(attempt, failure);
-      // What the upstream did wrong, for /status: not a caller who left, and not our own fast-fail while
-      // the breaker is open, which would hide the failure that opened it.
-      if (!failure.detail.callerAborted && !failure.detail.breakerOpen)
+      // What the upstream did wrong, for /status: not a caller who left, not our own fast-fail while
+      // the breaker is open, which would hide the failure that opened it, and not one user throttled.
+      if (
+        !failure.detail.callerAborted &&
+        !failure.detail.breakerOpen &&
+        failure.code !== ErrorCode.UPSTREAM_RATE_LIMITED
+      )
         lastError = { code: failure.code, message: failure.message, at: new Date().toISOString() };
       throw failure;
     } finally {
@@ -127,6 +158,8 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
     attempt: Attempt,
   ): Promise<UpstreamResponse<T>> {
     const idempotent = request.idempotent ?? request.method === 'GET';
+    // Whether the attempt under way holds a slot of the retry budget.
+    let charged = false;
     for (let retry = 0; ; retry++) {
       let failure: UpstreamError;
       attempt.retry = retry;
@@ -137,7 +170,8 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
       } finally {
         // A retry's slot is given back as soon as its attempt ends, before the next retry asks for
         // one: a request waiting for its second retry is one retry in flight, not two.
-        if (retry > 0) budget.release();
+        if (charged) budget.release();
+        charged = false;
       }
       if (retry >= options.retry.maxRetries || !isRetryable(failure, idempotent) || signal.aborted)
         throw failure;
@@ -150,12 +184,21 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
         },
         deps.random,
       );
-      // Never retry past the request's deadline, nor beyond the budget.
-      if (now() + wait + 1 >= deadlineAt || !budget.tryAcquire()) throw failure;
+      // Never retry past the request's deadline.
+      if (now() + wait + 1 >= deadlineAt) throw failure;
+      // Nor beyond the budget, which bounds the extra load retries put on a failing service. A refused
+      // connection put none on it (no process took the request), and its retry goes to another
+      // instance where there are several: during a rolling restart every read must get that retry.
+      const refused = failure.code === ErrorCode.UPSTREAM_UNAVAILABLE && failure.detail.neverSent === true;
+      if (!refused) {
+        if (!budget.tryAcquire()) throw failure;
+        charged = true;
+      }
       try {
         await sleep(wait, signal);
       } catch {
-        budget.release();
+        if (charged) budget.release();
+        charged = false;
         throw failure;
       }
       attempts.end(attempt);
@@ -171,7 +214,7 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
       stale && request.staleScope !== undefined && (request.idempotent ?? request.method === 'GET')
         ? staleKey(request)
         : null;
-    const attempt: Attempt = { retry: 0, span: undefined, failedAt: 0 };
+    const attempt: Attempt = { retry: 0, span: undefined, failedAt: 0, tried: [] };
     budget.requestStarted();
     try {
       const response = await bulkhead.run(() => {
@@ -183,8 +226,11 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
       return response;
     } catch (error) {
       const failure = toUpstreamError(error);
+      // Not for a throttled caller: a stored answer would hide the wait they were told, and each of
+      // their retries would still reach the upstream and spend their allowance (RFC 5861 §4 names
+      // 500, 502, 503 and 504 as the errors stale-if-error covers).
       const stored =
-        key && !failure.detail.callerAborted
+        key && !failure.detail.callerAborted && failure.code !== ErrorCode.UPSTREAM_RATE_LIMITED
           ? await stale!.get(key, options.staleIfError.maxAgeMs)
           : undefined;
       attempts.end(attempt, stored !== undefined);
@@ -208,10 +254,7 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
   }
 
   function staleKey(request: UpstreamRequest): string {
-    const auth = createHash('sha256')
-      .update(request.headers?.authorization ?? '')
-      .digest('base64url');
-    return `${request.staleScope}\u0000${auth}\u0000${request.method} ${buildUrlPath('', request)}`;
+    return `${request.staleScope}\u0000${request.method} ${buildUrlPath('', request)}`;
   }
 
   function toUpstreamError(error: unknown): UpstreamError {
@@ -221,7 +264,7 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
         name,
         ErrorCode.UPSTREAM_UNAVAILABLE,
         `${name} is unavailable (circuit open)`,
-        { breakerOpen: true },
+        { breakerOpen: true, neverSent: true },
       );
     }
     return new UpstreamError(name, ErrorCode.UPSTREAM_ERROR, `${name} call failed`, {
@@ -239,10 +282,11 @@ export function createUpstream(options: UpstreamOptions, deps: UpstreamDeps = {}
       queued: bulkhead.queued,
       rejectedOverload: bulkhead.rejected,
       lastError,
+      ...(options.replicaOrigins?.length ? { instances: instances.status() } : {}),
     }),
     close: async () => {
       breaker.shutdown();
-      await pool.close();
+      await instances.close();
     },
   };
 }

@@ -1,16 +1,18 @@
 import type { Span } from '@opentelemetry/api';
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ErrorCode } from '../platform/ErrorCode';
 import { injectTraceContext } from '../platform/tracing/traceContext';
 import { buildUrlPath } from './buildUrlPath';
 import { classifyFailure } from './classifyFailure';
 import { deadlineSignal } from './deadlineSignal';
+import { malformedBody } from './parseBody';
 import type { UpstreamRequest, UpstreamResponse } from './Upstream';
 import { UpstreamError, isUpstreamError } from './UpstreamError';
 
 export interface AttemptTarget {
   name: string;
-  pool: Pool;
+  /** The keep-alive pool of the one instance this attempt goes to. */
+  pool: Dispatcher;
   origin: string;
   basePath: string;
   timeoutMs: number;
@@ -68,12 +70,10 @@ function toResponse<T>(
   headers: UpstreamResponse['headers'],
   text: string,
 ): UpstreamResponse<T> {
-  if (status === 429) {
-    throw new UpstreamError(name, ErrorCode.UPSTREAM_OVERLOADED, `${name} is throttling requests`, {
-      status,
-      retryAfterMs: retryAfterMs(headers['retry-after']),
-    });
-  }
+  // A throttled call is an answer, not a fault: it resolves here, inside the breaker, like any 4xx,
+  // and the kit raises UPSTREAM_RATE_LIMITED outside it (rateLimitedError). Its body is not parsed: we
+  // never show it, and a proxy's HTML 429 must not become a "malformed body" the breaker would count.
+  if (status === 429) return { status, headers, body: undefined as T };
   if (status >= 500) {
     throw new UpstreamError(name, ErrorCode.UPSTREAM_ERROR, `${name} failed with status ${status}`, {
       status,
@@ -85,15 +85,26 @@ function toResponse<T>(
     try {
       body = JSON.parse(text);
     } catch {
-      throw new UpstreamError(name, ErrorCode.UPSTREAM_ERROR, `${name} returned a malformed body`, {
-        status,
-        cause: 'invalid JSON',
-      });
+      throw malformedBody(name, 'invalid JSON', status);
     }
   }
   return { status, headers, body: body as T };
 }
 
+/**
+ * The failure a 429 answer becomes, raised by the kit once the breaker has counted the answer. Never
+ * sent, as far as the upstream's work goes: a throttle refuses a request before any view runs (DRF
+ * checks throttles in `initial()`, docs/reference/legacy-ecommerce.md), so even a write is unapplied.
+ */
+export function rateLimitedError(name: string, response: UpstreamResponse): UpstreamError {
+  return new UpstreamError(name, ErrorCode.UPSTREAM_RATE_LIMITED, `${name} is throttling requests`, {
+    status: response.status,
+    retryAfterMs: retryAfterMs(response.headers['retry-after']),
+    neverSent: true,
+  });
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3), in milliseconds from now. */
 function retryAfterMs(value: string | string[] | undefined): number | undefined {
   const raw = Array.isArray(value) ? value[0] : value;
   if (raw === undefined) return undefined;

@@ -10,6 +10,8 @@ export function outcomeOf(failure: UpstreamError): string {
       return 'timeout';
     case ErrorCode.UPSTREAM_UNAVAILABLE:
       return 'unavailable';
+    case ErrorCode.UPSTREAM_RATE_LIMITED:
+      return 'rate_limited';
     default:
       return 'error';
   }

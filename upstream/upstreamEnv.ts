@@ -4,7 +4,7 @@ import type { UpstreamOptions } from './UpstreamOptions';
 
 /**
  * Per-upstream tuning from `<PREFIX>_*` variables (e.g. `LEGACY_ECOMMERCE_TIMEOUT_MS`). The defaults and
- * why (targets in resilience.md §8):
+ * why (targets in docs/reference/resilience.md §8):
  * - TIMEOUT_MS 2000: the legacy API answers a page in ~100 ms at p99; 2 s allows a slow moment without
  *   letting a hung upstream hold a learner's page for the 12 s edX service clients allow.
  * - REQUEST_TIMEOUT_MS 5000: two retries with backoff fit; the gateway's subgraph deadline sits above.

@@ -1,4 +1,4 @@
-import type { ExplorerOptions } from './explorerRoutes';
+import type { ExplorerOptions } from './ExplorerOptions';
 
 /** JSON inside a <script type="application/json"> must not be able to close the tag. */
 const safeJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');

@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Routes } from '../../platform/http/createHttpServer';
+import type { Routes } from '../../platform/http/Routes';
 import { EXPLORER_BOOT_JS } from './explorerBoot';
+import type { ExplorerOptions } from './ExplorerOptions';
 import { explorerPage } from './explorerPage';
-
-export interface ExplorerOptions {
-  /** Pre-filled `Authorization` header value, e.g. `JWT eyJ…` (only when running on simulators). */
-  demoAuthorization?: string;
-  defaultQuery: string;
-}
 
 // Every asset comes from installed packages: the explorer must work with no internet (no CDN).
 const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {

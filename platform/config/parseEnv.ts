@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from './ConfigError';
+import { parseRedisTarget } from '../redis/redisTarget';
+
+const SECRET_NAME = /SECRET|PASSWORD|TOKEN|CREDENTIAL|_KEY$/;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -19,7 +22,13 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env): Readonly<
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      return `  ${name}=${JSON.stringify(picked[name] ?? '')}: ${issue.message}`;
+      // A secret's value never reaches a log line, even a wrong one: it may be the real one mistyped.
+      // So does a password inside a URL (REDIS_URL=redis://:password@host).
+      const shown =
+        SECRET_NAME.test(name) && picked[name] !== undefined
+          ? '<redacted>'
+          : (picked[name] ?? '').replace(/(:\/\/)[^/@]*@/, '$1<redacted>@');
+      return `  ${name}=${JSON.stringify(shown)}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -50,7 +59,15 @@ export const env = {
       .max(max, `must be <= ${max}`)
       .default(fallback),
   url: () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-  redisUrl: () => z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+  // One server, Sentinels or a Cluster (platform/redis/redisTarget.ts says how each is written).
+  redisUrl: () =>
+    z.string().superRefine((value, ctx) => {
+      try {
+        parseRedisTarget(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
   string: (fallback: string) => z.string().min(1).default(fallback),
   boolean: (fallback: boolean) =>
     z

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { runWithNotices } from '../../upstream/degradedNotices';
+import { runWithNotices } from '../degradedNotices';
 import { BodyTooLargeError, readBody } from './readBody';
+import { requestErrorStatus } from './requestErrorStatus';
 import { sendJson } from './sendJson';
 
 export interface GraphQLHandlerOptions<TContext extends BaseContext> {
@@ -57,6 +58,8 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
     for (const [name, value] of result.headers) res.setHeader(name, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
+      const contentType = result.headers.get('content-type') ?? '';
+      res.statusCode = requestErrorStatus(req, res.statusCode, contentType, result.body.string);
       res.end(result.body.string);
       return;
     }

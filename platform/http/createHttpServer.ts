@@ -3,12 +3,8 @@ import { context, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { startServerSpan } from '../tracing/startServerSpan';
 import { HEALTH_PATHS } from './healthRoutes';
+import type { Handler, Routes } from './Routes';
 import { sendJson } from './sendJson';
-
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-
-/** `'GET /healthz'` → handler. Exact paths only: the surface is small and explicit. */
-export type Routes = Record<string, Handler>;
 
 /**
  * A node:http server over a route table. Unknown paths get 404, known paths with another method 405,

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { Routes } from './createHttpServer';
+import type { Routes } from './Routes';
 import { sendJson } from './sendJson';
 
 export interface HealthOptions {
@@ -19,6 +19,21 @@ export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz',
 /** `/healthz` (the process is alive), `/readyz` (send it traffic) and `/metrics` (Prometheus). */
 export function healthRoutes(options: HealthOptions): Routes {
   return {
+    ...probeRoutes(options),
+    'GET /metrics': async (_req, res) => {
+      const body = await options.metrics.metrics();
+      res.writeHead(200, { 'content-type': options.metrics.contentType });
+      res.end(body);
+    },
+  };
+}
+
+/**
+ * `/healthz` and `/readyz` alone: what a component's public port keeps once `/metrics` and `/status`
+ * have moved to its admin port, so probes may use either.
+ */
+export function probeRoutes(options: Omit<HealthOptions, 'metrics'>): Routes {
+  return {
     'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     'GET /readyz': (_req, res) => {
       const ready = options.isReady();
@@ -26,11 +41,6 @@ export function healthRoutes(options: HealthOptions): Routes {
         status: ready ? 'ready' : 'not ready',
         ...(options.details?.() ?? {}),
       });
-    },
-    'GET /metrics': async (_req, res) => {
-      const body = await options.metrics.metrics();
-      res.writeHead(200, { 'content-type': options.metrics.contentType });
-      res.end(body);
     },
   };
 }

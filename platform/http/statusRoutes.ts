@@ -1,6 +1,15 @@
-import type { Upstream } from '../../upstream/Upstream';
-import type { Routes } from './createHttpServer';
+import type { Routes } from './Routes';
 import { sendJson } from './sendJson';
+
+/**
+ * What `/status` and `/readyz` read of one dependency: its name and a status whose `breaker` is
+ * `closed` while it is healthy; the whole status object is shown. The upstream kit's clients are such
+ * sources (upstream/Upstream.ts), without this layer knowing them.
+ */
+export interface StatusSource {
+  readonly name: string;
+  status(): { readonly breaker: string };
+}
 
 /**
  * `/status`: every upstream with breaker state, in-flight, queue and last error — the "degraded"
@@ -9,7 +18,7 @@ import { sendJson } from './sendJson';
  */
 export function statusRoutes(
   component: string,
-  upstreams: readonly Upstream[],
+  upstreams: readonly StatusSource[],
   /** The component's own sections (the refund worker's queue and state); `degraded: true` adds to the upstreams'. */
   extra?: () => Promise<StatusExtra> | StatusExtra,
 ): Routes {
@@ -29,7 +38,7 @@ export function statusRoutes(
 
 export type StatusExtra = { degraded?: boolean } & Record<string, unknown>;
 
-export function upstreamSummary(upstreams: readonly Upstream[]): Record<string, unknown> {
+export function upstreamSummary(upstreams: readonly StatusSource[]): Record<string, unknown> {
   const breakers = Object.fromEntries(upstreams.map((u) => [u.name, u.status().breaker]));
   return { degraded: Object.values(breakers).some((state) => state !== 'closed'), breakers };
 }

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { currentNotices } from '../../upstream/degradedNotices';
+import { currentNotices } from '../degradedNotices';
 
 /**
  * Adds `extensions.degraded` to a response any part of which was served degraded (e.g. stale data

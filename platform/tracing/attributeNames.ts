@@ -16,3 +16,11 @@ export const EVENT_UPSTREAM_REJECTED = 'upstream call rejected';
 export const ATTR_URL_TEMPLATE = 'url.template';
 export const ATTR_GRAPHQL_OPERATION_TYPE = 'graphql.operation.type';
 export const ATTR_GRAPHQL_OPERATION_NAME = 'graphql.operation.name';
+// Messaging conventions (OpenTelemetry semconv, messaging spans) for the deferred-refund worker's
+// CONSUMER span; the incubating entry point of @opentelemetry/semantic-conventions is not imported.
+export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
+export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
+export const ATTR_MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
+export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id';
+/** Which delivery attempt of a deferred refund a span is (1 for the first). */
+export const ATTR_DELIVERY_ATTEMPT = 'switchyard.delivery.attempt';

@@ -41,7 +41,7 @@ export function startServerSpan(
 function endServerSpan(span: Span, res: ServerResponse): void {
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
   if (!res.writableEnded) {
-    // The caller went away before the whole answer was written (resilience.md T15's "request aborted").
+    // The caller went away before the whole answer was written (docs/reference/resilience.md T15's "request aborted").
     span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
     span.setStatus({ code: SpanStatusCode.ERROR, message: 'response not completed' });
   } else if (res.statusCode >= 500) {

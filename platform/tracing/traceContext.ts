@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import {
+  context,
   defaultTextMapGetter,
   defaultTextMapSetter,
   ROOT_CONTEXT,
@@ -14,11 +15,21 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 const propagator = new W3CTraceContextPropagator();
 
 /** The caller's trace context from request headers; the root context when there is none (or it is malformed). */
-export function extractTraceContext(headers: IncomingHttpHeaders): Context {
+export function extractTraceContext(headers: IncomingHttpHeaders | Record<string, string>): Context {
   return propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
 }
 
 /** Writes `traceparent` (and `tracestate`) naming `span` as the parent of the request they go out on. */
 export function injectTraceContext(span: Span, headers: Record<string, string>): void {
   propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, defaultTextMapSetter);
+}
+
+/**
+ * The active span's context as `traceparent` (and `tracestate`) to carry with work done later, e.g. a
+ * queued job; undefined outside a trace. extractTraceContext reads it back.
+ */
+export function activeTraceHeaders(): Record<string, string> | undefined {
+  const carrier: Record<string, string> = {};
+  propagator.inject(context.active(), carrier, defaultTextMapSetter);
+  return carrier.traceparent ? carrier : undefined;
 }

@@ -18,6 +18,11 @@ export interface ChaosSettings {
    * slowest request and one GC pause decides the verdict, so it compares p90 instead.
    */
   tailQuantile: number;
+  /**
+   * How long T13 keeps both backends down while deferred refunds wait: the target's 60 s in the full
+   * run; a few seconds in the fast run, with the worker's backoff scaled down alike (see T13).
+   */
+  outageMs: number;
 }
 
 /** `npm test`: about a second of load per phase; every experiment must still pass on 2 cores. */
@@ -26,6 +31,7 @@ export const FAST_SETTINGS: ChaosSettings = {
   breakerResetMs: 2000,
   loadRatePerSec: 40,
   tailQuantile: 0.9,
+  outageMs: 2000,
 };
 
 /** `npm run chaos`: longer phases, so percentiles rest on thousands of samples. */
@@ -34,6 +40,7 @@ export const FULL_SETTINGS: ChaosSettings = {
   breakerResetMs: 4000,
   loadRatePerSec: 40,
   tailQuantile: 0.99,
+  outageMs: 60_000,
 };
 
 export interface ChaosExperiment {

@@ -31,10 +31,15 @@ export function formatChaosTable(report: ChaosReport): string {
       .trimEnd();
   const verdict = report.pass
     ? 'PASS: every verdict passed in every run, and the runs agreed'
-    : report.verdictsMatch
-      ? 'FAIL: some verdicts failed'
-      : `FAIL: verdicts differ between runs (${report.disagreements.map((d) => d.id).join(', ')})`;
-  return [...rows.map(line), '', verdict].join('\n');
+    : !report.verdictsMatch
+      ? `FAIL: verdicts differ between runs (${report.disagreements.map((d) => d.id).join(', ')})`
+      : runs.some((run) => run.some((r) => r.verdict === 'fail'))
+        ? 'FAIL: some verdicts failed'
+        : `FAIL: no experiment for ${report.uncovered.join(', ')}`;
+  const summary = (report.uncovered ?? []).length
+    ? [`targets without an experiment: ${report.uncovered.join(', ')}`]
+    : [];
+  return [...rows.map(line), '', ...summary, verdict].join('\n');
 }
 
 function cell(result: ExperimentResult | undefined, check: string): string {

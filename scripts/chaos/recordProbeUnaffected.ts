@@ -6,7 +6,7 @@ import { latencyAt, summarize } from './runLoad';
 /**
  * The isolation verdict of the hang experiments: the probe queries, which do not touch the hung
  * component, all succeed during the fault and keep their latency tail within 1.2× + 5 ms of the
- * baseline slices' (resilience.md T4), at the settings' quantile.
+ * baseline slices' (docs/reference/resilience.md T4), at the settings' quantile.
  */
 export function recordProbeUnaffected(
   record: ExperimentRecord,

@@ -6,7 +6,8 @@ import { crashed, type ExperimentResult } from './ExperimentRecord';
  * others would be loading — turning a crash into a failed verdict so one broken experiment cannot
  * hide the others' figures.
  *
- * An experiment that misses only latency bounds is run once more on a fresh stack: on a shared 2-core
+ * An experiment that misses only latency bounds (or the no-fault baseline phase, whose requests
+ * only fail when a starved box runs them into the deadline) is run once more on a fresh stack: on a shared 2-core
  * box another process (or one full GC) can take the CPU for tens to hundreds of ms and sink a p99 of
  * a hundred samples (seen: T6's rejection p99 at 31 ms once, 6 ms on the next run), while a real
  * regression misses them both times. Counts, codes and breaker states are never given a second

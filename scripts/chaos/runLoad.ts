@@ -26,6 +26,18 @@ export interface ClosedLoopOptions {
  * Closed-loop load: each client sends its next request when the previous one answered. Bounded by
  * time and client count, so a stuck stack cannot make an experiment run away.
  */
+/**
+ * The same load for a moment, unrecorded, before a phase that is measured: the first requests of a
+ * fresh stack pay JIT compilation, the first query plans and new connections, which are not the steady
+ * state a baseline is about (on a busy 2-core box they took seconds, and failed a baseline).
+ */
+export async function warmUp(
+  options: Pick<ClosedLoopOptions, 'clients' | 'call'>,
+  durationMs = 400,
+): Promise<void> {
+  await runClosedLoop({ ...options, durationMs });
+}
+
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<Sample[]> {
   const samples: Sample[] = [];
   const start = performance.now();

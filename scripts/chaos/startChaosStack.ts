@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { signToken } from '../../platform/auth/signToken';
 import { parseJwtEnv } from '../../platform/config/jwtEnv';
 import type { Env } from '../../platform/config/parseEnv';
 import { createDiscoverySimulator } from '../../simulators/discovery/createDiscoverySimulator';
 import { createFaultProxy, type FaultProxy } from '../../simulators/faultProxy/createFaultProxy';
 import type { Simulator } from '../../simulators/kit/createSimulator';
-import { createLegacyEcommerceSimulator } from '../../simulators/legacy/createLegacyEcommerceSimulator';
+import {
+  createLegacyEcommerceSimulator,
+  LOAD_TEST_THROTTLE_RATE,
+} from '../../simulators/legacy/createLegacyEcommerceSimulator';
 import { createSeed, type Seed } from '../../simulators/seed/createSeed';
 import { createLocalStack, type LocalStack } from '../createLocalStack';
 import { BreakerLog } from './BreakerLog';
@@ -36,7 +40,8 @@ export async function startChaosStack(knobs: Env = {}): Promise<ChaosStack> {
   const breakers = new BreakerLog();
   const stoppers: (() => Promise<void>)[] = [];
   try {
-    const legacy = await createLegacyEcommerceSimulator({ seed, jwt });
+    // Fifty clients as learner1: the real 75 requests a minute would answer the experiments with 429s.
+    const legacy = await createLegacyEcommerceSimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
     stoppers.unshift(() => legacy.close());
     const discovery = await createDiscoverySimulator({ seed, jwt });
     stoppers.unshift(() => discovery.close());
@@ -44,7 +49,15 @@ export async function startChaosStack(knobs: Env = {}): Promise<ChaosStack> {
     const legacyProxy = await createFaultProxy({ target: { host: '127.0.0.1', port: legacyPort } });
     stoppers.unshift(() => legacyProxy.close());
     const stack = await createLocalStack({
-      env: { ...knobs, LEGACY_ECOMMERCE_URL: legacyProxy.url, DISCOVERY_URL: discovery.url },
+      env: {
+        // Not the development default: a side gateway (startSideGateway) must be handed the stack's.
+        SUBGRAPH_SHARED_SECRET: randomBytes(32).toString('hex'),
+        // Fifty clients as learner1 would meet the gateway's per-user limit too.
+        RATE_LIMIT_ENABLED: 'false',
+        ...knobs,
+        LEGACY_ECOMMERCE_URL: legacyProxy.url,
+        DISCOVERY_URL: discovery.url,
+      },
       ephemeralPorts: true,
       logger: (component) => breakers.logger(component),
       seed,

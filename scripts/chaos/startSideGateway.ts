@@ -24,7 +24,10 @@ export async function startSideGateway(chaos: ChaosStack, knobs: Env): Promise<S
   const ordersProxy = await createFaultProxy({ target: { host: '127.0.0.1', port: ordersPort } });
   try {
     const config = parseGatewayConfig({
+      RATE_LIMIT_ENABLED: 'false',
       ...knobs,
+      // The stack's subgraphs serve only a gateway that holds their secret.
+      SUBGRAPH_SHARED_SECRET: chaos.stack.subgraphSecret,
       ORDERS_SUBGRAPH_URL: `${ordersProxy.url}/graphql`,
       CATALOG_SUBGRAPH_URL: `${chaos.stack.catalogUrl}/graphql`,
     });

@@ -1,4 +1,4 @@
-import type { OrderListDiff } from '../../subgraphs/orders/backends/shadow/diffOrderLists';
+import type { OrderListDiff } from '../../subgraphs/orders/layers/shadow/diffOrderLists';
 import type { WholeHistory } from './readWholeHistory';
 
 export interface UserComparison {

@@ -1,5 +1,5 @@
 import type { Order } from '../../subgraphs/orders/domain/Order';
-import type { CallContext, OrderHistorySource } from '../../subgraphs/orders/OrdersBackend';
+import type { CallContext, OrderHistorySource } from '../../subgraphs/orders/port/OrdersBackend';
 
 // The schema's largest page: the fewest calls that every backend serves as it would for a learner.
 const PAGE_SIZE = 100;

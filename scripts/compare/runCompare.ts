@@ -5,10 +5,11 @@ import type { Identity } from '../../platform/auth/Identity';
 import { signToken } from '../../platform/auth/signToken';
 import { isConfigError } from '../../platform/config/ConfigError';
 import type { Env } from '../../platform/config/parseEnv';
-import { diffOrderLists } from '../../subgraphs/orders/backends/shadow/diffOrderLists';
-import { ORDERS_BACKENDS, isOrdersBackendName } from '../../subgraphs/orders/ordersBackendName';
-import { parseOrdersConfig } from '../../subgraphs/orders/ordersConfig';
-import { createOrderSystems, historiesOf } from '../../subgraphs/orders/selectOrdersBackend';
+import { diffOrderLists } from '../../subgraphs/orders/layers/shadow/diffOrderLists';
+import { ORDERS_MODES, isOrdersMode } from '../../subgraphs/orders/config/ordersMode';
+import { parseOrdersConfig } from '../../subgraphs/orders/config/ordersConfig';
+import { createOrderSystems } from '../../subgraphs/orders/backends/createOrderSystems';
+import { historiesOf } from '../../subgraphs/orders/layers/historiesOf';
 import { formatUserReport, hasDifferences } from './formatUserReport';
 import { readWholeHistory } from './readWholeHistory';
 
@@ -17,7 +18,7 @@ export const USAGE = `usage: npm run compare -- [--primary <mode>] [--shadow <mo
 Reads each user's whole order history (every page) from two orders modes, default legacy vs vendor,
 and compares them as the shadow layer does. Upstreams and credentials come from the environment,
 exactly as for the orders subgraph (LEGACY_ECOMMERCE_URL, VENDOR_*, JWT_*); see docs/rollout-and-shadow.md.
-Modes: ${ORDERS_BACKENDS.join(', ')}.
+Modes: ${ORDERS_MODES.join(', ')}.
 
 Exit status: 0 every history identical, 1 differences found, 2 usage, configuration or upstream error.`;
 
@@ -58,8 +59,7 @@ export async function runCompare(
   const [primaryMode, shadowMode] = [args.values.primary, args.values.shadow];
   if (args.positionals.length === 0) return usage('No usernames given.');
   for (const mode of [primaryMode, shadowMode]) {
-    if (!isOrdersBackendName(mode))
-      return usage(`Unknown mode "${mode}": use one of ${ORDERS_BACKENDS.join(', ')}.`);
+    if (!isOrdersMode(mode)) return usage(`Unknown mode "${mode}": use one of ${ORDERS_MODES.join(', ')}.`);
   }
   if (primaryMode === shadowMode) return usage(`--primary and --shadow are both ${primaryMode}.`);
 
@@ -81,7 +81,7 @@ export async function runCompare(
     if (!primary || !shadow) {
       io.err(
         'Comparing with the vendor needs its configuration: set VENDOR_API_URL, VENDOR_AUTH_URL, ' +
-          'VENDOR_PROJECT_KEY, VENDOR_CLIENT_ID and VENDOR_CLIENT_SECRET.',
+          'VENDOR_PROJECT_KEY, VENDOR_CLIENT_ID, VENDOR_CLIENT_SECRET and VENDOR_RECEIPT_BASE_URL.',
       );
       return 2;
     }

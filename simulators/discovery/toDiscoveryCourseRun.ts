@@ -1,6 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { SeedCourseRun } from '../seed/seedCourseRuns';
 
-/** Renders a seed run in the course-discovery `CourseRunWithProgramsSerializer` shape (§6). */
+/**
+ * Renders a seed run in the course-discovery `CourseRunWithProgramsSerializer` shape (§6).
+ * `marketing_url` is the stored one; the API adds each caller's UTM parameters when it answers
+ * (marketingUrlFor).
+ */
 export function toDiscoveryCourseRun(run: SeedCourseRun, index: number): Record<string, unknown> {
   const slug = run.course.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   return {
@@ -14,11 +19,21 @@ export function toDiscoveryCourseRun(run: SeedCourseRun, index: number): Record<
     enrollment_start: null,
     enrollment_end: run.end,
     pacing_type: run.pacing,
+    // `type` is the legacy seat type (type_legacy); `run_type` the CourseRunType's uuid.
     type: 'verified',
+    run_type: runTypeUuid(run.runType),
+    // `restricted_run.restriction_type`, null for an open run (MinimalCourseRunSerializer).
+    restriction_type: run.restrictionType,
     status: 'published',
     availability: 'Archived',
     marketing_url: `https://www.example.org/course/${slug}`,
     image: { src: `https://images.example.org/${slug}.jpg`, description: null, height: 480, width: 640 },
     course: run.course,
   };
+}
+
+/** A stable uuid per run type slug (the real ones are database rows). */
+function runTypeUuid(slug: string): string {
+  const hex = createHash('sha256').update(`run-type:${slug}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

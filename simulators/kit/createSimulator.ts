@@ -45,6 +45,9 @@ export type ErrorBody = (status: number, message: string) => unknown;
 /** Django REST framework's error body, as the legacy and discovery APIs send it. */
 const drfError: ErrorBody = (_status, message) => ({ detail: message });
 
+/** The `byRoute` counter of APPEND_SLASH redirects (no route ran). */
+export const APPEND_SLASH_ROUTE = 'redirect.append_slash';
+
 const emptyStats = (): SimulatorStats => ({ total: 0, byRoute: {}, rowsByRoute: {}, maxRowsByRoute: {} });
 
 export interface Simulator {
@@ -57,6 +60,15 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
+export interface SimulatorOptions {
+  /**
+   * Django's APPEND_SLASH (CommonMiddleware, on by default): a path without its trailing slash that
+   * only matches with one is answered 301 to the slashed path, query kept, before any view runs — so
+   * before authentication and throttling. @default false
+   */
+  appendSlash?: boolean;
+}
+
 /**
  * A stand-in upstream: real HTTP, a route table, request counters and fault knobs. The knobs and
  * counters are reachable in-process (tests) and over HTTP at `/__sim/faults` and `/__sim/stats`
@@ -67,6 +79,7 @@ export async function createSimulator(
   routes: SimRoute[],
   port = 0,
   errorBody: ErrorBody = drfError,
+  options: SimulatorOptions = {},
 ): Promise<Simulator> {
   let faults: Faults = { ...NO_FAULTS };
   let stats = emptyStats();
@@ -125,7 +138,18 @@ export async function createSimulator(
       countRows(route.name, answer.body);
       return send(res, answer);
     }
+    if (options.appendSlash && shouldAppendSlash(url.pathname)) {
+      stats.byRoute[APPEND_SLASH_ROUTE] = (stats.byRoute[APPEND_SLASH_ROUTE] ?? 0) + 1;
+      // HttpResponsePermanentRedirect to request.get_full_path(force_append_slash=True): a relative
+      // Location with the query string, and an empty body.
+      return send(res, { status: 301, headers: { location: `${url.pathname}/${url.search}` } });
+    }
     return send(res, { status: 404, body: errorBody(404, 'Not found.') });
+  }
+
+  // Django resolves URLs whatever the method, so any route matching the slashed path qualifies.
+  function shouldAppendSlash(path: string): boolean {
+    return !path.endsWith('/') && routes.some((route) => route.pattern.test(`${path}/`));
   }
 
   function countRows(route: string, body: unknown) {

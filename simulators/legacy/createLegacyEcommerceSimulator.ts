@@ -1,9 +1,11 @@
+import type { Identity } from '../../platform/auth/Identity';
 import type { JwtOptions } from '../../platform/auth/JwtOptions';
 import { authenticate, isResponse } from '../kit/authenticate';
 import { createSimulator, type SimRequest, type SimResponse, type Simulator } from '../kit/createSimulator';
+import { parseThrottleRate, throttledResponse, UserRateThrottle } from '../kit/UserRateThrottle';
 import type { Seed } from '../seed/createSeed';
 import type { SeedOrder } from '../seed/SeedOrder';
-import { LegacyWrites } from './legacyWrites';
+import { LegacyWrites } from './LegacyWrites';
 import { toLegacyOrder } from './toLegacyOrder';
 
 export interface LegacyEcommerceSimulatorOptions {
@@ -17,14 +19,46 @@ export interface LegacyEcommerceSimulatorOptions {
    * the API's tie order. @default 'number-asc'
    */
   tieOrder?: 'number-asc' | 'number-desc';
+  /** Users holding `order.change_order` (fulfil). @default DEFAULT_CHANGE_ORDER_USERS */
+  changeOrderUsers?: readonly string[];
+  /**
+   * The per-user throttle, written as DRF's DEFAULT_THROTTLE_RATES writes it. The service's own is
+   * LEGACY_THROTTLE_RATE; load tests, whose few learners send thousands of requests a minute, raise it
+   * (LEGACY_SIMULATOR_THROTTLE_RATE). @default LEGACY_THROTTLE_RATE
+   */
+  throttleRate?: string;
+  /** Clock of the throttle (ms), injectable so tests move time instead of waiting. @default Date.now */
+  now?: () => number;
 }
+
+/** `DEFAULT_THROTTLE_RATES = {'user': '75/minute'}` (ecommerce/settings/base.py). */
+export const LEGACY_THROTTLE_RATE = '75/minute';
+
+/**
+ * The raised rate of load tests and test stacks, whose few learners send thousands of requests a
+ * minute: far above what they reach, so the throttle is still kept but never refuses.
+ */
+export const LOAD_TEST_THROTTLE_RATE = '1000000/minute';
+
+/**
+ * Never throttled on the orders endpoints (ServiceUserThrottle, ecommerce/extensions/api/throttles.py:
+ * the ECOMMERCE_SERVICE_WORKER, PROSPECTUS_WORKER, DISCOVERY_WORKER and SUBSCRIPTIONS_SERVICE_WORKER
+ * usernames of ecommerce/settings/base.py). Staff are throttled like anyone else.
+ */
+export const THROTTLE_EXEMPT_SERVICE_USERS: ReadonlySet<string> = new Set([
+  'ecommerce_worker',
+  'prospectus_worker',
+  'discovery_worker',
+  'subscriptions_worker',
+]);
 
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 10_000;
 
 /**
- * The legacy Open edX ecommerce orders API (upstream-apis.md §1): DRF page-number pagination,
- * owner-or-staff permissions, and its status codes (403 for another username, 404 for another's order).
+ * The legacy Open edX ecommerce orders API (docs/reference/legacy-ecommerce.md): DRF page-number
+ * pagination, owner-or-staff permissions, its status codes (403 for another username, 404 for
+ * another's order), its per-user throttle (429 with Retry-After) and Django's APPEND_SLASH (301).
  */
 export interface LegacyEcommerceSimulator extends Simulator {
   /** Refund records and state-changing call counts. */
@@ -49,9 +83,7 @@ export async function createLegacyEcommerceSimulator(
   }
   let baseUrl = '';
 
-  function list(request: SimRequest): SimResponse {
-    const who = authenticate(request.headers, options.jwt);
-    if (isResponse(who)) return who;
+  function list(who: Identity, request: SimRequest): SimResponse {
     const username = request.url.searchParams.get('username');
     if (!who.isStaff && username !== null && username !== who.username) {
       return { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
@@ -83,9 +115,7 @@ export async function createLegacyEcommerceSimulator(
     };
   }
 
-  function detail(request: SimRequest): SimResponse {
-    const who = authenticate(request.headers, options.jwt);
-    if (isResponse(who)) return who;
+  function detail(who: Identity, request: SimRequest): SimResponse {
     const order = byNumber.get(request.params[0] ?? '');
     // Not in the caller's queryset looks exactly like not existing: 404 either way.
     if (!order || (!who.isStaff && order.username !== who.username))
@@ -93,47 +123,80 @@ export async function createLegacyEcommerceSimulator(
     return { status: 200, body: toLegacyOrder(order, baseUrl) };
   }
 
-  const writes = new LegacyWrites(byNumber);
+  const writes = new LegacyWrites(
+    byNumber,
+    options.changeOrderUsers ? new Set(options.changeOrderUsers) : undefined,
+  );
+  // One log per user for the whole API: UserRateThrottle and ServiceUserThrottle share the `user`
+  // scope, so their cache key (`throttle_user_<pk>`) is the same.
+  const throttle = new UserRateThrottle(
+    parseThrottleRate(options.throttleRate ?? LEGACY_THROTTLE_RATE),
+    options.now,
+  );
+  /**
+   * DRF's view pipeline (APIView.initial): authentication, then the throttle, then the view. The
+   * orders viewset's ServiceUserThrottle lets the service users through; everything else has the
+   * default UserRateThrottle (DEFAULT_THROTTLE_CLASSES), which exempts no one. Permission checks run
+   * between the two in DRF; here the views make them, so a throttled caller who also lacks a
+   * permission hears 429 where the service would say 403 first.
+   */
   const authenticated =
     (
-      handler: (
-        who: Exclude<ReturnType<typeof authenticate>, SimResponse>,
-        request: SimRequest,
-      ) => SimResponse,
+      handler: (who: Identity, request: SimRequest) => SimResponse | Promise<SimResponse>,
+      scope: 'orders' | 'default',
     ) =>
     (request: SimRequest) => {
       const who = authenticate(request.headers, options.jwt);
-      return isResponse(who) ? who : handler(who, request);
+      if (isResponse(who)) return who;
+      if (scope !== 'orders' || !THROTTLE_EXEMPT_SERVICE_USERS.has(who.username)) {
+        const decision = throttle.check(who.username);
+        if (!decision.allowed) return throttledResponse(decision.waitSeconds);
+      }
+      return handler(who, request);
     };
 
   const simulator = await createSimulator(
     'legacy-ecommerce',
     [
-      { method: 'GET', pattern: /^\/api\/v2\/orders\/?$/, name: 'orders.list', handle: list },
-      { method: 'GET', pattern: /^\/api\/v2\/orders\/([^/]+)\/?$/, name: 'orders.detail', handle: detail },
+      // DRF's router: every route ends in a slash (trailing_slash=True); APPEND_SLASH redirects the rest.
+      {
+        method: 'GET',
+        pattern: /^\/api\/v2\/orders\/$/,
+        name: 'orders.list',
+        handle: authenticated(list, 'orders'),
+      },
+      {
+        method: 'GET',
+        pattern: /^\/api\/v2\/orders\/([^/]+)\/$/,
+        name: 'orders.detail',
+        handle: authenticated(detail, 'orders'),
+      },
       {
         method: 'PUT',
-        pattern: /^\/api\/v2\/orders\/([^/]+)\/fulfill\/?$/,
+        pattern: /^\/api\/v2\/orders\/([^/]+)\/fulfill\/$/,
         name: 'orders.fulfill',
-        handle: authenticated((who, r) =>
-          writes.fulfill(who, r.params[0] ?? '', (o) => toLegacyOrder(o, baseUrl)),
+        handle: authenticated(
+          (who, r) => writes.fulfill(who, r.params[0] ?? '', (o) => toLegacyOrder(o, baseUrl)),
+          'orders',
         ),
       },
       {
         method: 'POST',
-        pattern: /^\/api\/v2\/refunds\/?$/,
+        pattern: /^\/api\/v2\/refunds\/$/,
         name: 'refunds.create',
         handle: async (r) =>
-          writes.maybeHold(await authenticated((who, req) => writes.createRefund(who, req))(r)),
+          writes.maybeHold(await authenticated((who, req) => writes.createRefund(who, req), 'default')(r)),
       },
       {
         method: 'GET',
-        pattern: /^\/api\/v2\/refunds\/?$/,
+        pattern: /^\/api\/v2\/refunds\/$/,
         name: 'refunds.list',
-        handle: authenticated((who, r) => writes.listRefunds(who, r)),
+        handle: authenticated(() => writes.listRefunds(), 'default'),
       },
     ],
     options.port,
+    undefined,
+    { appendSlash: true },
   );
   baseUrl = simulator.url;
   return Object.assign(simulator, { writes });

@@ -1,4 +1,11 @@
-import { CURRENCY_DIGITS, subtotalMinor, totalMinor, type SeedOrder } from '../seed/SeedOrder';
+import {
+  CURRENCY_DIGITS,
+  discountsOf,
+  subtotalMinor,
+  totalMinor,
+  type SeedDiscount,
+  type SeedOrder,
+} from '../seed/SeedOrder';
 
 /** DRF DecimalField(decimal_places=2) renders every amount with two places, yen included. */
 export const drfDecimal = (minor: number, currency: string): string => {
@@ -7,25 +14,18 @@ export const drfDecimal = (minor: number, currency: string): string => {
   return value.toFixed(2);
 };
 
-/** Renders a seed order in the legacy `OrderSerializer` shape (upstream-apis.md §1.2). */
+/**
+ * Renders a seed order in the legacy `OrderSerializer` shape (docs/reference/legacy-ecommerce.md):
+ * `discount` is the first OrderDiscount only and `basket_discounts` lists them all; a line's
+ * `line_price_excl_tax` is after the discounts Oscar spread over the lines, and its
+ * `unit_price_excl_tax` may be null.
+ */
 export function toLegacyOrder(order: SeedOrder, baseUrl: string): Record<string, unknown> {
   const money = (minor: number) => drfDecimal(minor, order.currency);
+  const discounts = discountsOf(order);
+  const linePrices = discountedLinePrices(order);
   return {
-    basket_discounts: order.voucherCode
-      ? [
-          {
-            // A raw Decimal in the serializer, so a JSON number in the currency's own units.
-            amount: order.discountMinor / 10 ** (CURRENCY_DIGITS[order.currency] ?? 2),
-            benefit_value: 10,
-            code: order.voucherCode,
-            condition_name: null,
-            contains_offer: true,
-            currency: order.currency,
-            enterprise_customer_name: null,
-            offer_type: 'Voucher',
-          },
-        ]
-      : [],
+    basket_discounts: discounts.map((d) => toBasketDiscount(d, order.currency)),
     billing_address: order.paymentProcessor
       ? {
           first_name: 'Ada',
@@ -42,17 +42,18 @@ export function toLegacyOrder(order: SeedOrder, baseUrl: string): Record<string,
     currency: order.currency,
     date_placed: order.placedAt,
     dashboard_url: 'http://localhost:18000/dashboard',
-    discount: order.discountMinor > 0 ? money(order.discountMinor) : '0',
+    // get_discount: str() of the first OrderDiscount's amount (a 2-place Decimal), '0' when none.
+    discount: discounts[0] ? money(discounts[0].amountMinor) : '0',
     enable_hoist_order_history: false,
     enterprise_learner_portal_url: null,
-    lines: order.lines.map((line) => ({
+    lines: order.lines.map((line, i) => ({
       title: line.title,
       quantity: line.quantity,
       course_organization: line.organization,
       description: line.description,
       status: line.status,
-      line_price_excl_tax: money(line.unitPriceMinor * line.quantity),
-      unit_price_excl_tax: money(line.unitPriceMinor),
+      line_price_excl_tax: money(linePrices[i]!),
+      unit_price_excl_tax: line.unitPriceUnrecorded ? null : money(line.unitPriceMinor),
       product: {
         id: line.productId,
         url: `${baseUrl}/api/v2/products/${line.productId}/`,
@@ -99,10 +100,49 @@ export function toLegacyOrder(order: SeedOrder, baseUrl: string): Record<string,
   };
 }
 
-/** `VoucherSerializer` (upstream-apis.md §1.2), for the voucher an order used. */
+/**
+ * One `basket_discounts` entry (`get_basket_discounts`): `amount` and the voucher's `benefit_value`
+ * are raw Decimals there, which DRF's JSON encoder writes as numbers, in the currency's own units.
+ */
+function toBasketDiscount(discount: SeedDiscount, currency: string): Record<string, unknown> {
+  const voucher = discount.code !== null;
+  return {
+    amount: discount.amountMinor / 10 ** (CURRENCY_DIGITS[currency] ?? 2),
+    benefit_value: voucher ? 10 : null,
+    code: discount.code,
+    condition_name: discount.conditionName,
+    contains_offer: true,
+    currency,
+    enterprise_customer_name: null,
+    offer_type: discount.offerType,
+  };
+}
+
+/**
+ * Each line's `line_price_excl_tax`: Oscar's OrderCreator stores the basket line's price *after*
+ * discounts there (`line_price_excl_tax_incl_discounts`; the price before them is the unserialized
+ * `line_price_before_discounts_excl_tax`). The order's discounts are spread over its lines in
+ * proportion to their prices, the last priced line taking the rounding remainder, as Oscar's
+ * AbsoluteDiscountBenefit apportions a discount; so the lines still add up to `total_excl_tax`.
+ */
+function discountedLinePrices(order: SeedOrder): number[] {
+  const prices = order.lines.map((line) => line.unitPriceMinor * line.quantity);
+  const subtotal = prices.reduce((sum, price) => sum + price, 0);
+  if (subtotal === 0 || order.discountMinor === 0) return prices;
+  const last = prices.findLastIndex((price) => price > 0);
+  let left = order.discountMinor;
+  return prices.map((price, i) => {
+    const share = i === last ? left : Math.round((price * order.discountMinor) / subtotal);
+    left -= share;
+    return price - share;
+  });
+}
+
+/** `VoucherSerializer` (docs/reference/legacy-ecommerce.md), for the voucher an order used. */
 function toLegacyVoucher(order: SeedOrder, baseUrl: string): Record<string, unknown> {
   const code = order.voucherCode!;
-  const discount = drfDecimal(order.discountMinor, order.currency);
+  const own = discountsOf(order).find((d) => d.code === code);
+  const discount = drfDecimal(own?.amountMinor ?? 0, order.currency);
   return {
     id: voucherId(code),
     name: code,

@@ -14,6 +14,30 @@ export interface SeedLine {
   certificateType: string | null;
   organization: string | null;
   status: string;
+  // Vendor-only pricing detail, absent on legacy orders (the legacy simulator ignores it). Amounts are
+  // per unit, in minor units, as commercetools states them (docs/reference/vendor-commercetools.md).
+  /** The unit price is sent as `highPrecision` money with this many fraction digits (> the currency's). */
+  priceFractionDigits?: number;
+  /** A product discount: `price.discounted` is the unit price less this. */
+  productDiscountMinor?: number;
+  /** A cart discount targeting this line: one `discountedPricePerQuantity` entry for every unit. */
+  lineDiscountMinor?: number;
+  /**
+   * Legacy only: the legacy system recorded no unit price for this line, as its order line's
+   * `unit_price_excl_tax` allows (nullable in Oscar; docs/reference/legacy-ecommerce.md). Other
+   * systems still show `unitPriceMinor`.
+   */
+  unitPriceUnrecorded?: boolean;
+}
+
+/** One discount applied to an order: a voucher's (with its code) or an automatic offer's (none). */
+export interface SeedDiscount {
+  code: string | null;
+  amountMinor: number;
+  /** The offer's condition name, e.g. `Site-wide sale`. */
+  conditionName: string;
+  /** Oscar's ConditionalOffer type: `Voucher`, `Site`, `User` or `Session`. */
+  offerType: 'Voucher' | 'Site' | 'User' | 'Session';
 }
 
 export interface SeedOrder {
@@ -30,8 +54,18 @@ export interface SeedOrder {
   lines: SeedLine[];
   discountMinor: number;
   voucherCode: string | null;
+  /**
+   * Legacy only: the discounts one by one when there are several (a voucher and a site offer),
+   * summing to `discountMinor`. Absent: one voucher discount of `discountMinor` when `voucherCode` is set.
+   */
+  discounts?: SeedDiscount[];
   paymentProcessor: string | null;
   paymentMethod: string | null;
+  /**
+   * Vendor only: the order reached the vendor by Order Import (a migration), not by checkout. Only
+   * such orders carry `completedAt` there (Order.raml).
+   */
+  imported?: boolean;
 }
 
 export const CURRENCY_DIGITS: Readonly<Record<string, number>> = { USD: 2, EUR: 2, GBP: 2, JPY: 0 };
@@ -39,4 +73,18 @@ export const CURRENCY_DIGITS: Readonly<Record<string, number>> = { USD: 2, EUR: 
 export const subtotalMinor = (order: SeedOrder) =>
   order.lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
 
-export const totalMinor = (order: SeedOrder) => subtotalMinor(order) - order.discountMinor;
+/** A line's total after its per-unit discounts (commercetools LineItem `totalPrice`). */
+export const lineTotalMinor = (line: SeedLine) =>
+  (line.unitPriceMinor - (line.productDiscountMinor ?? 0) - (line.lineDiscountMinor ?? 0)) * line.quantity;
+
+/** What was paid: the lines after their own discounts, less the discount on the total. */
+export const totalMinor = (order: SeedOrder) =>
+  order.lines.reduce((sum, line) => sum + lineTotalMinor(line), 0) - order.discountMinor;
+
+/** The order's discounts one by one, in the order they were applied (legacy `discount` is the first). */
+export function discountsOf(order: SeedOrder): SeedDiscount[] {
+  if (order.discounts) return order.discounts;
+  if (!order.voucherCode) return [];
+  const code = order.voucherCode;
+  return [{ code, amountMinor: order.discountMinor, conditionName: code, offerType: 'Voucher' }];
+}

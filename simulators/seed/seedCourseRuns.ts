@@ -8,7 +8,21 @@ export interface SeedCourseRun {
   start: string;
   end: string;
   pacing: 'instructor_paced' | 'self_paced';
+  /**
+   * course-discovery's CourseRunRestrictionType, or null for an open run. Restricted runs are hidden
+   * from discovery's lists unless asked for (docs/reference/discovery.md "Restricted runs").
+   */
+  restrictionType: CourseRunRestrictionType | null;
+  /** Slug of the run's CourseRunType; a retired one is hidden unless asked for ("Retired run types"). */
+  runType: string;
 }
+
+/** course_discovery/apps/course_metadata/choices.py CourseRunRestrictionType. */
+export const COURSE_RUN_RESTRICTION_TYPES = ['custom-b2b-enterprise', 'custom-b2c'] as const;
+export type CourseRunRestrictionType = (typeof COURSE_RUN_RESTRICTION_TYPES)[number];
+
+/** A run type some deployments list in RETIRED_RUN_TYPES (course-discovery's test settings do). */
+export const RETIRED_RUN_TYPE = 'paid-bootcamp';
 
 const ORGS = ['edX', 'MITx', 'HarvardX', 'MichiganX', 'UQx', 'DelftX', 'TsinghuaX', 'UPValenciaX'];
 const SUBJECTS = [
@@ -47,6 +61,10 @@ export function seedCourseRuns(random: Random): SeedCourseRun[] {
       start: start.toISOString().replace('.000Z', 'Z'),
       end: end.toISOString().replace('.000Z', 'Z'),
       pacing: random.chance(0.5) ? 'self_paced' : 'instructor_paced',
+      // From the index, not the random stream, so every other seeded value stays what it was. Runs
+      // 17, 37, 27 (+40k) are among learner1's purchases, where tests and the explorer look first.
+      restrictionType: i % 40 === 17 ? 'custom-b2c' : i % 40 === 37 ? 'custom-b2b-enterprise' : null,
+      runType: i % 40 === 27 ? RETIRED_RUN_TYPE : 'verified-audit',
     });
   }
   return runs;

@@ -60,6 +60,37 @@ export function seedOrders(random: Random, runs: readonly SeedCourseRun[], learn
     }
   }
   addAwkwardOrders(orders);
+  addLegacyQuirks(orders);
+  return orders;
+}
+
+/** Fewest and most orders of each learner past the first fifty: enough for a full first page each. */
+export const EXTRA_LEARNER_ORDERS = { min: 21, max: 40 } as const;
+
+/**
+ * Orders of learner`from`…learner`to`, for load tests that must rotate over hundreds of learners (the
+ * benchmark). Drawn from a random stream of their own and numbered after `after`, so the first fifty
+ * learners' orders, numbers included, are exactly those of the default world.
+ */
+export function seedExtraOrders(
+  random: Random,
+  runs: readonly SeedCourseRun[],
+  from: number,
+  to: number,
+  after: readonly SeedOrder[],
+): SeedOrder[] {
+  const orders: SeedOrder[] = [];
+  let basket = Math.max(0, ...after.map((o) => Number(o.number.slice(4)) - 100000)) + 1;
+  for (let index = from; index <= to; index++) {
+    const username = `learner${index}`;
+    const count = random.int(EXTRA_LEARNER_ORDERS.min, EXTRA_LEARNER_ORDERS.max);
+    const step = Math.floor((NEWEST - OLDEST) / (count + 1));
+    for (let n = 0; n < count; n++) {
+      const placed = NEWEST - (n + 1) * step + random.int(0, 3600) * 1000;
+      const placedAt = new Date(placed).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      orders.push(buildOrder(random, runs, username, `EDX-${100000 + basket++}`, placedAt, n));
+    }
+  }
   return orders;
 }
 
@@ -136,4 +167,39 @@ function addAwkwardOrders(orders: SeedOrder[]): void {
   free.voucherCode = 'FREE100';
   free.paymentProcessor = null;
   free.paymentMethod = null;
+}
+
+/**
+ * What only the legacy system records (docs/reference/legacy-ecommerce.md), without a random draw, so
+ * the rest of the dataset stays as it was: orders carrying two discounts — a voucher and a site offer,
+ * the legacy `discount` field naming only the first — on learner1 (the first discounted order past
+ * the awkward ones) and learner3, and lines with no recorded unit price on learner10 and learner11,
+ * kept off the learners whose orders tests also place in the vendor system.
+ */
+function addLegacyQuirks(orders: SeedOrder[]): void {
+  for (const username of ['learner1', 'learner3']) {
+    const mine = orders.filter((o) => o.username === username);
+    const order = mine.slice(6).find((o) => o.discountMinor >= 2 && o.voucherCode !== null);
+    if (!order) continue;
+    const voucher = Math.ceil(order.discountMinor / 2);
+    order.discounts = [
+      {
+        code: order.voucherCode,
+        amountMinor: voucher,
+        conditionName: order.voucherCode!,
+        offerType: 'Voucher',
+      },
+      {
+        code: null,
+        amountMinor: order.discountMinor - voucher,
+        conditionName: 'Site-wide sale',
+        offerType: 'Site',
+      },
+    ];
+  }
+  for (const username of ['learner10', 'learner11']) {
+    const newest = orders.find((o) => o.username === username);
+    if (newest)
+      newest.lines = newest.lines.map((line, i) => (i === 0 ? { ...line, unitPriceUnrecorded: true } : line));
+  }
 }

@@ -50,6 +50,9 @@ export function seedVendorOrders(
       const newestLegacy = legacyOrders.find((o) => o.username === username);
       if (newestLegacy) (mine[0] as SeedOrder).placedAt = newestLegacy.placedAt;
     }
+    // Every third order came in by Order Import (so it alone has completedAt): the tie above is then
+    // between an imported and a checked-out order, i.e. across the adapter's two sorted streams.
+    for (const [n, order] of mine.entries()) if (n % 3 === 2) order.imported = true;
     orders.push(...mine);
   }
   addAwkwardOrders(orders.filter((o) => o.username === 'learner1'));
@@ -97,10 +100,14 @@ function buildOrder(
   };
 }
 
-/** What the happy path never produces, on learner1: a yen order, a cancelled one, a donation line. */
+/**
+ * What the happy path never produces, on learner1: a yen order, a cancelled one, a donation line, a
+ * high-precision price, and every kind of commercetools discount at once. No random draws here, so the
+ * rest of the dataset does not move when these change.
+ */
 function addAwkwardOrders(mine: SeedOrder[]): void {
-  const [yen, cancelled, donation] = [mine[4], mine[5], mine[6]];
-  if (!yen || !cancelled || !donation) return;
+  const [yen, cancelled, donation, precise, discounted] = [mine[4], mine[5], mine[6], mine[7], mine[8]];
+  if (!yen || !cancelled || !donation || !precise || !discounted) return;
   yen.currency = 'JPY';
   yen.lines = [{ ...(yen.lines[0] as SeedLine), quantity: 1, unitPriceMinor: 1500 }];
   yen.discountMinor = 0;
@@ -120,6 +127,19 @@ function addAwkwardOrders(mine: SeedOrder[]): void {
       status: 'Complete',
     },
   ];
+  // $49.00 sent as highPrecision money (preciseAmount 490000, 4 fraction digits; centAmount 4900).
+  precise.lines = precise.lines.map((line, i) =>
+    i === 0 ? { ...line, unitPriceMinor: 4900, priceFractionDigits: 4 } : line,
+  );
+  // Two seats at $149.00, each $10.00 off by a product discount and $5.00 more by a cart discount on
+  // the line, and $7.00 off the total: $37.00 of discounts in all.
+  discounted.lines = discounted.lines.map((line, i) =>
+    i === 0
+      ? { ...line, quantity: 2, unitPriceMinor: 14900, productDiscountMinor: 1000, lineDiscountMinor: 500 }
+      : line,
+  );
+  discounted.discountMinor = 700;
+  discounted.voucherCode = '2U-SAVE7';
 }
 
 function iso(ms: number): string {

@@ -8,7 +8,7 @@ export interface VendorReturnItem {
   quantity: number;
   lineItemId: string;
   shipmentState: string;
-  paymentState: 'Initial';
+  paymentState: 'Initial' | 'NonRefundable';
   createdAt: string;
   lastModifiedAt: string;
 }
@@ -35,16 +35,25 @@ export interface VendorUpdateRecord {
   idempotencyKey: string | null;
 }
 
+// OrderState.raml. A state change only sets `orderState` (OrderChangeOrderStateAction.raml: it emits
+// OrderStateChanged); in particular it never sets `completedAt`, which only Order Import does.
 const ORDER_STATES = new Set(['Open', 'Confirmed', 'Complete', 'Cancelled']);
-const RETURN_SHIPMENT_STATES = new Set(['Advised', 'Returned', 'BackInStock', 'Unusable']);
+// ReturnItemDraft.raml: a new return item's shipmentState "Can either be `Advised` or `Returned` only"
+// (BackInStock and Unusable are later states). Its payment state follows (ReturnShipmentState.raml):
+// Returned items are refundable (Initial), Advised ones are not (NonRefundable).
+const DRAFT_RETURN_PAYMENT_STATES: Readonly<Record<string, 'Initial' | 'NonRefundable'>> = {
+  Returned: 'Initial',
+  Advised: 'NonRefundable',
+};
 
 type Rendered = Record<string, unknown>;
 type Draft = Pick<OrderChanges, 'orderState' | 'returnInfo'>;
 
 /**
- * Order updates (`POST /{projectKey}/orders/{id}` with `{version, actions}`, upstream-apis.md §4) with
- * real effects: optimistic concurrency on `version` (409 ConcurrentModification with `currentVersion`),
- * all actions applied or none. `executions` counts the updates that changed state.
+ * Order updates (`POST /{projectKey}/orders/{id}` with `{version, actions}`) with real effects:
+ * optimistic concurrency on `version` (409 ConcurrentModification with `currentVersion`), all actions
+ * applied or none; each rule and its source in docs/reference/vendor-commercetools.md. `executions`
+ * counts the updates that changed state.
  */
 export class VendorWrites {
   executions = { updates: 0, returns: 0, stateChanges: 0 };
@@ -130,18 +139,26 @@ export class VendorWrites {
       );
     const lineIds = new Set((current.lineItems as Rendered[]).map((line) => line.id as string));
     const drafts = Array.isArray(action.items) ? (action.items as Record<string, unknown>[]) : [];
+    const badState = drafts.find(
+      (item) => !Object.hasOwn(DRAFT_RETURN_PAYMENT_STATES, String(item.shipmentState)),
+    );
+    if (badState)
+      return vendorError(
+        400,
+        'InvalidInput',
+        `Invalid shipmentState '${String(badState.shipmentState)}': a return item starts Advised or Returned.`,
+      );
     const valid = (item: Record<string, unknown>) =>
       Number.isInteger(item.quantity) &&
       (item.quantity as number) > 0 &&
-      lineIds.has(item.lineItemId as string) &&
-      RETURN_SHIPMENT_STATES.has(item.shipmentState as string);
+      lineIds.has(item.lineItemId as string);
     // Returning more than was bought is NOT refused: not confirmed for commercetools, so the adapter
     // must count what is left itself rather than lean on the vendor.
     if (drafts.length === 0 || !drafts.every(valid))
       return vendorError(
         400,
         'InvalidOperation',
-        'Return items need a quantity, a line item of this order and a shipment state.',
+        'Return items need a quantity and a line item of this order.',
       );
     const at = new Date(this.now()).toISOString();
     const seen = draft.returnInfo.reduce((n, info) => n + info.items.length, 0);
@@ -152,7 +169,7 @@ export class VendorWrites {
         quantity: item.quantity as number,
         lineItemId: item.lineItemId as string,
         shipmentState: item.shipmentState as string,
-        paymentState: 'Initial',
+        paymentState: DRAFT_RETURN_PAYMENT_STATES[item.shipmentState as string] ?? 'Initial',
         createdAt: at,
         lastModifiedAt: at,
       })),

@@ -15,6 +15,18 @@ export const VENDOR_DEV_PROJECT: Readonly<{ projectKey: string; clientId: string
     clientSecret: 'switchyard-dev-vendor-secret',
   });
 
+/**
+ * The receipt base `npm start` and the tests give the orders subgraph (VENDOR_RECEIPT_BASE_URL) for
+ * this simulator. commercetools has no receipt page, so neither does the simulator: like the legacy
+ * simulator's `/checkout/receipt/`, the link is well-formed but not served.
+ */
+export function vendorReceiptBaseUrl(simulatorUrl: string): string {
+  return `${simulatorUrl}/receipt/`;
+}
+
+/** The custom fields of CC's customer type `2u-user_information` (see toVendorCustomer). */
+export type EdxCustomerField = 'edx-lms_user_id' | 'edx-lms_user_name';
+
 export interface VendorSimulatorOptions {
   orders: readonly SeedOrder[];
   /** One customer per entry (a name twice gives two customers). @default each distinct username of `orders` */
@@ -37,12 +49,20 @@ export interface VendorSimulator extends Simulator {
   expireAllTokens(): void;
   /** Order updates: what they changed, `executions`, and the ConcurrentModification knob. */
   writes: VendorWrites;
+  /**
+   * Sets (or, with `undefined`, removes) an edX custom field of the customer(s) now carrying
+   * `edx-lms_user_name` = `username`, as a customer update's `setCustomField` action does: a retirement
+   * rewrites the name (Commerce Coordinator's `retire_customer_anonymize_fields`). The customer's
+   * other field and its orders stay.
+   */
+  setCustomerField(username: string, field: EdxCustomerField, value: string | undefined): void;
 }
 
 /**
- * A commercetools-shaped commerce API (upstream-apis.md §4): OAuth2 client credentials, order queries
- * with predicates/sort/limit/offset, lookup by order number, customers by their edX custom fields,
- * and order updates (returns, state changes) under optimistic concurrency (see VendorWrites).
+ * A commercetools-shaped commerce API (docs/reference/vendor-commercetools.md): OAuth2 client
+ * credentials, order queries with predicates/sort/limit/offset, lookup by order number, customers by
+ * their edX custom fields, and order updates (returns, state changes) under optimistic concurrency
+ * (see VendorWrites).
  * Like the real one it authorises the API client, not a learner: whose orders a caller may see is
  * the adapter's business, so this simulator answers any valid token with any customer's orders.
  */
@@ -181,5 +201,14 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
     options.port,
     vendorErrorBody,
   );
-  return { ...simulator, expireAllTokens: () => tokens.expireAll(), writes };
+  function setCustomerField(username: string, field: EdxCustomerField, value: string | undefined): void {
+    for (const customer of customers) {
+      const fields = (customer.custom as { fields: Record<string, string> }).fields;
+      if (fields['edx-lms_user_name'] !== username) continue;
+      if (value === undefined) delete fields[field];
+      else fields[field] = value;
+    }
+  }
+
+  return { ...simulator, expireAllTokens: () => tokens.expireAll(), writes, setCustomerField };
 }

@@ -1,6 +1,6 @@
 /**
- * The subset of commercetools query predicates (upstream-apis.md §4) the simulator understands:
- * `a = "x"`, `!=`/`<>`, `<`, `<=`, `>`, `>=`, `in (…)`, `not in (…)`, `is defined`, `is not defined`,
+ * The subset of commercetools query predicates (docs/reference/vendor-commercetools.md) the simulator
+ * understands: `a = "x"`, `!=`/`<>`, `<`, `<=`, `>`, `>=`, `in (…)`, `not in (…)`, `is defined`, `is not defined`,
  * `and`, `or`, `not(…)`, parentheses, nested fields `custom(fields(edx-lms_user_name = "x"))` and input
  * variables `:name` bound from `var.name` query parameters (a repeated `var.name` is a list).
  * A nested field that holds an array matches when any element does, as commercetools does.

@@ -2,7 +2,8 @@ import type { SimResponse } from '../kit/createSimulator';
 import { parsePredicate, PredicateError, type Predicate } from './parsePredicate';
 import { vendorError } from './vendorError';
 
-// commercetools query limits (upstream-apis.md §4): a caller past them gets 400, never a silent cap.
+// commercetools query limits (docs/reference/vendor-commercetools.md): a caller past them gets 400, never
+// a silent cap.
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 500;
 const MAX_OFFSET = 10_000;

@@ -1,4 +1,10 @@
-import { CURRENCY_DIGITS, totalMinor, type SeedLine, type SeedOrder } from '../seed/SeedOrder';
+import {
+  CURRENCY_DIGITS,
+  lineTotalMinor,
+  totalMinor,
+  type SeedLine,
+  type SeedOrder,
+} from '../seed/SeedOrder';
 import { stableId } from './stableId';
 
 /** The `expand` paths the simulator honours; without them references come back as bare `{typeId, id}`. */
@@ -15,14 +21,16 @@ const ORDER_STATES: Readonly<Record<string, [string, string]>> = {
   'Payment Error': ['Open', 'Failed'],
 };
 
-const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
+// How long after the purchase an imported order was brought over by Order Import.
+const IMPORT_LAG_MS = 7 * DAY_MS;
 
 /**
- * When a seed order happened, in commercetools terms. `placedAt` is what the learner saw at checkout:
- * a Complete order carries it as `completedAt` (its cart became an order a couple of minutes earlier),
- * any other order only has `createdAt`. Some orders were edited weeks later (a refund, a support note),
- * which moves `lastModifiedAt` and nothing else.
+ * When a seed order happened, in commercetools terms. `placedAt` is what the learner saw at checkout.
+ * An order made by checkout has only `createdAt` (then); `completedAt` exists only on an order created
+ * by Order Import (Order.raml: "Present only on an Order created using Order Import"), where it carries
+ * the original purchase time and `createdAt` is the import. Some orders were edited weeks later (a
+ * refund, a support note), which moves `lastModifiedAt` and nothing else.
  */
 export function vendorTimestamps(order: SeedOrder): {
   createdAt: string;
@@ -30,23 +38,25 @@ export function vendorTimestamps(order: SeedOrder): {
   lastModifiedAt: string;
 } {
   const placed = Date.parse(order.placedAt);
-  const complete = order.status === 'Complete';
-  const createdAt = complete ? placed - 2 * MINUTE_MS : placed;
+  const created = order.imported ? placed + IMPORT_LAG_MS : placed;
   const editedLater = (order.number.charCodeAt(order.number.length - 1) & 1) === 1;
   return {
-    createdAt: iso(createdAt),
-    ...(complete ? { completedAt: iso(placed) } : {}),
-    lastModifiedAt: iso(placed + (editedLater ? 30 * DAY_MS : 5_000)),
+    createdAt: iso(created),
+    ...(order.imported ? { completedAt: iso(placed) } : {}),
+    lastModifiedAt: iso(created + (editedLater ? 30 * DAY_MS : 5_000)),
   };
 }
 
-/** Renders a seed order in the commercetools `Order` shape (upstream-apis.md §4). */
+type MoneyOf = (minor: number) => Record<string, unknown>;
+
+/** Renders a seed order in the commercetools `Order` shape (docs/reference/vendor-commercetools.md). */
 export function toVendorOrder(
   order: SeedOrder,
   customerId: string | undefined,
   expand: ReadonlySet<string> = new Set(),
 ): Record<string, unknown> {
-  const money = (minor: number) => ({
+  // CentPrecisionMoney: `fractionDigits` is the currency's own (CentPrecisionMoney.raml).
+  const money: MoneyOf = (minor) => ({
     type: 'centPrecision',
     currencyCode: order.currency,
     centAmount: minor,
@@ -100,7 +110,7 @@ function toLineItem(
   order: SeedOrder,
   line: SeedLine,
   index: number,
-  money: (minor: number) => unknown,
+  money: MoneyOf,
   expand: ReadonlySet<string>,
 ): Record<string, unknown> {
   const course = line.courseKey
@@ -131,11 +141,22 @@ function toLineItem(
     },
     price: {
       id: stableId(`price/${line.productId}/${line.unitPriceMinor}`),
-      value: money(line.unitPriceMinor),
+      value: line.priceFractionDigits
+        ? highPrecision(money(line.unitPriceMinor), line.priceFractionDigits)
+        : money(line.unitPriceMinor),
+      ...(line.productDiscountMinor
+        ? {
+            discounted: {
+              value: money(line.unitPriceMinor - line.productDiscountMinor),
+              discount: { typeId: 'product-discount', id: stableId(`product-discount/${line.productId}`) },
+            },
+          }
+        : {}),
     },
     quantity: line.quantity,
-    totalPrice: money(line.unitPriceMinor * line.quantity),
-    discountedPricePerQuantity: [],
+    // Always a CentPrecisionMoney (LineItem.raml), even when the price is high-precision.
+    totalPrice: money(lineTotalMinor(line)),
+    discountedPricePerQuantity: line.lineDiscountMinor ? [lineDiscount(order, line, money)] : [],
     state: [
       {
         quantity: line.quantity,
@@ -156,6 +177,37 @@ function toLineItem(
     ],
     priceMode: 'Platform',
     lineItemMode: 'Standard',
+  };
+}
+
+/**
+ * The same amount as HighPrecisionMoney: `centAmount` stays in the currency's minor units and
+ * `preciseAmount` is in 1/10^fractionDigits (HighPrecisionMoney.raml, TypedMoney.raml).
+ */
+function highPrecision(cent: Record<string, unknown>, fractionDigits: number): Record<string, unknown> {
+  const scale = 10 ** (fractionDigits - (cent.fractionDigits as number));
+  return {
+    ...cent,
+    type: 'highPrecision',
+    preciseAmount: (cent.centAmount as number) * scale,
+    fractionDigits,
+  };
+}
+
+/**
+ * A line-targeted cart discount for every unit of the line (DiscountedLineItemPriceForQuantity): the
+ * unit price after it, and what it took off one unit. It applies after a product discount.
+ */
+function lineDiscount(order: SeedOrder, line: SeedLine, money: MoneyOf): Record<string, unknown> {
+  const off = line.lineDiscountMinor ?? 0;
+  const unit = line.unitPriceMinor - (line.productDiscountMinor ?? 0);
+  const discount = { typeId: 'cart-discount', id: stableId(`cart-discount/line/${order.number}`) };
+  return {
+    quantity: line.quantity,
+    discountedPrice: {
+      value: money(unit - off),
+      includedDiscounts: [{ discount, discountedAmount: money(off) }],
+    },
   };
 }
 

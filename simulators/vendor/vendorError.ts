@@ -1,8 +1,8 @@
 import type { SimResponse } from '../kit/createSimulator';
 
 /**
- * The commercetools error envelope (upstream-apis.md §4): `message` repeats the first error, and
- * OAuth failures also carry the OAuth `error` code.
+ * The commercetools error envelope (docs/reference/vendor-commercetools.md): `message` repeats the first
+ * error, and OAuth failures also carry the OAuth `error` code.
  */
 export function vendorError(
   status: number,

@@ -1,13 +1,14 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
-import { readSubgraphSdl } from '../../gateway/composeSupergraph';
+import { readSubgraphSdl } from '../../schema/readSubgraphSdl';
 import { createMetricsRegistry } from '../../platform/createMetricsRegistry';
 import { createTracing } from '../../platform/tracing/createTracing';
 import { createUpstream } from '../../upstream/createUpstream';
 import { createUpstreamMetrics } from '../../upstream/UpstreamMetrics';
 import { createSubgraphServer, type SubgraphServer } from '../createSubgraphServer';
 import { requestBasics } from '../requestBasics';
+import { createServiceTokens } from '../serviceIdentity/createServiceTokens';
 import { DiscoveryCatalogBackend } from './backends/discovery/DiscoveryCatalogBackend';
 import type { CatalogConfig } from './catalogConfig';
 import type { CatalogContext } from './CatalogContext';
@@ -26,20 +27,24 @@ export async function createCatalogSubgraph(
 ): Promise<SubgraphServer> {
   const metrics = createMetricsRegistry('catalog-subgraph');
   const tracing = createTracing(config.tracing, { spanProcessor: deps.spanProcessor, logger: deps.logger });
-  const upstream = createUpstream(config.discovery, {
+  const upstreamDeps = {
     metrics: createUpstreamMetrics(metrics),
     logger: deps.logger,
     tracer: tracing.tracer,
-  });
-  const backend = new DiscoveryCatalogBackend(upstream);
+  };
+  const upstream = createUpstream(config.discovery, upstreamDeps);
+  // Discovery is asked as Switchyard's service user, whatever learner the request is for.
+  const service = createServiceTokens(config.serviceIdentity, upstreamDeps);
+  const backend = new DiscoveryCatalogBackend(upstream, service);
   const server = await createSubgraphServer<CatalogContext>({
     name: 'catalog',
     sdl: readSubgraphSdl('catalog.graphql'),
     resolvers: catalogResolvers,
     logger: deps.logger,
     metrics,
-    upstreams: [upstream],
+    upstreams: [upstream, ...service.upstreams],
     tracer: tracing.tracer,
+    security: config.security,
     context: async (req) => {
       const { identity, requestId } = requestBasics(req, config.jwt);
       const courseRuns = identity
@@ -55,9 +60,11 @@ export async function createCatalogSubgraph(
   });
   return {
     httpServer: server.httpServer,
+    adminServer: server.adminServer,
+    beginShutdown: server.beginShutdown,
     stop: async () => {
       await server.stop();
-      await upstream.close();
+      await Promise.all([upstream, ...service.upstreams].map((u) => u.close()));
       await tracing.shutdown();
     },
   };

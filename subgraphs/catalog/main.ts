@@ -10,6 +10,7 @@ runMain(async () => {
   const logger = createLogger('catalog-subgraph', config.logLevel);
   const subgraph = await createCatalogSubgraph(config, { logger });
   const url = await listen(subgraph.httpServer, config.port, '0.0.0.0');
-  logger.info({ url: `${url}/graphql` }, 'catalog subgraph listening');
+  const admin = await listen(subgraph.adminServer, config.admin.port, config.admin.host);
+  logger.info({ url: `${url}/graphql`, admin }, 'catalog subgraph listening');
   return subgraph;
-});
+}, process.env);

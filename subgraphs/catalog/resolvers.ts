@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { dateTimeScalar } from '../dateTimeScalar';
 import { requireIdentity } from '../requestBasics';
+import { requireKey } from '../requireKey';
 import type { CatalogContext } from './CatalogContext';
 
 function courseRuns(context: CatalogContext) {
@@ -17,7 +18,8 @@ export const catalogResolvers: GraphQLResolverMap<CatalogContext> = {
   },
   CourseRun: {
     // Every representation of one gateway fetch lands in the same loader tick: one discovery call per batch.
-    __resolveReference: (reference: { key: string }, context: CatalogContext) =>
-      courseRuns(context).load(reference.key),
+    // Async, so a representation without its key (requireKey) fails alone, not the whole batch.
+    __resolveReference: async (reference: { key?: unknown }, context: CatalogContext) =>
+      courseRuns(context).load(requireKey(reference.key, 'CourseRun', 'key')),
   },
 };

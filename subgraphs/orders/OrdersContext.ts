@@ -1,7 +1,7 @@
 import type { Identity } from '../../platform/auth/Identity';
-import type { UpstreamError } from '../../upstream/UpstreamError';
 import { requireIdentity } from '../requestBasics';
 import type { OrdersLoaders } from './createOrdersLoaders';
+import type { PartialFailure } from './plugins/reportPartialFailures';
 import type { MutationContext } from './mutations/mutationResolvers';
 
 export interface OrdersContext extends MutationContext {
@@ -11,12 +11,6 @@ export interface OrdersContext extends MutationContext {
   loaders: OrdersLoaders | null;
   /** Systems that failed while a field still answered (merged history); sent as errors with the data. */
   partialFailures: PartialFailure[];
-}
-
-export interface PartialFailure {
-  error: UpstreamError;
-  /** Response path of the field that answered without this system, e.g. `["orderHistory"]`. */
-  path: readonly (string | number)[];
 }
 
 /** The caller and their loaders, or UNAUTHENTICATED: every orders field needs a user. */

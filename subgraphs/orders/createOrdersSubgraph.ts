@@ -1,7 +1,8 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
-import { readSubgraphSdl } from '../../gateway/composeSupergraph';
+import { readSubgraphSdl } from '../../schema/readSubgraphSdl';
 import { createMetricsRegistry } from '../../platform/createMetricsRegistry';
+import { IDEMPOTENCY_KEY_HEADER, ORDERS_MODE_OVERRIDE_HEADER } from '../../platform/http/forwardedHeaders';
 import { createTracing } from '../../platform/tracing/createTracing';
 import { createUpstreamMetrics } from '../../upstream/UpstreamMetrics';
 import { createRedisClient } from '../../platform/redis/createRedisClient';
@@ -9,13 +10,15 @@ import { RedisStaleStore } from '../../upstream/RedisStaleStore';
 import { createSubgraphServer, type SubgraphServer } from '../createSubgraphServer';
 import { requestBasics } from '../requestBasics';
 import { createOrdersLoaders } from './createOrdersLoaders';
-import type { OrdersConfig } from './ordersConfig';
+import type { OrdersConfig } from './config/ordersConfig';
 import type { OrdersContext } from './OrdersContext';
+import { createServiceTokens } from '../serviceIdentity/createServiceTokens';
 import { createMutationInfra } from './mutations/createMutationInfra';
 import { markReplayed } from '../../platform/plugins/markReplayed';
 import { reportPartialFailures } from './plugins/reportPartialFailures';
 import { ordersResolvers } from './resolvers';
 import { selectOrdersBackend } from './selectOrdersBackend';
+import { createOrderWrites } from './createOrderWrites';
 
 export interface OrdersSubgraphDeps {
   logger: Logger;
@@ -30,22 +33,32 @@ export async function createOrdersSubgraph(
 ): Promise<SubgraphServer> {
   const metrics = createMetricsRegistry('orders-subgraph');
   const tracing = createTracing(config.tracing, { spanProcessor: deps.spanProcessor, logger: deps.logger });
-  // With Redis, stale-if-error answers are shared by every instance (see README, Resilience).
+  // With Redis, stale-if-error answers are shared by every instance (docs/resilience.md).
   const staleRedis = config.mutations.redisUrl
     ? createRedisClient(config.mutations.redisUrl, 'stale', deps.logger, { maxRetriesPerRequest: 1 })
     : null;
-  const { backend, upstreams, writesFor } = selectOrdersBackend(
+  const upstreamMetrics = createUpstreamMetrics(metrics);
+  const reads = selectOrdersBackend(
     config,
     deps.logger,
     {
-      metrics: createUpstreamMetrics(metrics),
+      metrics: upstreamMetrics,
       logger: deps.logger,
       tracer: tracing.tracer,
       ...(staleRedis ? { staleStore: new RedisStaleStore(staleRedis) } : {}),
     },
     { registry: metrics },
   );
-  const infra = createMutationInfra(config.mutations, writesFor, deps.logger);
+  // On the reads' own upstream clients: writes to a system share its pool, bulkhead and breaker.
+  const writes = createOrderWrites(config, { logger: deps.logger, systems: reads.systems });
+  const service = createServiceTokens(config.serviceIdentity, {
+    metrics: upstreamMetrics,
+    logger: deps.logger,
+    tracer: tracing.tracer,
+  });
+  const upstreams = [...reads.upstreams, ...service.upstreams];
+  const backend = reads.backend;
+  const infra = createMutationInfra(config.mutations, writes.writesFor, deps.logger, service);
   const server = await createSubgraphServer<OrdersContext>({
     name: 'orders',
     sdl: readSubgraphSdl('orders.graphql'),
@@ -54,7 +67,8 @@ export async function createOrdersSubgraph(
     metrics,
     upstreams,
     tracer: tracing.tracer,
-    plugins: [reportPartialFailures(deps.logger), markReplayed<OrdersContext>()],
+    security: config.security,
+    plugins: [reportPartialFailures<OrdersContext>(deps.logger), markReplayed<OrdersContext>()],
     context: async (req) => {
       const { identity, requestId } = requestBasics(req, config.jwt);
       // No identity, no loaders: an anonymous request cannot reach a backend even by mistake.
@@ -62,11 +76,11 @@ export async function createOrdersSubgraph(
         ? createOrdersLoaders(
             backend,
             // Honoured for staff only, by the rollout layer; a doubled header arrives as "a,b" and is refused.
-            { identity, requestId, backendOverride: req.headers['x-switchyard-orders-backend']?.toString() },
-            config.maxBatchSize,
+            { identity, requestId, modeOverride: req.headers[ORDERS_MODE_OVERRIDE_HEADER]?.toString() },
+            config,
           )
         : null;
-      const key = req.headers['idempotency-key'];
+      const key = req.headers[IDEMPOTENCY_KEY_HEADER];
       return {
         identity,
         requestId,
@@ -80,6 +94,8 @@ export async function createOrdersSubgraph(
   });
   return {
     httpServer: server.httpServer,
+    adminServer: server.adminServer,
+    beginShutdown: server.beginShutdown,
     stop: async () => {
       await server.stop();
       await Promise.all(upstreams.map((u) => u.close()));

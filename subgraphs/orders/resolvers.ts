@@ -3,6 +3,7 @@ import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import { ErrorCode } from '../../platform/ErrorCode';
 import { codedError } from '../../platform/codedError';
 import { dateTimeScalar } from '../dateTimeScalar';
+import { requireKey } from '../requireKey';
 import type { Order, OrderLine } from './domain/Order';
 import { mutationResolvers } from './mutations/mutationResolvers';
 import { authorized, type OrdersContext } from './OrdersContext';
@@ -59,8 +60,14 @@ export const ordersResolvers: GraphQLResolverMap<OrdersContext> = {
     },
   },
   Order: {
-    __resolveReference: (reference: { number: string }, context: OrdersContext): Promise<Order | null> => {
-      return authorized(context).loaders.order.load(reference.number);
+    // `_entities` takes any JSON as a representation: a missing key is the caller's mistake, said so,
+    // not a DataLoader TypeError. Async, so a refusal fails that representation only, not its batch.
+    __resolveReference: async (
+      reference: { number?: unknown },
+      context: OrdersContext,
+    ): Promise<Order | null> => {
+      const { loaders } = authorized(context);
+      return loaders.order.load(requireKey(reference.number, 'Order', 'number'));
     },
   },
   OrderLine: {

@@ -13,6 +13,9 @@ describe('chaos experiments (fast settings)', () => {
       const [result] = await runExperiments([experiment], FAST_SETTINGS);
       if (result!.verdict !== 'pass') throw new Error(explain(result!));
     },
+    // Process starts (T9–T15) and a re-run after a timing miss take more than the default 30 s on a
+    // loaded 2-core box; each experiment bounds its own waits below this.
+    90_000,
   );
 });
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,6 +25,12 @@ export interface Component {
 const ROOT = join(__dirname, '..', '..');
 
 /**
+ * SUBGRAPH_SHARED_SECRET of every component a test file spawns (unless its env says otherwise): random
+ * and production-sized, so the gateway and the subgraphs it starts agree without the development default.
+ */
+export const SPAWNED_SUBGRAPH_SECRET = randomBytes(32).toString('hex');
+
+/**
  * Starts a compiled component (`npm test` builds `dist/` first) as a real child process — for the
  * tests that must kill one mid-flight, or run two sharing a Redis.
  */
@@ -31,7 +38,16 @@ export function spawnComponent(entry: string, env: Record<string, string>): Comp
   const file = join(ROOT, 'dist', entry);
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build (npm test does)`);
   const child = spawn(process.execPath, [file], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'info',
+      SUBGRAPH_SHARED_SECRET: SPAWNED_SUBGRAPH_SECRET,
+      // Not the fixed default: several processes of one component may run at once.
+      ADMIN_PORT: '0',
+      // Tests share one Redis, where learner1's count would be shared too; the limiter's tests turn it on.
+      RATE_LIMIT_ENABLED: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];

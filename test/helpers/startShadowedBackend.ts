@@ -4,8 +4,8 @@ import type { Identity } from '../../platform/auth/Identity';
 import { signToken } from '../../platform/auth/signToken';
 import { parseJwtEnv } from '../../platform/config/jwtEnv';
 import type { Env } from '../../platform/config/parseEnv';
-import { parseOrdersConfig } from '../../subgraphs/orders/ordersConfig';
-import type { OrdersBackend } from '../../subgraphs/orders/OrdersBackend';
+import { parseOrdersConfig } from '../../subgraphs/orders/config/ordersConfig';
+import type { OrdersBackend } from '../../subgraphs/orders/port/OrdersBackend';
 import { selectOrdersBackend } from '../../subgraphs/orders/selectOrdersBackend';
 
 export interface ShadowedBackend {

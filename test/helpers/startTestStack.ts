@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import { createLocalStack, type LocalStack } from '../../scripts/createLocalStack';
 import { signToken } from '../../platform/auth/signToken';
 import { parseJwtEnv } from '../../platform/config/jwtEnv';
 import { silentLogger } from '../../platform/createLogger';
+import { LOAD_TEST_THROTTLE_RATE } from '../../simulators/legacy/createLegacyEcommerceSimulator';
 import type { Env } from '../../platform/config/parseEnv';
+import { SUBGRAPH_SECRET_HEADER } from '../../platform/http/subgraphSecret';
 
 export interface GraphQLResult<T = Record<string, unknown>> {
   status: number;
@@ -17,6 +20,8 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 }
 
 export interface TestStack extends LocalStack {
+  /** The header that lets a test call a subgraph directly, as the gateway does (`{ headers }` below). */
+  subgraphHeaders: Readonly<Record<string, string>>;
   /** Token for a user under the stack's secret. */
   token(username: string, options?: { staff?: boolean; expiresInSeconds?: number }): string;
   /** POST /graphql on the gateway (or `url`), with `Authorization: JWT <token>` when a user is given. */
@@ -33,7 +38,11 @@ export interface TestStack extends LocalStack {
   ): Promise<GraphQLResult<T>>;
 }
 
-/** The whole stack on 127.0.0.1 port 0, on simulators unless `env` names real upstreams. */
+/**
+ * The whole stack on 127.0.0.1 port 0, on simulators unless `env` names real upstreams. Unless `env`
+ * sets SUBGRAPH_SHARED_SECRET, each stack gets a random one (production-sized), so a component left on
+ * the development default would fail the tests instead of passing by luck.
+ */
 export async function startTestStack(
   env: Env = {},
   options: {
@@ -47,7 +56,15 @@ export async function startTestStack(
   const { spans } = options;
   // Tests that exercise the worker start it as its own process; by default none runs in-process.
   const stack = await createLocalStack({
-    env,
+    env: {
+      SUBGRAPH_SHARED_SECRET: randomBytes(32).toString('hex'),
+      // Tests query as learner1 far more than 75 times a minute; the throttle has its own tests
+      // (test/contract/legacySimulator.contract.test.ts), at the real rate.
+      LEGACY_SIMULATOR_THROTTLE_RATE: LOAD_TEST_THROTTLE_RATE,
+      // Likewise past the gateway's per-user limit; its tests (test/integration/gateway/rateLimits*) turn it on.
+      RATE_LIMIT_ENABLED: 'false',
+      ...env,
+    },
     ephemeralPorts: true,
     logger: options.logger ?? (() => silentLogger()),
     spanProcessor: spans && (() => new SimpleSpanProcessor(spans)),
@@ -57,6 +74,7 @@ export async function startTestStack(
   const token: TestStack['token'] = (username, options = {}) => signToken(username, jwt, options);
   return {
     ...stack,
+    subgraphHeaders: Object.freeze({ [SUBGRAPH_SECRET_HEADER]: stack.subgraphSecret }),
     token,
     query: async (query, options = {}) => {
       const authorization =

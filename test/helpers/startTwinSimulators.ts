@@ -1,12 +1,16 @@
 import { parseJwtEnv } from '../../platform/config/jwtEnv';
 import type { Env } from '../../platform/config/parseEnv';
 import type { Simulator } from '../../simulators/kit/createSimulator';
-import { createLegacyEcommerceSimulator } from '../../simulators/legacy/createLegacyEcommerceSimulator';
+import {
+  createLegacyEcommerceSimulator,
+  LOAD_TEST_THROTTLE_RATE,
+} from '../../simulators/legacy/createLegacyEcommerceSimulator';
 import { createSeed } from '../../simulators/seed/createSeed';
 import type { SeedOrder } from '../../simulators/seed/SeedOrder';
 import {
   createVendorSimulator,
   VENDOR_DEV_PROJECT,
+  vendorReceiptBaseUrl,
   type VendorSimulator,
 } from '../../simulators/vendor/createVendorSimulator';
 
@@ -36,11 +40,21 @@ export async function startTwinSimulators(
   const orders = seed.orders
     .filter((o) => usernames.includes(o.username))
     .map((o) => ({ ...o, status: SAME_IN_BOTH.has(o.status) ? o.status : 'Complete' }))
+    // Undiscounted: the legacy system spreads an order's discounts over its line prices (Oscar), the
+    // vendor keeps them on the total, so every discounted line would differ by design, not by bug.
+    .map(({ discounts: _discounts, ...o }) => ({ ...o, discountMinor: 0, voucherCode: null }))
     // The legacy API orders by date alone; give equal instants the vendor's tie-break, by number.
     .sort((a, b) => Date.parse(b.placedAt) - Date.parse(a.placedAt) || (a.number < b.number ? -1 : 1));
   const jwt = parseJwtEnv({});
-  const legacy = await createLegacyEcommerceSimulator({ seed: { ...seed, orders }, jwt });
-  const vendor = await createVendorSimulator({ orders: vendorEdit(structuredClone(orders)) });
+  const legacy = await createLegacyEcommerceSimulator({
+    seed: { ...seed, orders },
+    jwt,
+    // A comparison reads whole histories as one learner; the throttle is not what is compared.
+    throttleRate: LOAD_TEST_THROTTLE_RATE,
+  });
+  // Brought over by Order Import, so each carries its purchase time as completedAt.
+  const imported = orders.map((o) => ({ ...structuredClone(o), imported: true }));
+  const vendor = await createVendorSimulator({ orders: vendorEdit(imported) });
   return {
     legacy,
     vendor,
@@ -52,6 +66,7 @@ export async function startTwinSimulators(
       VENDOR_PROJECT_KEY: VENDOR_DEV_PROJECT.projectKey,
       VENDOR_CLIENT_ID: VENDOR_DEV_PROJECT.clientId,
       VENDOR_CLIENT_SECRET: VENDOR_DEV_PROJECT.clientSecret,
+      VENDOR_RECEIPT_BASE_URL: vendorReceiptBaseUrl(vendor.url),
     },
     close: async () => void (await Promise.all([legacy.close(), vendor.close()])),
   };

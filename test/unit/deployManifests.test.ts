@@ -3,7 +3,7 @@ import { join, posix } from 'node:path';
 import { parseGatewayConfig } from '../../gateway/gatewayConfig';
 import type { Env } from '../../platform/config/parseEnv';
 import { parseCatalogConfig } from '../../subgraphs/catalog/catalogConfig';
-import { parseOrdersConfig } from '../../subgraphs/orders/ordersConfig';
+import { parseOrdersConfig } from '../../subgraphs/orders/config/ordersConfig';
 import { configError } from '../helpers/configError';
 import { at, body, flowList, items, keys, toLines, value, type Line, type Node } from '../helpers/yamlSubset';
 
@@ -128,18 +128,26 @@ const givenNames = (w: Workload): string[] => [
   ...w.env.map((e) => e.name),
 ];
 
-// Values for the Secret's keys, so the parsers can be run on a filled-in template.
+// Values for the Secret's keys, so the parsers can be run on a filled-in template: production-sized
+// (32 bytes or more), as production asks of secrets.
 const TEST_SECRETS: Record<string, string> = {
-  JWT_SECRET: 'a-test-secret-of-at-least-16-chars',
-  VENDOR_CLIENT_SECRET: 'test-client-secret',
+  JWT_SECRET: 'a-test-secret-of-at-least-32-bytes-long',
+  SUBGRAPH_SHARED_SECRET: 'a-test-subgraph-secret-of-at-least-32-bytes',
+  VENDOR_CLIENT_SECRET: 'a-test-client-secret-of-at-least-32-bytes',
+  LMS_OAUTH2_CLIENT_SECRET: 'a-test-lms-client-secret-of-at-least-32-bytes',
   REDIS_URL: 'redis://redis.example.org:6379/0',
 };
+
+/** What the image sets (`ENV NAME=value` in the Dockerfile): NODE_ENV=production, where secrets are required. */
+const IMAGE_ENV: Env = Object.fromEntries(
+  [...read('deploy/Dockerfile').matchAll(/^ENV ([A-Z][A-Z0-9_]*)=(\S+)$/gm)].map((m) => [m[1], m[2]]),
+);
 
 /** The environment a Deployment's process would see (from the template's placeholders, or filled in). */
 function envOf(w: Workload, secrets: 'template' | 'filled'): Env {
   const lookup = (ref: Ref, key: string) =>
     ref.kind === 'Secret' && secrets === 'filled' ? TEST_SECRETS[key] : dataOf(ref.kind, ref.name)?.get(key);
-  const env: Record<string, string | undefined> = {};
+  const env: Record<string, string | undefined> = { ...IMAGE_ENV };
   for (const ref of w.envFrom)
     for (const key of dataOf(ref.kind, ref.name)?.keys() ?? []) env[key] = lookup(ref, key);
   for (const e of w.env) env[e.name] = e.from ? lookup(e.from, e.from.key ?? '') : e.value;
@@ -153,7 +161,7 @@ const PARSERS: Record<string, (env: Env) => object> = {
   'gateway/main.ts': parseGatewayConfig,
   'subgraphs/orders/main.ts': parseOrdersConfig,
   'subgraphs/catalog/main.ts': parseCatalogConfig,
-  'subgraphs/orders/deferred/main.ts': parseOrdersConfig,
+  'subgraphs/orders/worker/main.ts': parseOrdersConfig,
 };
 const listens = (entry: string) => /\blisten\(/.test(read(entry));
 
@@ -162,14 +170,35 @@ const PORT_FIELDS: Record<string, string> = {
   'gateway/main.ts': 'port',
   'subgraphs/orders/main.ts': 'port',
   'subgraphs/catalog/main.ts': 'port',
-  'subgraphs/orders/deferred/main.ts': 'mutations.workerPort',
+  'subgraphs/orders/worker/main.ts': 'mutations.workerPort',
 };
 /** The port a Deployment's process would listen on, from the configuration it is given. */
-function portOf(w: Workload): number {
-  const field = PORT_FIELDS[w.entry] ?? '';
+function portOf(w: Workload, fields: Record<string, string> = PORT_FIELDS): number {
+  const field = fields[w.entry] ?? '';
   const config = PARSERS[w.entry]?.(envOf(w, 'filled'));
   return field.split('.').reduce((o: any, k) => o?.[k], config) as number;
 }
+
+/**
+ * Where `/metrics` and `/status` are served: the GraphQL servers' admin port (ADMIN_PORT); the refund
+ * worker serves nothing else, so its one port is its admin port.
+ */
+const ADMIN_PORT_FIELDS: Record<string, string> = {
+  'gateway/main.ts': 'admin.port',
+  'subgraphs/orders/main.ts': 'admin.port',
+  'subgraphs/catalog/main.ts': 'admin.port',
+  'subgraphs/orders/worker/main.ts': 'mutations.workerPort',
+};
+const adminPortOf = (w: Workload) => portOf(w, ADMIN_PORT_FIELDS);
+
+/** The peer the admin ports admit: the Prometheus namespace. */
+const PROMETHEUS_PEER = 'namespaceSelector.matchLabels.kubernetes.io/metadata.name=monitoring';
+const peerText = (peer: Line[]) =>
+  [...keys(peer)]
+    .map(([k]) =>
+      [...keys(body(peer, k, 'matchLabels'))].map(([l, v]) => `${k}.matchLabels.${l}=${v.value}`).join(),
+    )
+    .join(' + ');
 
 /** The repo's .ts files reachable from an entry through value imports (type imports carry no code). */
 function reachable(entry: string, readSource: ReadSource = read): string[] {
@@ -241,14 +270,16 @@ function exposureProblems(w: Workload): string[] {
     return problems;
   }
   const port = portOf(w);
+  const admin = adminPortOf(w);
   if (!Number.isInteger(port)) problems.push(`${w.name}: no port in the parsed configuration`);
   const ports = w.ports.map((p) => p.containerPort);
-  if (ports.length !== 1 || ports[0] !== port)
-    problems.push(`${w.name}: ports [${ports.join(', ')}], listens on ${port}`);
+  const listening = [...new Set([port, admin])];
+  if (ports.join() !== listening.join())
+    problems.push(`${w.name}: ports [${ports.join(', ')}], listens on ${listening.join(', ')}`);
   const scrape = ['prometheus.io/scrape', 'prometheus.io/port', 'prometheus.io/path'].map(
     (k) => w.annotations.get(k)?.value,
   );
-  if (scrape.join(' ') !== ['true', String(port), '/metrics'].join(' '))
+  if (scrape.join(' ') !== ['true', String(admin), '/metrics'].join(' '))
     problems.push(`${w.name}: scrape annotations ${JSON.stringify(scrape)}`);
   const probes = w.probes.map((p) => `${p.kind} ${p.path}`).sort();
   if (probes.join(', ') !== 'livenessProbe /healthz, readinessProbe /readyz')
@@ -259,6 +290,139 @@ function exposureProblems(w: Workload): string[] {
     if (!declared.includes(value(p, 'targetPort') ?? ''))
       problems.push(`${w.name}: Service targets undeclared port ${value(p, 'targetPort')}`);
   }
+  return problems;
+}
+
+// ---- network policies
+
+interface PolicyRule {
+  /** `from` (ingress) or `to` (egress) peers, each as its lines; none means any peer. */
+  peers: Line[][];
+  /** `TCP/4001`, `UDP/53`; none means every port. */
+  ports: string[];
+}
+interface Policy {
+  name: string;
+  podSelector: Line[];
+  types: string[];
+  ingress: PolicyRule[];
+  egress: PolicyRule[];
+}
+
+const rulesOf = (lines: Line[], peersKey: 'from' | 'to'): PolicyRule[] =>
+  items(lines).map((rule) => ({
+    peers: items(body(rule, peersKey)),
+    ports: items(body(rule, 'ports')).map((p) => `${value(p, 'protocol') ?? 'TCP'}/${value(p, 'port')}`),
+  }));
+const POLICIES: Policy[] = ofKind('NetworkPolicy').map((m) => ({
+  name: m.name,
+  podSelector: body(m.lines, 'spec', 'podSelector'),
+  types: flowList(value(m.lines, 'spec', 'policyTypes')),
+  ingress: rulesOf(body(m.lines, 'spec', 'ingress'), 'from'),
+  egress: rulesOf(body(m.lines, 'spec', 'egress'), 'to'),
+}));
+
+/** Whether a label selector (matchLabels, matchExpressions with `In`) selects pods with these labels. */
+function selects(selector: Line[], labels: Map<string, Node>): boolean {
+  const matchLabels = [...keys(body(selector, 'matchLabels'))];
+  const expressions = items(body(selector, 'matchExpressions')).map((e) => {
+    if (value(e, 'operator') !== 'In') throw new Error(`operator ${value(e, 'operator')} is not read here`);
+    return { key: value(e, 'key') ?? '', values: flowList(value(e, 'values')) };
+  });
+  return (
+    matchLabels.every(([k, v]) => labels.get(k)?.value === v.value) &&
+    expressions.every((e) => e.values.includes(labels.get(e.key)?.value ?? ''))
+  );
+}
+const policiesOn = (w: Workload, type: 'Ingress' | 'Egress', policies: Policy[]) =>
+  policies.filter((p) => p.types.includes(type) && selects(p.podSelector, w.labels));
+
+/** The Deployments a peer of this namespace's policies admits; anything but a podSelector is a problem. */
+function peerWorkloads(peer: Line[]): string[] | string {
+  const kinds = [...keys(peer).keys()];
+  if (kinds.join() !== 'podSelector') return `a ${kinds.join(' + ')} peer`;
+  return WORKLOADS.filter((w) => selects(body(peer, 'podSelector'), w.labels)).map((w) => w.name);
+}
+
+/**
+ * What lets anything but the gateway open a connection to a subgraph: every policy that selects it
+ * adds what it allows, so all of them are read together. The one rule allowed: from the gateway's
+ * pods, to the subgraph's own port.
+ */
+function subgraphIngressProblems(w: Workload, policies: Policy[] = POLICIES): string[] {
+  const gateways = WORKLOADS.filter((g) => g.entry === 'gateway/main.ts').map((g) => g.name);
+  const on = policiesOn(w, 'Ingress', policies);
+  if (on.length === 0) return [`${w.name}: no ingress policy, anyone may connect`];
+  const problems: string[] = [];
+  for (const rule of on.flatMap((p) => p.ingress)) {
+    if (rule.peers.length === 0) problems.push(`${w.name}: an ingress rule from any peer`);
+    // Prometheus, to the admin port: adminIngressProblems holds that rule to its port.
+    if (rule.peers.length > 0 && rule.peers.every((peer) => peerText(peer) === PROMETHEUS_PEER)) continue;
+    for (const peer of rule.peers) {
+      const admitted = peerWorkloads(peer);
+      if (typeof admitted === 'string') problems.push(`${w.name}: ${admitted}`);
+      else if (admitted.join() !== gateways.join())
+        problems.push(`${w.name}: ingress from [${admitted.join(', ')}]`);
+    }
+    if (rule.ports.join() !== `TCP/${portOf(w)}`)
+      problems.push(`${w.name}: ingress on [${rule.ports.join(', ')}]`);
+  }
+  return problems;
+}
+
+/**
+ * What lets anyone but Prometheus reach a component's admin port, or keeps Prometheus out: some ingress
+ * rule must admit the Prometheus namespace to it, and every rule that admits the admin port (by naming
+ * it or naming no port) must admit Prometheus only. A rule from Prometheus must name the admin port only.
+ */
+function adminIngressProblems(w: Workload, policies: Policy[] = POLICIES): string[] {
+  const admin = `TCP/${adminPortOf(w)}`;
+  const rules = policiesOn(w, 'Ingress', policies).flatMap((p) => p.ingress);
+  const problems: string[] = [];
+  let scraped = false;
+  for (const rule of rules) {
+    const fromPrometheus = rule.peers.length > 0 && rule.peers.every((p) => peerText(p) === PROMETHEUS_PEER);
+    const reachesAdmin = rule.ports.length === 0 || rule.ports.includes(admin);
+    if (fromPrometheus && rule.ports.join() !== admin)
+      problems.push(`${w.name}: Prometheus admitted on [${rule.ports.join(', ')}]`);
+    if (fromPrometheus && reachesAdmin) scraped = true;
+    if (!fromPrometheus && reachesAdmin)
+      problems.push(
+        `${w.name}: admin port ${admin} open to [${rule.peers.map(peerText).join('; ') || 'any peer'}]`,
+      );
+  }
+  if (!scraped) problems.push(`${w.name}: Prometheus may not reach admin port ${admin}`);
+  return problems;
+}
+
+/** The port a configured URL connects to (`REDIS_URL` and the upstreams' `*_URL`). */
+function urlPort(raw: string): number {
+  const url = new URL(raw);
+  const byScheme: Record<string, number> = { 'https:': 443, 'http:': 80, 'redis:': 6379, 'rediss:': 6379 };
+  return url.port ? Number(url.port) : (byScheme[url.protocol] ?? NaN);
+}
+
+/**
+ * What a component under an egress policy could not reach although its configuration names it (DNS,
+ * each `*_URL` it is given), and Redis ports open to a component that is not given REDIS_URL.
+ */
+function egressProblems(w: Workload, policies: Policy[] = POLICIES): string[] {
+  const rules = policiesOn(w, 'Egress', policies).flatMap((p) => p.egress);
+  const anyPeer = new Set(rules.filter((r) => r.peers.length === 0).flatMap((r) => r.ports));
+  const dns = rules.filter((r) =>
+    r.peers.some((peer) => value(peer, 'podSelector', 'matchLabels', 'k8s-app') === 'kube-dns'),
+  );
+  const problems: string[] = [];
+  for (const port of ['UDP/53', 'TCP/53'])
+    if (!dns.some((r) => r.ports.includes(port))) problems.push(`${w.name}: no DNS on ${port}`);
+  const env = envOf(w, 'filled');
+  for (const [name, url] of Object.entries(env)) {
+    if (!name.endsWith('_URL') || url === undefined) continue;
+    if (!anyPeer.has(`TCP/${urlPort(url)}`))
+      problems.push(`${w.name}: ${name} on port ${urlPort(url)} is blocked`);
+  }
+  if (env.REDIS_URL === undefined && ['TCP/6379', 'TCP/6380'].some((p) => anyPeer.has(p)))
+    problems.push(`${w.name}: may reach Redis without using it`);
   return problems;
 }
 
@@ -334,7 +498,9 @@ describe('deploy/k8s', () => {
       expect(() => parse(envOf(w, 'filled'))).not.toThrow();
       // A component that can share its state through Redis must, once it runs several replicas.
       if (envReadBy(w.entry).has('REDIS_URL') && w.replicas > 1) expect(givenNames(w)).toContain('REDIS_URL');
-      for (const name of ['JWT_SECRET', 'REDIS_URL'].filter((n) => givenNames(w).includes(n))) {
+      for (const name of ['JWT_SECRET', 'SUBGRAPH_SHARED_SECRET', 'REDIS_URL'].filter((n) =>
+        givenNames(w).includes(n),
+      )) {
         const env = { ...envOf(w, 'filled'), [name]: envOf(w, 'template')[name] };
         expect(configError(() => parse(env))).toContain(name);
       }
@@ -352,17 +518,19 @@ describe('deploy/k8s', () => {
         .sort(),
     ).toEqual(Object.keys(PARSERS).sort());
     expect(WORKLOADS.filter((w) => !servesTraffic(w.entry)).map((w) => w.entry)).toEqual([
-      'subgraphs/orders/deferred/main.ts',
+      'subgraphs/orders/worker/main.ts',
     ]);
     for (const w of WORKLOADS) {
-      const field = (PORT_FIELDS[w.entry] ?? '?').replace('.', '\\.');
-      expect(read(w.entry)).toMatch(new RegExp(`\\blisten\\([^)]*\\bconfig\\.${field}\\b`));
+      for (const fields of [PORT_FIELDS, ADMIN_PORT_FIELDS]) {
+        const field = (fields[w.entry] ?? '?').replace('.', '\\.');
+        expect(read(w.entry)).toMatch(new RegExp(`\\blisten\\([^)]*\\bconfig\\.${field}\\b`));
+      }
     }
     expect(WORKLOADS.flatMap(exposureProblems)).toEqual([]);
   });
 
   it('would fail if the worker lost its port, probes or scrape annotations, or they named another port', () => {
-    const worker = WORKLOADS.find((w) => w.entry === 'subgraphs/orders/deferred/main.ts') as Workload;
+    const worker = WORKLOADS.find((w) => w.entry === 'subgraphs/orders/worker/main.ts') as Workload;
     expect(exposureProblems({ ...worker, ports: [], probes: [], annotations: new Map() })).toEqual([
       `${worker.name}: ports [], listens on 4004`,
       `${worker.name}: scrape annotations [null,null,null]`,
@@ -440,6 +608,116 @@ describe('deploy/k8s', () => {
       }
       if (servesTraffic(w.entry)) expect(w.replicas).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it('only the gateway may connect to a subgraph, on its port', () => {
+    const subgraphs = WORKLOADS.filter((w) => servesTraffic(w.entry) && w.entry !== 'gateway/main.ts');
+    expect(subgraphs.map((w) => w.entry).sort()).toEqual([
+      'subgraphs/catalog/main.ts',
+      'subgraphs/orders/main.ts',
+    ]);
+    expect(subgraphs.flatMap((w) => subgraphIngressProblems(w))).toEqual([]);
+  });
+
+  it('scales each component that takes traffic by CPU from two pods, and keeps one through disruptions', () => {
+    const servers = WORKLOADS.filter((w) => servesTraffic(w.entry));
+    expect(servers).toHaveLength(3);
+    for (const w of servers) {
+      const hpas = ofKind('HorizontalPodAutoscaler').filter(
+        (h) => value(h.lines, 'spec', 'scaleTargetRef', 'name') === w.name,
+      );
+      expect({ name: w.name, hpas: hpas.length }).toEqual({ name: w.name, hpas: 1 });
+      const spec = (field: string) => Number(value(hpas[0]!.lines, 'spec', field));
+      expect(spec('minReplicas')).toBeGreaterThanOrEqual(2);
+      expect(spec('maxReplicas')).toBeGreaterThan(spec('minReplicas'));
+      expect(value(hpas[0]!.lines, 'spec', 'scaleTargetRef', 'kind')).toBe('Deployment');
+      const metric = items(body(hpas[0]!.lines, 'spec', 'metrics'))[0] ?? [];
+      expect(value(metric, 'resource', 'name')).toBe('cpu');
+      // Utilization is a share of the request: without one the HPA has nothing to scale on.
+      expect(value(w.container, 'resources', 'requests', 'cpu')).toBeTruthy();
+      const budgets = ofKind('PodDisruptionBudget').filter((b) =>
+        selects(body(b.lines, 'spec', 'selector'), w.labels),
+      );
+      expect({ name: w.name, budgets: budgets.length }).toEqual({ name: w.name, budgets: 1 });
+      expect(Number(value(budgets[0]!.lines, 'spec', 'minAvailable'))).toBeLessThan(spec('minReplicas'));
+    }
+  });
+
+  it("admits only Prometheus to every component's admin port, and the metrics live there", () => {
+    const served = (file: string) => [...read(file).matchAll(/'GET (\/\w+)'/g)].map((m) => m[1]);
+    expect(served('platform/http/healthRoutes.ts')).toContain('/metrics');
+    expect(served('platform/http/statusRoutes.ts')).toEqual(['/status']);
+    const listening = WORKLOADS.filter((w) => listens(w.entry));
+    expect(listening).toHaveLength(4);
+    expect(listening.flatMap((w) => adminIngressProblems(w))).toEqual([]);
+  });
+
+  it('would fail if an admin port were open to others, or closed to Prometheus', () => {
+    const gateway = WORKLOADS.find((w) => w.entry === 'gateway/main.ts') as Workload;
+    const open: Policy = {
+      name: 'open',
+      podSelector: body(gateway.pod, 'nope'),
+      types: ['Ingress'],
+      ingress: [{ peers: [], ports: [] }],
+      egress: [],
+    };
+    const everything = POLICIES.map((p) => (p.name === 'switchyard-gateway-ingress' ? open : p));
+    expect(adminIngressProblems(gateway, everything)).toEqual([
+      `${gateway.name}: admin port TCP/9400 open to [any peer]`,
+      `${gateway.name}: Prometheus may not reach admin port TCP/9400`,
+    ]);
+  });
+
+  it('would fail if a policy let another pod, any pod or another port in', () => {
+    const orders = WORKLOADS.find((w) => w.entry === 'subgraphs/orders/main.ts') as Workload;
+    const worker = WORKLOADS.find((w) => w.entry === 'subgraphs/orders/worker/main.ts') as Workload;
+    const extra = (rule: PolicyRule): Policy[] => [
+      ...POLICIES,
+      {
+        name: 'extra',
+        podSelector: toLines('matchLabels:\n  app.kubernetes.io/name: switchyard'),
+        types: ['Ingress'],
+        ingress: [rule],
+        egress: [],
+      },
+    ];
+    const fromWorker = toLines(
+      `podSelector:\n  matchLabels:\n    app.kubernetes.io/component: ${worker.labels.get('app.kubernetes.io/component')?.value}`,
+    );
+    expect(subgraphIngressProblems(orders, extra({ peers: [fromWorker], ports: ['TCP/4001'] }))).toEqual([
+      `${orders.name}: ingress from [${worker.name}]`,
+    ]);
+    expect(subgraphIngressProblems(orders, extra({ peers: [], ports: [] }))).toEqual([
+      `${orders.name}: an ingress rule from any peer`,
+      `${orders.name}: ingress on []`,
+    ]);
+    expect(subgraphIngressProblems(orders, [])).toEqual([
+      `${orders.name}: no ingress policy, anyone may connect`,
+    ]);
+  });
+
+  it('the subgraphs and the worker may reach DNS, their upstreams and, if they use it, Redis', () => {
+    const constrained = WORKLOADS.filter((w) => policiesOn(w, 'Egress', POLICIES).length > 0);
+    expect(constrained.map((w) => w.entry).sort()).toEqual(
+      WORKLOADS.map((w) => w.entry)
+        .filter((e) => e.startsWith('subgraphs/'))
+        .sort(),
+    );
+    expect(constrained.flatMap((w) => egressProblems(w))).toEqual([]);
+    // Guards the check itself: Redis is among what it looked for.
+    expect(constrained.filter((w) => envOf(w, 'filled').REDIS_URL !== undefined).length).toBe(2);
+    const catalog = WORKLOADS.find((w) => w.entry === 'subgraphs/catalog/main.ts') as Workload;
+    const leaky = POLICIES.map((p) => ({
+      ...p,
+      podSelector: p.types.includes('Egress') ? [] : p.podSelector,
+    }));
+    expect(egressProblems(catalog, leaky)).toEqual([`${catalog.name}: may reach Redis without using it`]);
+    expect(egressProblems(catalog, [])).toEqual([
+      `${catalog.name}: no DNS on UDP/53`,
+      `${catalog.name}: no DNS on TCP/53`,
+      `${catalog.name}: DISCOVERY_URL on port 443 is blocked`,
+      `${catalog.name}: LMS_OAUTH2_URL on port 443 is blocked`,
+    ]);
   });
 
   it('kustomization applies every manifest but the Secret template', () => {

@@ -4,7 +4,7 @@ import type { ChaosExperiment } from '../ChaosExperiment';
 import type { BreakerEvent } from '../BreakerLog';
 import { chaosQueries } from '../chaosQueries';
 import { ExperimentRecord } from '../ExperimentRecord';
-import { runClosedLoop, summarize } from '../runLoad';
+import { runClosedLoop, summarize, warmUp } from '../runLoad';
 import { startChaosStack, type ChaosStack } from '../startChaosStack';
 import { readUpstreamStatus } from '../watchStatus';
 
@@ -37,10 +37,11 @@ export const breakerRecovers: ChaosExperiment = {
       const callsAt = new Map<BreakerEvent, number>();
       chaos.breakers.onEvent((event) => callsAt.set(event, calls()));
 
+      await warmUp({ clients: CLIENTS, call: legacy });
       const steady = summarize(
         await runClosedLoop({ clients: CLIENTS, durationMs: settings.phaseMs, call: legacy }),
       );
-      record.equals('steadySuccessRate', steady.successRate, 1);
+      record.equals('steadySuccessRate', steady.successRate, 1, 'baseline');
       record.figure('steadyP99Ms', steady.p99);
 
       // Let the steady state's successes leave the rolling window, so the fault opens the breaker
@@ -89,7 +90,7 @@ export const breakerRecovers: ChaosExperiment = {
       );
       record.equals(
         'statusAfterTrial',
-        (await readUpstreamStatus(chaos.stack.ordersUrl, UPSTREAM)).breaker,
+        (await readUpstreamStatus(chaos.stack.adminUrls.orders, UPSTREAM)).breaker,
         'closed',
       );
 

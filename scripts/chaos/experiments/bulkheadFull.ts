@@ -33,12 +33,12 @@ export const bulkheadFull: ChaosExperiment = {
       const steady = summarize(
         await runClosedLoop({ clients: BULKHEAD, durationMs: settings.phaseMs / 2, call: legacy }),
       );
-      record.equals('steadySuccessRate', steady.successRate, 1);
+      record.equals('steadySuccessRate', steady.successRate, 1, 'baseline');
 
       // Offered: twice the bulkhead's capacity (4 calls per 200 ms = 20 calls/s).
       const capacityPerSec = (BULKHEAD * 1000) / LATENCY_MS;
-      const status = watchStatus(chaos.stack.ordersUrl, 'legacy-ecommerce', 20);
-      const rejectedBefore = (await readUpstreamStatus(chaos.stack.ordersUrl, 'legacy-ecommerce'))
+      const status = watchStatus(chaos.stack.adminUrls.orders, 'legacy-ecommerce', 20);
+      const rejectedBefore = (await readUpstreamStatus(chaos.stack.adminUrls.orders, 'legacy-ecommerce'))
         .rejectedOverload;
       const [overload, reference] = await Promise.all([
         runFixedRate({
@@ -66,13 +66,13 @@ export const bulkheadFull: ChaosExperiment = {
       record.figure('servedP50Ms', served.p50);
       record.figure('rejectionP50Ms', rejected.p50);
       record.figure('catalogP99Ms', catalog.p99);
-      // A refused call waited for nothing: 20 ms end to end on a quiet box (resilience.md T6 asks
+      // A refused call waited for nothing: 20 ms end to end on a quiet box (docs/reference/resilience.md T6 asks
       // ≤ 5 ms inside the kit), and on a busy one within T4's margin (1.2× + 5 ms) of a healthy
       // catalog request alongside — a call left waiting for a slot would take the upstream's 200 ms.
       record.atMost('rejectionP99Ms', rejected.p99, Math.max(20, catalog.p99 * 1.2 + 5), 'timing');
       record.atMost('legacyMaxInFlight', status.maxInFlight, BULKHEAD);
       record.atMost('legacyMaxQueued', status.maxQueued, QUEUE);
-      const after = await readUpstreamStatus(chaos.stack.ordersUrl, 'legacy-ecommerce');
+      const after = await readUpstreamStatus(chaos.stack.adminUrls.orders, 'legacy-ecommerce');
       record.equals('statusCountsEveryRejection', after.rejectedOverload - rejectedBefore, rejected.count);
       record.equals(
         'breakerOpenEvents',

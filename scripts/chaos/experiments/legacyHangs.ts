@@ -46,7 +46,7 @@ export const legacyHangs: ChaosExperiment = {
       record.equals('steadyLegacySuccessRate', steady.successRate, 1);
       const heapBefore = retainedHeapMB();
       const rssBefore = process.memoryUsage().rss;
-      const status = watchStatus(chaos.stack.ordersUrl, 'legacy-ecommerce', 20);
+      const status = watchStatus(chaos.stack.adminUrls.orders, 'legacy-ecommerce', 20);
       const samples = await alternateSlices({
         pairs: slicePairs(settings.phaseMs),
         sliceMs: settings.phaseMs / slicePairs(settings.phaseMs),
@@ -71,7 +71,7 @@ export const legacyHangs: ChaosExperiment = {
       record.figure('statusPolls', status.polls);
       // Queued or not, a legacy-bound request ends by its request deadline (+ the gateway's own work).
       record.atMost('legacyMaxMsDuringHang', legacyHang.max, REQUEST_MS + 200, 'timing');
-      // 50 ms (resilience.md T4) on a quiet box; on a busy shared one, within 1.2× + 5 ms of the
+      // 50 ms (docs/reference/resilience.md T4) on a quiet box; on a busy shared one, within 1.2× + 5 ms of the
       // baseline slices' own delay: either way the hang itself does not block the loop.
       record.figure('eventLoopDelayP99MsBaseline', samples.baseline.loopDelayP99Ms);
       record.atMost(

@@ -1,4 +1,4 @@
-import type { UpstreamError } from '../../../upstream/UpstreamError';
+import type { SystemFailure } from './SystemFailure';
 
 /** The orders domain, independent of any backend's wire shape. Field names follow the GraphQL schema. */
 export interface Money {
@@ -7,13 +7,26 @@ export interface Money {
   currency: string;
 }
 
-export type OrderStatus = 'OPEN' | 'PENDING' | 'COMPLETE' | 'FULFILLMENT_ERROR' | 'PAYMENT_ERROR' | 'UNKNOWN';
+export type OrderStatus =
+  | 'OPEN'
+  | 'PENDING'
+  | 'COMPLETE'
+  | 'FULFILLMENT_ERROR'
+  | 'PAYMENT_ERROR'
+  /** Cancelled in the owning system (commercetools OrderState `Cancelled`; the legacy API has none). */
+  | 'CANCELLED'
+  | 'UNKNOWN';
 
 export interface OrderLine {
   title: string;
   description: string;
   quantity: number;
-  unitPrice: Money;
+  /**
+   * One unit before discounts; null when the owning system did not record it (a legacy order line
+   * may hold none: Oscar's `unit_price_excl_tax` is nullable). Never derived from `linePrice`.
+   */
+  unitPrice: Money | null;
+  /** The whole line after the discounts the owning system applied to the line itself. */
   linePrice: Money;
   status: string | null;
   /** Key of the course run bought; resolved to a CourseRun by the catalog subgraph. */
@@ -40,5 +53,5 @@ export interface OrderPage {
    * Systems that failed while another answered (merged history): the page holds only the others'
    * orders and `count` only their totals. Absent or empty when the page is complete.
    */
-  failures?: readonly UpstreamError[];
+  failures?: readonly SystemFailure[];
 }

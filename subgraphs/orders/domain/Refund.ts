@@ -3,12 +3,23 @@ export interface RefundInput {
   orderNumber: string;
   courseRunKey: string | null;
   reason: string | null;
+  /**
+   * Staff only: other orders the caller confirms may be refunded as well, when the owning system
+   * cannot refund this one alone (REFUND_SCOPE_AMBIGUOUS). Absent unless given, so the fingerprints of
+   * records stored before it existed stay the same.
+   */
+  alsoRefund?: string[];
 }
 
 /** What the owning system recorded for a refund request. */
 export interface RefundReceipt {
   orderNumber: string;
   refundIds: string[];
+  /**
+   * False when the system could not say which refunds an earlier attempt created (the legacy API has
+   * no way to read them back after a reply was lost): `refundIds` then holds only those made now.
+   */
+  refundIdsKnown?: boolean;
 }
 
 export type RefundRequestStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
@@ -19,6 +30,8 @@ export interface RefundRequest {
   orderNumber: string;
   status: RefundRequestStatus;
   refundIds: string[];
+  /** See RefundReceipt.refundIdsKnown; true unless a reconcile could not read ids back. */
+  refundIdsKnown: boolean;
   attempts: number;
   lastError: string | null;
   /** ISO-8601 UTC. */

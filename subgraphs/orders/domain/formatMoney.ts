@@ -34,13 +34,18 @@ export function formatMoney(decimal: string, currency: string): Money {
   return { amount: scaled === 0n ? amount : `${sign}${amount}`, currency };
 }
 
-/** Money from an integer count of minor units and the digits the sender declared (vendor APIs). */
-export function moneyFromMinor(minor: number, fractionDigits: number, currency: string): Money {
-  const negative = minor < 0;
+/**
+ * Money from an integer count of the currency's minor units (ISO 4217: cents for USD, yen for JPY, fils
+ * for KWD). This is what a commercetools `centAmount` is, whatever the money's type: for
+ * `highPrecision` money the `fractionDigits` describe `preciseAmount`, never `centAmount`
+ * (docs/reference/vendor-commercetools.md, "Money"), so they are not an argument here.
+ */
+export function moneyFromMinor(minor: number, currency: string): Money {
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`not an integer amount: ${minor}`);
+  const digits = currencyDigits(currency);
   const text = Math.abs(minor)
     .toString()
-    .padStart(fractionDigits + 1, '0');
-  const decimal =
-    fractionDigits === 0 ? text : `${text.slice(0, -fractionDigits)}.${text.slice(-fractionDigits)}`;
-  return formatMoney(`${negative ? '-' : ''}${decimal}`, currency);
+    .padStart(digits + 1, '0');
+  const decimal = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return formatMoney(`${minor < 0 ? '-' : ''}${decimal}`, currency);
 }

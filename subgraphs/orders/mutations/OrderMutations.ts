@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import type { Identity } from '../../../platform/auth/Identity';
+import { activeTraceHeaders } from '../../../platform/tracing/traceContext';
 import { ErrorCode } from '../../../platform/ErrorCode';
 import { codedError } from '../../../platform/codedError';
-import type { IdempotencyStore } from '../../../platform/idempotency/IdempotencyStore';
-import { runIdempotent, type IdempotentResult } from '../../../platform/idempotency/runIdempotent';
-import { isRefundRequestId, refundJobId, type RefundJobData } from '../deferred/RefundJob';
-import type { RefundQueue } from '../deferred/RefundQueue';
+import type { IdempotencyStore } from '../../../idempotency/IdempotencyStore';
+import { runIdempotent, type IdempotentResult } from '../../../idempotency/runIdempotent';
+import { actingForOf, isRefundRequestId, refundJobId, type RefundJobData } from '../queue/RefundJob';
+import type { RefundQueue } from '../queue/RefundQueue';
 import type { Order } from '../domain/Order';
 import type { RefundInput, RefundReceipt, RefundRequest } from '../domain/Refund';
-import type { OrderWrites, WriteContext } from '../OrderWrites';
+import type { OrderWrites, WriteContext } from '../port/OrderWrites';
 import { enqueueRefund } from './enqueueRefund';
 import type { RefundRequestStore } from './RefundRequestStore';
 
@@ -23,6 +24,13 @@ export interface OrderMutationsDeps {
   /** Immediately delivered refund requests, so `refundRequest(id)` finds them too. */
   refundRequests: RefundRequestStore;
   logger: Logger;
+  /** Switchyard's service user, for what no user's own token may do upstream (fulfilment). */
+  service: ServiceIdentitySource;
+}
+
+/** Where the service user's identity comes from (LMS OAuth2 client credentials, cached). */
+export interface ServiceIdentitySource {
+  identity(): Promise<Identity>;
 }
 
 export interface MutationCall {
@@ -65,6 +73,7 @@ export class OrderMutations {
       ttlMs: this.deps.ttlMs,
       leaseMs: this.deps.leaseMs,
       audit,
+      authorize: () => writes().assertChangeable(input.orderNumber, this.writeContext(call, audit)),
       execute: async () =>
         this.remember(call, audit, await writes().requestRefund(input, this.writeContext(call, audit))),
       reconcile: async () => {
@@ -85,18 +94,33 @@ export class OrderMutations {
       ttlMs: this.deps.ttlMs,
       leaseMs: this.deps.leaseMs,
       audit,
-      execute: () => this.deps.writesFor(number).fulfillOrder(number, this.writeContext(call, audit)),
+      // Fulfilment needs the `order.change_order` model permission upstream, which a staff member's own
+      // token does not carry: it goes as the service user, for the staff member checked above.
+      execute: async () =>
+        this.deps.writesFor(number).fulfillOrder(number, await this.serviceContext(call, audit)),
       // Fulfilment leaves no record but the order's state: a fulfilled order after a crash is taken
       // as this request's result, since re-sending would only answer 406 (ORDER_NOT_FULFILLABLE). If
       // someone else fulfilled it meanwhile, the order is just as fulfilled: the answer holds.
-      reconcile: () => this.deps.writesFor(number).findFulfilled(number, this.writeContext(call, audit)),
+      reconcile: async () =>
+        this.deps.writesFor(number).findFulfilled(number, await this.serviceContext(call, audit)),
     });
   }
 
-  /** The worker's delivery of a deferred refund: the same idempotent path, under the job's own key. */
-  async deliverDeferred(job: RefundJobData, worker: Identity): Promise<RefundReceipt> {
-    const call = { identity: worker, requestId: job.requestId, idempotencyKey: job.idempotencyKey };
-    const audit = this.auditor(DEFERRED_DELIVERY, call);
+  /**
+   * The worker's delivery of a deferred refund: the same idempotent path, under the job's own key.
+   * The worker calls upstreams as its service user (`service`), which may change any order; it acts
+   * for the job's verified user only, whose right to change the order every write checks again.
+   */
+  async deliverDeferred(job: RefundJobData, service: Identity): Promise<RefundReceipt> {
+    const actingFor = actingForOf(job);
+    const call: MutationCall = {
+      identity: { username: actingFor.username, isStaff: actingFor.isStaff, token: service.token },
+      requestId: job.requestId,
+      idempotencyKey: job.idempotencyKey,
+    };
+    const audit = this.auditor(DEFERRED_DELIVERY, call, service.username);
+    const context = () => ({ ...this.writeContext(call, audit), serviceToken: service.token });
+    const writes = () => this.deps.writesFor(job.input.orderNumber);
     const result = await runIdempotent<RefundReceipt>({
       store: this.deps.store,
       scope: { user: job.username, operation: DEFERRED_DELIVERY, key: job.idempotencyKey },
@@ -104,10 +128,10 @@ export class OrderMutations {
       ttlMs: this.deps.ttlMs,
       leaseMs: this.deps.leaseMs,
       audit,
-      execute: () =>
-        this.deps.writesFor(job.input.orderNumber).requestRefund(job.input, this.writeContext(call, audit)),
-      reconcile: () =>
-        this.deps.writesFor(job.input.orderNumber).findRefund(job.input, this.writeContext(call, audit)),
+      // The order may have changed hands (or the request predates the check): refused, nothing written.
+      authorize: () => writes().assertChangeable(job.input.orderNumber, context()),
+      execute: () => writes().requestRefund(job.input, context()),
+      reconcile: () => writes().findRefund(job.input, context()),
       // The queue retries: a transient failure is not the answer, and the next attempt reconciles first.
       retryableErrors: 'abandon',
     });
@@ -127,7 +151,8 @@ export class OrderMutations {
       }));
     // Someone else's request looks exactly like a missing one.
     if (!found || (found.username !== identity.username && !identity.isStaff)) return null;
-    return found.request;
+    // Requests stored before the field existed knew all their ids.
+    return { ...found.request, refundIdsKnown: found.request.refundIdsKnown ?? true };
   }
 
   /**
@@ -157,6 +182,12 @@ export class OrderMutations {
       leaseMs: this.deps.leaseMs,
       audit,
       repeatable: true,
+      // Owner or staff, checked exactly as IMMEDIATE checks it, before anything is queued: a foreign
+      // order and a missing one get the same NOT_FOUND, and the refusal leaves no record and no job.
+      authorize: () =>
+        this.deps
+          .writesFor(input.orderNumber)
+          .assertChangeable(input.orderNumber, this.writeContext(call, audit)),
       execute: async () => {
         const queued = await enqueueRefund(
           queue,
@@ -165,6 +196,8 @@ export class OrderMutations {
             idempotencyKey: call.idempotencyKey,
             input,
             requestId: call.requestId,
+            actingFor: { username: call.identity.username, isStaff: call.identity.isStaff },
+            traceContext: activeTraceHeaders(),
           },
           audit,
         );
@@ -213,18 +246,24 @@ export class OrderMutations {
     return { user: call.identity.username, operation: REFUND, key: call.idempotencyKey };
   }
 
+  private async serviceContext(call: MutationCall, audit: WriteContext['audit']): Promise<WriteContext> {
+    const service = await this.deps.service.identity();
+    return { ...this.writeContext(call, audit), serviceToken: service.token };
+  }
+
   private writeContext(call: MutationCall, audit: WriteContext['audit']): WriteContext {
     return { identity: call.identity, requestId: call.requestId, idempotencyKey: call.idempotencyKey, audit };
   }
 
-  /** One structured line per event, all carrying request id, key, user and operation (README "Audit trail"). */
-  private auditor(operation: string, call: MutationCall): Audit {
+  /** One structured line per event, all carrying request id, key, user and operation (docs/observability.md, "Audit trail"). */
+  private auditor(operation: string, call: MutationCall, serviceUser?: string): Audit {
     const base = {
       audit: 'mutation',
       operation,
       requestId: call.requestId,
       idempotencyKey: call.idempotencyKey,
       user: call.identity.username,
+      ...(serviceUser ? { via: serviceUser } : {}),
     };
     return (event: string, fields: Record<string, unknown> = {}) =>
       this.deps.logger.info({ ...base, ...fields, event }, `mutation ${event}`);
@@ -245,6 +284,7 @@ function delivered(call: MutationCall, receipt: RefundReceipt): RefundRequest {
     orderNumber: receipt.orderNumber,
     status: 'DELIVERED',
     refundIds: receipt.refundIds,
+    refundIdsKnown: receipt.refundIdsKnown !== false,
     attempts: 1,
     lastError: null,
     updatedAt: new Date().toISOString(),

@@ -4,15 +4,15 @@ import { createRedisClient } from '../../../platform/redis/createRedisClient';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../../../platform/ErrorCode';
 import { codedError } from '../../../platform/codedError';
-import type { IdempotencyStore } from '../../../platform/idempotency/IdempotencyStore';
-import { MemoryIdempotencyStore } from '../../../platform/idempotency/MemoryIdempotencyStore';
-import { RedisIdempotencyStore } from '../../../platform/idempotency/RedisIdempotencyStore';
-import { REFUND_RETENTION_MS } from '../deferred/RefundJob';
-import { RefundQueue } from '../deferred/RefundQueue';
-import type { MutationsConfig } from '../mutationsConfig';
-import type { OrderWrites } from '../OrderWrites';
+import type { IdempotencyStore } from '../../../idempotency/IdempotencyStore';
+import { MemoryIdempotencyStore } from '../../../idempotency/MemoryIdempotencyStore';
+import { RedisIdempotencyStore } from '../../../idempotency/RedisIdempotencyStore';
+import { REFUND_RETENTION_MS } from '../queue/RefundJob';
+import { RefundQueue } from '../queue/RefundQueue';
+import type { MutationsConfig } from '../config/mutationsConfig';
+import type { OrderWrites } from '../port/OrderWrites';
 import { MemoryRefundRequestStore } from './MemoryRefundRequestStore';
-import { OrderMutations } from './OrderMutations';
+import { OrderMutations, type ServiceIdentitySource } from './OrderMutations';
 import { RedisRefundRequestStore } from './RedisRefundRequestStore';
 import type { RefundRequestStore } from './RefundRequestStore';
 
@@ -30,6 +30,7 @@ export function createMutationInfra(
   config: MutationsConfig,
   writesFor: (n: string) => OrderWrites | null,
   logger: Logger,
+  service: ServiceIdentitySource,
 ): MutationInfra {
   const clients: Redis[] = [];
   const connect = (purpose: string, extra: RedisOptions = {}) => {
@@ -65,6 +66,7 @@ export function createMutationInfra(
     refundQueue,
     refundRequests,
     logger,
+    service,
   });
   return {
     mutations,

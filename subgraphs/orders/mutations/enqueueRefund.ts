@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../../platform/ErrorCode';
 import { codedError } from '../../../platform/codedError';
-import { canonicalJson } from '../../../platform/idempotency/fingerprint';
-import { refundJobId, type RefundJobData } from '../deferred/RefundJob';
-import type { RefundQueue } from '../deferred/RefundQueue';
+import { canonicalJson } from '../../../idempotency/fingerprint';
+import { refundJobId, type RefundJobData } from '../queue/RefundJob';
+import type { RefundQueue } from '../queue/RefundQueue';
 import type { RefundRequest } from '../domain/Refund';
 
 /**

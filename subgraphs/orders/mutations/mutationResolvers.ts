@@ -1,8 +1,8 @@
 import type { Identity } from '../../../platform/auth/Identity';
 import { ErrorCode } from '../../../platform/ErrorCode';
 import { codedError } from '../../../platform/codedError';
-import type { IdempotentResult } from '../../../platform/idempotency/runIdempotent';
-import { isReplayedError } from '../../../platform/idempotency/ReplayedError';
+import type { IdempotentResult } from '../../../idempotency/runIdempotent';
+import { isReplayedError } from '../../../idempotency/ReplayedError';
 import { requireIdentity } from '../../requestBasics';
 import type { RefundInput } from '../domain/Refund';
 import { idempotencyKeyFrom } from './idempotencyKeyFrom';
@@ -25,10 +25,12 @@ interface RequestRefundArgs {
     courseRunKey?: string | null;
     reason?: string | null;
     delivery?: Delivery | null;
+    alsoRefund?: string[] | null;
   };
 }
 
 const MAX_REASON = 500;
+const MAX_ALSO_REFUND = 50;
 
 function call(context: MutationContext) {
   return {
@@ -63,10 +65,17 @@ export const mutationResolvers = {
           argument: 'input.reason',
         });
       }
+      const alsoRefund = args.input.alsoRefund ?? [];
+      if (alsoRefund.length > MAX_ALSO_REFUND) {
+        throw codedError(ErrorCode.BAD_USER_INPUT, `alsoRefund names at most ${MAX_ALSO_REFUND} orders`, {
+          argument: 'input.alsoRefund',
+        });
+      }
       const input: RefundInput = {
         orderNumber: args.input.orderNumber,
         courseRunKey: args.input.courseRunKey ?? null,
         reason,
+        ...(alsoRefund.length > 0 ? { alsoRefund: [...new Set(alsoRefund)].sort() } : {}),
       };
       return answer(context, () =>
         context.mutations.requestRefund(input, args.input.delivery ?? 'IMMEDIATE', call(context)),

@@ -1,6 +1,12 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Logger } from 'pino';
-import type { OrdersContext } from '../OrdersContext';
+import type { SystemFailure } from '../domain/SystemFailure';
+
+export interface PartialFailure {
+  error: SystemFailure;
+  /** Response path of the field that answered without this system, e.g. `["orderHistory"]`. */
+  path: readonly (string | number)[];
+}
 
 /**
  * Sends the failures a field survived (one system of a merged history was down) as coded errors next
@@ -8,7 +14,9 @@ import type { OrdersContext } from '../OrdersContext';
  * told, with `extensions.code` and `extensions.upstream`, that the list is incomplete. A resolver cannot
  * return data and an error for the same field, hence this plugin.
  */
-export function reportPartialFailures(logger: Logger): ApolloServerPlugin<OrdersContext> {
+export function reportPartialFailures<TContext extends BaseContext & { partialFailures: PartialFailure[] }>(
+  logger: Logger,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
@@ -17,14 +25,11 @@ export function reportPartialFailures(logger: Logger): ApolloServerPlugin<Orders
           if (!failures?.length || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const errors = failures.map(({ error, path }) => {
-            logger.warn(
-              { upstream: error.upstream, code: error.code, detail: error.detail, path },
-              error.message,
-            );
+            logger.warn({ ...error.logFields, path }, error.message);
             return {
               message: error.message,
               path: [...path],
-              extensions: { code: error.code, upstream: error.upstream, retryable: error.retryable },
+              extensions: { code: error.code, ...error.clientExtensions },
             };
           });
           result.errors = [...(result.errors ?? []), ...errors];

@@ -31,8 +31,10 @@ describe('attempt deadline', () => {
       }),
     );
     try {
-      // Healthy traffic first, as in production before an upstream hangs: V8 optimises the kit.
-      for (let i = 0; i < 3000; i++) await kit.request({ method: 'GET', path: '/warm' });
+      // Healthy traffic first, as in production before an upstream hangs: V8 optimises the kit. On a
+      // starved box a warm-up call can outlast the 100 ms deadline itself; it still warms the code.
+      for (let i = 0; i < 3000; i++)
+        await kit.request({ method: 'GET', path: '/warm' }).catch(() => undefined);
       hang = true;
       const started = Date.now();
       const calls = Array.from({ length: 5 }, () =>

@@ -1,6 +1,6 @@
 import { buildSchema, getIntrospectionQuery, parse, validate } from 'graphql';
-import { maxAliasesRule } from '../../../gateway/limits/maxAliasesRule';
-import { maxDepthRule } from '../../../gateway/limits/maxDepthRule';
+import { maxAliasesRule } from '../../../platform/graphql/limits/maxAliasesRule';
+import { maxDepthRule } from '../../../platform/graphql/limits/maxDepthRule';
 
 const schema = buildSchema(`
   type Query { orderHistory: Page  node: Node }
@@ -57,5 +57,18 @@ describe('maxAliasesRule', () => {
     const query = `{ orderHistory { ...F } h2: orderHistory { ...F } }
       fragment F on Page { o1: orders { number } o2: orders { number } }`;
     expect(errorsOf(query, maxAliasesRule(4))[0]?.limit).toEqual({ name: 'aliases', max: 4, actual: 5 });
+  });
+});
+
+describe('where a refusal points', () => {
+  // The error locates the operation refused, so a client (and the explorer) can show which one.
+  it.each([
+    ['depth', maxDepthRule(1), 'query Deep { orderHistory { orders { number } } }'],
+    ['aliases', maxAliasesRule(0), 'query Aliased { a: orderHistory { orders { number } } }'],
+  ])('points a %s refusal at the operation', (_name, rule, query) => {
+    const document = `fragment F on Order { number }\n  ${query}`;
+    const [error, ...rest] = validate(schema, parse(document), [rule]);
+    expect(rest).toEqual([]);
+    expect(error?.locations).toEqual([{ line: 2, column: 3 }]);
   });
 });

@@ -1,5 +1,5 @@
-import { diffOrderLists } from '../../../subgraphs/orders/backends/shadow/diffOrderLists';
-import { normaliseOrder } from '../../../subgraphs/orders/backends/shadow/normaliseOrder';
+import { diffOrderLists } from '../../../subgraphs/orders/layers/shadow/diffOrderLists';
+import { normaliseOrder } from '../../../subgraphs/orders/layers/shadow/normaliseOrder';
 import type { Order, OrderLine } from '../../../subgraphs/orders/domain/Order';
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });

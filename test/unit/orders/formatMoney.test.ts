@@ -17,7 +17,18 @@ describe('formatMoney', () => {
   });
 
   it.each(['', 'abc', '1,000.00', '1e3', '12.'])('rejects %j', (input) => {
-    expect(() => formatMoney(input, 'USD')).toThrow(RangeError);
+    expect(() => formatMoney(input, 'USD')).toThrow(
+      new RangeError(`not a decimal amount: ${JSON.stringify(input)}`),
+    );
+  });
+
+  it('reads an amount with surrounding whitespace, as upstream JSON sometimes carries it', () => {
+    expect(formatMoney(' 49.5\n', 'USD')).toEqual({ amount: '49.50', currency: 'USD' });
+  });
+
+  it('never shows a negative zero: a refund rounding to nothing is 0.00, not -0.00', () => {
+    expect(formatMoney('-0.001', 'USD')).toEqual({ amount: '0.00', currency: 'USD' });
+    expect(formatMoney('-0.4', 'JPY')).toEqual({ amount: '0', currency: 'JPY' });
   });
 
   it('knows the currency digits', () => {
@@ -27,12 +38,21 @@ describe('formatMoney', () => {
 
 describe('moneyFromMinor', () => {
   it.each([
-    [4900, 2, 'USD', '49.00'],
-    [14999, 2, 'USD', '149.99'],
-    [5, 2, 'USD', '0.05'],
-    [1500, 0, 'JPY', '1500'],
-    [-250, 2, 'EUR', '-2.50'],
-  ])('%i with %i digits %s → %s', (minor, digits, currency, amount) => {
-    expect(moneyFromMinor(minor, digits, currency).amount).toBe(amount);
+    [4900, 'USD', '49.00'],
+    [14999, 'USD', '149.99'],
+    [5, 'USD', '0.05'],
+    [1500, 'JPY', '1500'],
+    [-250, 'EUR', '-2.50'],
+    [1235, 'KWD', '1.235'],
+  ])('%i minor units of %s → %s (the currency’s own digits, ISO 4217)', (minor, currency, amount) => {
+    expect(moneyFromMinor(minor, currency).amount).toBe(amount);
+  });
+
+  it('refuses a non-integer count of minor units', () => {
+    expect(() => moneyFromMinor(49.5, 'USD')).toThrow(new RangeError('not an integer amount: 49.5'));
+  });
+
+  it('refuses a count beyond the safe integers, which a float has already rounded', () => {
+    expect(() => moneyFromMinor(2 ** 53, 'USD')).toThrow(new RangeError(`not an integer amount: ${2 ** 53}`));
   });
 });

@@ -1,5 +1,5 @@
 import { isConfigError } from '../../../platform/config/ConfigError';
-import { parseOrdersConfig } from '../../../subgraphs/orders/ordersConfig';
+import { parseOrdersConfig } from '../../../subgraphs/orders/config/ordersConfig';
 
 const LEGACY = { LEGACY_ECOMMERCE_URL: 'http://legacy.example.org' };
 const VENDOR = {
@@ -8,6 +8,7 @@ const VENDOR = {
   VENDOR_PROJECT_KEY: 'edx-prod',
   VENDOR_CLIENT_ID: 'orders',
   VENDOR_CLIENT_SECRET: 's3cret',
+  VENDOR_RECEIPT_BASE_URL: 'https://orders.example.org/receipt/',
 };
 
 function configError(env: Record<string, string>): string {
@@ -37,7 +38,7 @@ describe('ORDERS_ROLLOUT_*', () => {
       ORDERS_ROLLOUT_BACKEND: 'vendor',
       ORDERS_ROLLOUT_PERCENT: percent,
     });
-    expect(config.rollout).toEqual({ backend: 'vendor', basisPoints });
+    expect(config.rollout).toEqual({ mode: 'vendor', basisPoints });
   });
 
   it.each(['-1', '100.5', 'ten', '0.001'])('stops start-up on ORDERS_ROLLOUT_PERCENT=%s', (percent) => {
@@ -85,7 +86,7 @@ describe('ORDERS_ROLLOUT_*', () => {
 describe('ORDERS_SHADOW_*', () => {
   it('defaults the sample rate, deadline and cap once a shadow backend is named', () => {
     const config = parseOrdersConfig({ ...LEGACY, ...VENDOR, ORDERS_SHADOW_BACKEND: 'vendor' });
-    expect(config.shadow).toEqual({ backend: 'vendor', sampleRate: 0.05, timeoutMs: 3000, maxConcurrent: 8 });
+    expect(config.shadow).toEqual({ mode: 'vendor', sampleRate: 0.05, timeoutMs: 3000, maxConcurrent: 8 });
   });
 
   it('reads every setting', () => {
@@ -98,7 +99,7 @@ describe('ORDERS_SHADOW_*', () => {
       ORDERS_SHADOW_TIMEOUT_MS: '750',
       ORDERS_SHADOW_MAX_CONCURRENT: '2',
     });
-    expect(config.shadow).toEqual({ backend: 'legacy', sampleRate: 1, timeoutMs: 750, maxConcurrent: 2 });
+    expect(config.shadow).toEqual({ mode: 'legacy', sampleRate: 1, timeoutMs: 750, maxConcurrent: 2 });
   });
 
   it.each([

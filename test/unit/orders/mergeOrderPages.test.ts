@@ -3,10 +3,10 @@ import {
   MAX_MERGE_DEPTH,
   mergeDepth,
   mergeOrderPages,
-} from '../../../subgraphs/orders/backends/merged/mergeOrderPages';
-import { MergedOrderHistory } from '../../../subgraphs/orders/backends/merged/MergedOrderHistory';
+} from '../../../subgraphs/orders/domain/mergeOrderPages';
+import { MergedOrderHistory } from '../../../subgraphs/orders/layers/merged/MergedOrderHistory';
 import type { Order } from '../../../subgraphs/orders/domain/Order';
-import type { CallContext, OrderHistorySource } from '../../../subgraphs/orders/OrdersBackend';
+import type { CallContext, OrderHistorySource } from '../../../subgraphs/orders/port/OrdersBackend';
 import { silentLogger } from '../../../platform/createLogger';
 
 const CASES = 500;

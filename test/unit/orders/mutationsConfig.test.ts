@@ -1,5 +1,5 @@
 import { configError } from '../../helpers/configError';
-import { parseMutationsConfig } from '../../../subgraphs/orders/mutationsConfig';
+import { parseMutationsConfig } from '../../../subgraphs/orders/config/mutationsConfig';
 
 describe('REFUND_WORKER_PORT', () => {
   it('defaults to 4004 and accepts 0 (a free port, for tests)', () => {

@@ -1,15 +1,19 @@
-import { isInRollout, rolloutBucket } from '../../../subgraphs/orders/backends/rollout/rolloutBucket';
-import { RolloutOrdersBackend } from '../../../subgraphs/orders/backends/rollout/RolloutOrdersBackend';
+import { isInRollout, rolloutBucket } from '../../../subgraphs/orders/layers/rollout/rolloutBucket';
+import { RolloutOrdersBackend } from '../../../subgraphs/orders/layers/rollout/RolloutOrdersBackend';
 import type { Order, OrderPage } from '../../../subgraphs/orders/domain/Order';
-import type { OrdersBackendName } from '../../../subgraphs/orders/ordersBackendName';
-import type { CallContext, OrderHistorySource, OrdersBackend } from '../../../subgraphs/orders/OrdersBackend';
+import type { OrdersMode } from '../../../subgraphs/orders/config/ordersMode';
+import type {
+  CallContext,
+  OrderHistorySource,
+  OrdersBackend,
+} from '../../../subgraphs/orders/port/OrdersBackend';
 
 const users = Array.from({ length: 20_000 }, (_, i) => `learner${i}`);
 const query = (username: string) => ({ username, page: 1, pageSize: 20 });
-const as = (username: string, isStaff = false, backendOverride?: string): CallContext => ({
+const as = (username: string, isStaff = false, modeOverride?: string): CallContext => ({
   identity: { username, isStaff, token: 't' },
   requestId: 'r',
-  ...(backendOverride === undefined ? {} : { backendOverride }),
+  ...(modeOverride === undefined ? {} : { modeOverride }),
 });
 
 /** A history that answers with one order named after it, so a test sees which mode served. */
@@ -50,7 +54,7 @@ describe('rolloutBucket', () => {
 });
 
 describe('RolloutOrdersBackend', () => {
-  const histories: Record<OrdersBackendName, OrderHistorySource | null> = {
+  const histories: Record<OrdersMode, OrderHistorySource | null> = {
     legacy: named('legacy'),
     vendor: named('vendor'),
     merged: named('merged'),
@@ -59,7 +63,7 @@ describe('RolloutOrdersBackend', () => {
     new RolloutOrdersBackend({
       base: named('base'),
       baseMode: 'legacy',
-      rollout: basisPoints === null ? null : { backend: 'vendor', basisPoints },
+      rollout: basisPoints === null ? null : { mode: 'vendor', basisPoints },
       histories: { ...histories, ...overrides },
     });
   const inside = users.find((u) => isInRollout(u, 5000))!;

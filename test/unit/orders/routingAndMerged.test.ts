@@ -2,10 +2,14 @@ import { silentLogger } from '../../../platform/createLogger';
 import { ErrorCode } from '../../../platform/ErrorCode';
 import { codedError } from '../../../platform/codedError';
 import { UpstreamError } from '../../../upstream/UpstreamError';
-import { MergedOrderHistory } from '../../../subgraphs/orders/backends/merged/MergedOrderHistory';
-import { RoutingOrdersBackend } from '../../../subgraphs/orders/backends/routing/RoutingOrdersBackend';
+import { MergedOrderHistory } from '../../../subgraphs/orders/layers/merged/MergedOrderHistory';
+import { RoutingOrdersBackend } from '../../../subgraphs/orders/layers/routing/RoutingOrdersBackend';
 import type { Order, OrderPage } from '../../../subgraphs/orders/domain/Order';
-import type { CallContext, OrderPageQuery, OrdersBackend } from '../../../subgraphs/orders/OrdersBackend';
+import type {
+  CallContext,
+  OrderPageQuery,
+  OrdersBackend,
+} from '../../../subgraphs/orders/port/OrdersBackend';
 
 const context: CallContext = {
   identity: { username: 'learner1', isStaff: false, token: 't' },
@@ -89,14 +93,15 @@ describe('MergedOrderHistory', () => {
   };
   const numbers = (page: OrderPage) => page.orders.map((o) => o.number);
 
-  it('pages the union newest first, ties by number, asking each system for page × pageSize orders (+1 where ties are unordered)', async () => {
+  it('pages the union newest first, ties by number, asking each system for its first page first (+1 where ties are unordered)', async () => {
     const { legacy, vendor, merged } = setup();
     const page = await merged.listOrders({ username: 'learner1', page: 2, pageSize: 2 }, context);
     expect(page).toMatchObject({ count: 4, failures: [] });
     expect(numbers(page)).toEqual(['2U-000001', 'EDX-100001']);
     // One more from the system whose ties come in no promised order: it shows whether a tie straddles.
-    expect(legacy.asked).toEqual([{ username: 'learner1', page: 1, pageSize: 5 }]);
-    expect(vendor.asked).toEqual([{ username: 'learner1', page: 1, pageSize: 4 }]);
+    // That first read holds both whole histories (2 orders each), so nothing deeper is read.
+    expect(legacy.asked).toEqual([{ username: 'learner1', page: 1, pageSize: 3 }]);
+    expect(vendor.asked).toEqual([{ username: 'learner1', page: 1, pageSize: 2 }]);
     const first = await merged.listOrders({ username: 'learner1', page: 1, pageSize: 2 }, context);
     expect(numbers(first)).toEqual(['2U-000002', 'EDX-100003']);
   });

@@ -5,11 +5,15 @@ import { UpstreamError } from '../../../upstream/UpstreamError';
 import {
   createShadowMetrics,
   type ShadowMetrics,
-} from '../../../subgraphs/orders/backends/shadow/ShadowMetrics';
-import { ShadowOrdersBackend } from '../../../subgraphs/orders/backends/shadow/ShadowOrdersBackend';
+} from '../../../subgraphs/orders/layers/shadow/ShadowMetrics';
+import { ShadowOrdersBackend } from '../../../subgraphs/orders/layers/shadow/ShadowOrdersBackend';
 import type { Order, OrderPage } from '../../../subgraphs/orders/domain/Order';
-import type { OrdersBackendName } from '../../../subgraphs/orders/ordersBackendName';
-import type { CallContext, OrderHistorySource, OrdersBackend } from '../../../subgraphs/orders/OrdersBackend';
+import type { OrdersMode } from '../../../subgraphs/orders/config/ordersMode';
+import type {
+  CallContext,
+  OrderHistorySource,
+  OrdersBackend,
+} from '../../../subgraphs/orders/port/OrdersBackend';
 
 const context: CallContext = {
   identity: { username: 'learner1', isStaff: false, token: 't' },
@@ -48,7 +52,7 @@ function setup(options: {
   shadow: OrderHistorySource;
   maxConcurrent?: number;
   sampleRate?: number;
-  served?: OrdersBackendName;
+  served?: OrdersMode;
   primaryPage?: OrderPage;
 }) {
   const metrics = createShadowMetrics(new Registry());

@@ -3,13 +3,13 @@ import { vendorOrderSchema } from '../../../subgraphs/orders/backends/vendor/dto
 import { toOrder } from '../../../subgraphs/orders/backends/vendor/toOrder';
 
 const usd = (centAmount: number) => ({
-  type: 'centPrecision',
+  type: 'centPrecision' as const,
   currencyCode: 'USD',
   centAmount,
   fractionDigits: 2,
 });
 
-// A commercetools Order as the API sends it (upstream-apis.md §4), extra fields included.
+// A commercetools Order as the API sends it (docs/reference/upstream-apis.md §4), extra fields included.
 const wire = {
   id: '8b4e5f2a-0000-4000-8000-000000000001',
   version: 7,
@@ -86,9 +86,51 @@ describe('vendor toOrder', () => {
     const order = toOrder(variant({ totalPrice: usd(4900), discountOnTotalPrice: undefined }), options);
     expect(order.total.amount).toBe('49.00');
     expect(toOrder(variant({ totalPrice: yen }), options).total).toEqual({ amount: '1500', currency: 'JPY' });
-    // The sender's digits are honoured even when they are not the currency's own.
-    const precise = { currencyCode: 'USD', centAmount: 49125, fractionDigits: 3 };
-    expect(toOrder(variant({ totalPrice: precise }), options).total.amount).toBe('49.13');
+  });
+
+  // HighPrecisionMoney.raml / TypedMoney.raml: centAmount is in the currency's minor units whatever the
+  // type; a highPrecision money's fractionDigits describe preciseAmount (docs/reference/vendor-commercetools.md).
+  it('reads centAmount in the currency’s minor units even for highPrecision money: 4900, 4 digits → "49.00"', () => {
+    const precise = {
+      type: 'highPrecision' as const,
+      currencyCode: 'USD',
+      centAmount: 4900,
+      preciseAmount: 490000,
+      fractionDigits: 4,
+    };
+    const line = { ...base.lineItems[0]!, price: { value: precise } };
+    const order = toOrder(variant({ lineItems: [line] }), options);
+    expect(order.lines[0]!.unitPrice).toEqual({ amount: '49.00', currency: 'USD' });
+    const yen = { type: 'highPrecision' as const, currencyCode: 'JPY', centAmount: 1500, fractionDigits: 3 };
+    expect(toOrder(variant({ totalPrice: yen }), options).total).toEqual({ amount: '1500', currency: 'JPY' });
+  });
+
+  // CC's calculate_total_discount_on_order (commerce_coordinator/apps/commercetools/utils.py) adds all
+  // three; the line kinds are per unit, so they count once per unit (LineItem.raml).
+  it('sums the discount on the total, line-targeted cart discounts and product discounts, per unit', () => {
+    const line = {
+      ...base.lineItems[0]!,
+      quantity: 2,
+      price: { value: usd(4900), discounted: { value: usd(3900) } },
+      discountedPricePerQuantity: [
+        {
+          quantity: 2,
+          discountedPrice: {
+            value: usd(3400),
+            includedDiscounts: [{ discountedAmount: usd(300) }, { discountedAmount: usd(200) }],
+          },
+        },
+      ],
+      totalPrice: usd(6800),
+    };
+    const order = toOrder(
+      variant({ lineItems: [line], discountOnTotalPrice: { discountedAmount: usd(980) } }),
+      options,
+    );
+    // 9.80 + 2 × (3.00 + 2.00) + 2 × (49.00 − 39.00)
+    expect(order.discount).toEqual({ amount: '39.80', currency: 'USD' });
+    const noTotal = toOrder(variant({ lineItems: [line], discountOnTotalPrice: undefined }), options);
+    expect(noTotal.discount).toEqual({ amount: '30.00', currency: 'USD' });
   });
 
   it('places the order at completedAt, else createdAt, never lastModifiedAt', () => {
@@ -103,6 +145,7 @@ describe('vendor toOrder', () => {
     ['Open', 'OPEN'],
     ['Confirmed', 'PENDING'],
     ['Complete', 'COMPLETE'],
+    ['Cancelled', 'CANCELLED'],
   ])('maps orderState %s to %s', (state, status) => {
     expect(toOrder(variant({ orderState: state }), options).status).toBe(status);
   });
@@ -120,14 +163,20 @@ describe('vendor toOrder', () => {
     expect(toOrder(variant({ orderState: 'Open', paymentState: 'Pending' }), options).status).toBe('OPEN');
   });
 
-  it('reports Cancelled (and any unmapped state) and shows it as UNKNOWN', () => {
+  it('keeps CANCELLED when the payment failed or is owed back', () => {
+    for (const paymentState of ['Failed', 'CreditOwed']) {
+      expect(toOrder(variant({ orderState: 'Cancelled', paymentState }), options).status).toBe('CANCELLED');
+    }
+  });
+
+  it('reports an unmapped state and shows it as UNKNOWN', () => {
     const unknown: string[] = [];
-    const order = toOrder(variant({ orderState: 'Cancelled' }), {
+    const order = toOrder(variant({ orderState: 'Archived' }), {
       ...options,
       onUnknownStatus: (state, number) => unknown.push(`${state} ${number}`),
     });
     expect(order.status).toBe('UNKNOWN');
-    expect(unknown).toEqual(['Cancelled 2U-000042']);
+    expect(unknown).toEqual(['Archived 2U-000042']);
   });
 
   it('prefers the en name, then en-US, then any locale', () => {

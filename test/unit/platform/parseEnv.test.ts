@@ -1,6 +1,6 @@
 import { parseGatewayConfig } from '../../../gateway/gatewayConfig';
 import { configError } from '../../helpers/configError';
-import { parseOrdersConfig } from '../../../subgraphs/orders/ordersConfig';
+import { parseOrdersConfig } from '../../../subgraphs/orders/config/ordersConfig';
 
 describe('configuration is validated once, naming the variable', () => {
   it('names a bad port and a bad URL together', () => {

@@ -1,7 +1,7 @@
 import { parseGatewayConfig } from '../../../gateway/gatewayConfig';
 import { parseTracingConfig } from '../../../platform/tracing/tracingConfig';
 import { parseCatalogConfig } from '../../../subgraphs/catalog/catalogConfig';
-import { parseOrdersConfig } from '../../../subgraphs/orders/ordersConfig';
+import { parseOrdersConfig } from '../../../subgraphs/orders/config/ordersConfig';
 import { configError } from '../../helpers/configError';
 
 const subgraphEnv = { LEGACY_ECOMMERCE_URL: 'http://legacy', DISCOVERY_URL: 'http://discovery' };

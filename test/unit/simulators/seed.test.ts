@@ -1,4 +1,4 @@
-import { createSeed } from '../../../simulators/seed/createSeed';
+import { createSeed, DEFAULT_SEED } from '../../../simulators/seed/createSeed';
 import { subtotalMinor, totalMinor } from '../../../simulators/seed/SeedOrder';
 
 // The simulated world the README and the order-history issue promise: who is in it, how much they
@@ -56,4 +56,18 @@ it('gives learners vendor orders numbered 2U-…, some on course runs the catalo
   expect(vendor.length).toBeGreaterThan(0);
   expect(vendor.every((o) => /^2U-\d+$/.test(o.number))).toBe(true);
   expect(vendor.some((o) => o.lines.some((l) => l.courseKey && runs.has(l.courseKey)))).toBe(true);
+});
+
+it('grows to hundreds of learners for load tests, leaving the first fifty exactly as they were', () => {
+  const big = createSeed(DEFAULT_SEED, { learners: 600 });
+  expect(big.orders.slice(0, seed.orders.length)).toEqual(seed.orders);
+  expect(big.vendorOrders).toEqual(seed.vendorOrders);
+  expect(big.courseRuns).toEqual(seed.courseRuns);
+  const extra = big.orders.slice(seed.orders.length);
+  const counts = new Map<string, number>();
+  for (const order of extra) counts.set(order.username, (counts.get(order.username) ?? 0) + 1);
+  expect([...counts.keys()]).toEqual(Array.from({ length: 550 }, (_, i) => `learner${i + 51}`));
+  expect([...counts.values()].every((n) => n >= 21 && n <= 40)).toBe(true);
+  expect(new Set(big.orders.map((o) => o.number)).size).toBe(big.orders.length);
+  expect(big.orders.every((o) => /^EDX-\d{6}$/.test(o.number))).toBe(true);
 });

@@ -19,14 +19,18 @@ describe('isRetryable', () => {
   it.each([
     [err(ErrorCode.UPSTREAM_UNAVAILABLE, { cause: 'ECONNRESET' }), true, true],
     [err(ErrorCode.UPSTREAM_UNAVAILABLE, { cause: 'ECONNRESET' }), false, false],
-    [err(ErrorCode.UPSTREAM_UNAVAILABLE, { cause: 'ECONNREFUSED' }), false, true],
+    // A refused connection is marked never sent where it is classified; the mark is what is read.
+    [err(ErrorCode.UPSTREAM_UNAVAILABLE, { cause: 'ECONNREFUSED', neverSent: true }), false, true],
+    [err(ErrorCode.UPSTREAM_UNAVAILABLE, { cause: 'ECONNREFUSED' }), false, false],
     [err(ErrorCode.UPSTREAM_ERROR, { status: 503 }), true, true],
     [err(ErrorCode.UPSTREAM_ERROR, { status: 500 }), true, false],
     [err(ErrorCode.UPSTREAM_ERROR, { status: 503 }), false, false],
     [err(ErrorCode.UPSTREAM_TIMEOUT), true, false],
     [err(ErrorCode.UPSTREAM_UNAVAILABLE, { breakerOpen: true }), true, false],
     [err(ErrorCode.UPSTREAM_OVERLOADED, { localOverload: true }), true, false],
-    [err(ErrorCode.UPSTREAM_OVERLOADED, { status: 429 }), true, true],
+    // A throttle is never retried within the request, even a read, even with no wait named.
+    [err(ErrorCode.UPSTREAM_RATE_LIMITED, { status: 429 }), true, false],
+    [err(ErrorCode.UPSTREAM_RATE_LIMITED, { status: 429, retryAfterMs: 0 }), true, false],
   ])('%s idempotent=%s → %s', (error, idempotent, expected) => {
     expect(isRetryable(error, idempotent)).toBe(expected);
   });
@@ -40,6 +44,15 @@ describe('RetryBudget', () => {
     expect(granted).toBe(10);
     budget.release();
     expect(budget.tryAcquire()).toBe(true);
+  });
+
+  it('counts only requests still in flight: finished ones no longer widen the allowance', () => {
+    const budget = new RetryBudget(20, 3);
+    for (let i = 0; i < 50; i++) budget.requestStarted();
+    for (let i = 0; i < 40; i++) budget.requestFinished();
+    // 10 in flight: 20 % is 2, so the floor of 3 holds, not the 10 that 50 requests allowed.
+    const granted = Array.from({ length: 10 }, () => budget.tryAcquire()).filter(Boolean).length;
+    expect(granted).toBe(3);
   });
 
   it('keeps a floor for quiet upstreams', () => {
@@ -85,5 +98,62 @@ describe('Bulkhead', () => {
     expect(bulkhead.queued).toBe(0);
     release();
     await first;
+  });
+});
+
+describe('isRetryable: which 5xx a read may retry', () => {
+  const status = (code: number) =>
+    new UpstreamError('u', ErrorCode.UPSTREAM_ERROR as never, 'x', { status: code });
+  it.each([
+    [502, true],
+    [503, true],
+    [504, true],
+    [500, false],
+    [501, false],
+  ])('%i → %s', (code, expected) => {
+    expect(isRetryable(status(code), true)).toBe(expected);
+  });
+});
+
+describe('Bulkhead edges', () => {
+  it('names the upstream when it refuses', async () => {
+    const bulkhead = new Bulkhead('legacy', 0, 0);
+    await expect(bulkhead.run(async () => 'never')).rejects.toThrow('legacy has too many calls in flight');
+  });
+
+  it('refuses at once a caller that already gave up, without queueing it', async () => {
+    const bulkhead = new Bulkhead('u', 1, 1);
+    let release!: () => void;
+    const first = bulkhead.run(() => new Promise<void>((r) => (release = r)));
+    const controller = new AbortController();
+    controller.abort(new Error('gone before queueing'));
+    let ran = false;
+    await expect(
+      bulkhead.run(async () => {
+        ran = true;
+      }, controller.signal),
+    ).rejects.toThrow('gone before queueing');
+    expect(bulkhead.queued).toBe(0);
+    release();
+    await first;
+    expect(ran).toBe(false);
+  });
+
+  it('a caller giving up after its turn came leaves the other waiters queued', async () => {
+    const bulkhead = new Bulkhead('u', 1, 2);
+    let release!: () => void;
+    const first = bulkhead.run(() => new Promise<void>((r) => (release = r)));
+    const controller = new AbortController();
+    let releaseSecond!: () => void;
+    const second = bulkhead.run(() => new Promise<void>((r) => (releaseSecond = r)), controller.signal);
+    const third = bulkhead.run(async () => 'third');
+    release();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    controller.abort(new Error('too late'));
+    expect(bulkhead.queued).toBe(1);
+    releaseSecond();
+    await second;
+    await expect(third).resolves.toBe('third');
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// course-discovery `CourseRunWithProgramsSerializer` (upstream-apis.md §6), the fields we read.
+// course-discovery `CourseRunWithProgramsSerializer` (docs/reference/upstream-apis.md §6), the fields we read.
 export const discoveryCourseRunSchema = z.object({
   key: z.string(),
   title: z.string(),

@@ -2,20 +2,44 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ErrorCode } from '../../../../platform/ErrorCode';
 import { codedError } from '../../../../platform/codedError';
+import { expectStatus } from '../../../../upstream/expectStatus';
+import { parseBody } from '../../../../upstream/parseBody';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../../../../upstream/Upstream';
-import { UpstreamError } from '../../../../upstream/UpstreamError';
+import type { UpstreamError } from '../../../../upstream/UpstreamError';
 import type { Order } from '../../domain/Order';
 import type { RefundInput, RefundReceipt } from '../../domain/Refund';
-import type { OrderWrites, WriteContext } from '../../OrderWrites';
+import type { OrderWrites, WriteContext } from '../../port/OrderWrites';
 import { legacyOrderSchema } from './dto';
 import { toOrder } from './toOrder';
 
-const ownerSchema = z.object({ user: z.object({ username: z.string() }).nullable().optional() });
-const refundListSchema = z.object({
-  results: z.array(
-    z.object({ id: z.number(), order_number: z.string(), course_id: z.string().nullable().optional() }),
+// The order as the refund logic reads it: whose it is, its state, and the course run of each line.
+const refundableOrderSchema = z.object({
+  number: z.string(),
+  status: z.string(),
+  user: z.object({ username: z.string() }),
+  lines: z.array(
+    z.object({
+      product: z
+        .object({
+          attribute_values: z
+            .array(z.object({ code: z.string().optional(), name: z.string().optional(), value: z.unknown() }))
+            .optional(),
+        })
+        .nullable()
+        .optional(),
+    }),
   ),
 });
+type RefundableOrder = z.infer<typeof refundableOrderSchema>;
+const userOrderPageSchema = z.object({
+  next: z.string().nullable().optional(),
+  results: z.array(refundableOrderSchema.omit({ user: true })),
+});
+const refundIdsSchema = z.array(z.number());
+
+/** Pages of the owner's history read to find other orders holding the same course (page_size 100). */
+const MAX_HISTORY_PAGES = 5;
+const HISTORY_PAGE_SIZE = 100;
 
 export interface LegacyOrderWritesOptions {
   upstream: Upstream;
@@ -31,43 +55,52 @@ export interface LegacyOrderWritesOptions {
 export class LegacyOrderWrites implements OrderWrites {
   constructor(private readonly options: LegacyOrderWritesOptions) {}
 
-  async requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt> {
-    const username = await this.ownerOf(input.orderNumber, context);
-    const response = await this.send(
-      {
-        method: 'POST',
-        path: '/api/v2/refunds/',
-        body: {
-          username,
-          order_number: input.orderNumber,
-          ...(input.courseRunKey ? { course_id: input.courseRunKey } : {}),
-        },
-      },
-      context,
-    );
-    if (response.status === 200)
-      throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This order has nothing left to refund');
-    this.rejectUnexpected(response, 201);
-    const ids = z.array(z.number()).safeParse(response.body);
-    if (!ids.success) throw this.malformed();
-    return { orderNumber: input.orderNumber, refundIds: ids.data.map(String) };
+  async assertChangeable(number: string, context: WriteContext): Promise<void> {
+    await this.readOrder(number, context);
   }
 
+  /**
+   * A refund in the terms the real API accepts (docs/reference/legacy-ecommerce.md, "Refunds"): one
+   * `POST /api/v2/refunds/ {username, course_id}` per course run in the order (or the one asked for).
+   * The API ignores `order_number` with a `course_id` and refunds that course in EVERY Complete order
+   * of the user, so when another order holds the same course the request is refused up front
+   * (REFUND_SCOPE_AMBIGUOUS, naming them) unless staff confirm exactly those orders in `alsoRefund`.
+   */
+  async requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt> {
+    const { courses, owner } = await this.plan(input, context);
+    const refundIds: string[] = [];
+    for (const course of courses) {
+      try {
+        refundIds.push(...(await this.postRefund(owner, course, context)));
+      } catch (error) {
+        // Earlier courses are refunded; say so. Re-sending them is harmless (200 [], nothing left).
+        if (refundIds.length > 0) context.audit('refund partly applied', { refundIds, failedCourse: course });
+        throw error;
+      }
+    }
+    if (refundIds.length === 0)
+      throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This order has nothing left to refund');
+    return { orderNumber: input.orderNumber, refundIds };
+  }
+
+  /**
+   * The legacy API has no way to read refunds back (no list route: GET answers 403). What it does
+   * offer: re-sending a refund for a course already refunded answers 200 [] and creates nothing. So a
+   * takeover re-sends the same requests: whatever the dead attempt did not apply is applied now, and
+   * the ids of what it did apply — in a reply that was lost — cannot be recovered (`refundIdsKnown`).
+   */
   async findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null> {
-    const username = await this.ownerOf(input.orderNumber, context);
-    const response = await this.send(
-      { method: 'GET', path: '/api/v2/refunds/', query: { username, order_number: input.orderNumber } },
-      context,
-    );
-    this.rejectUnexpected(response, 200);
-    const list = refundListSchema.safeParse(response.body);
-    if (!list.success) throw this.malformed();
-    const matching = list.data.results.filter(
-      (r) => input.courseRunKey === null || r.course_id === input.courseRunKey,
-    );
-    return matching.length
-      ? { orderNumber: input.orderNumber, refundIds: matching.map((r) => String(r.id)) }
-      : null;
+    const { courses, owner } = await this.plan(input, context);
+    const refundIds: string[] = [];
+    let unknown = false;
+    for (const course of courses) {
+      const created = await this.postRefund(owner, course, context);
+      // 200 []: refunded before, by the dead attempt (ids lost) or earlier still — either way unknown.
+      if (created.length === 0) unknown = true;
+      refundIds.push(...created);
+    }
+    context.audit('refund re-sent to reconcile', { refundIds, refundIdsKnown: !unknown });
+    return { orderNumber: input.orderNumber, refundIds, refundIdsKnown: !unknown };
   }
 
   async fulfillOrder(number: string, context: WriteContext): Promise<Order> {
@@ -82,9 +115,8 @@ export class LegacyOrderWrites implements OrderWrites {
     if (response.status === 406)
       throw codedError(ErrorCode.ORDER_NOT_FULFILLABLE, 'This order is not in a state that can be fulfilled');
     this.rejectUnexpected(response, 200);
-    const dto = legacyOrderSchema.safeParse(response.body);
-    if (!dto.success) throw this.malformed();
-    return toOrder(dto.data, { receiptBaseUrl: this.options.receiptBaseUrl });
+    const dto = parseBody(this.upstreamName, legacyOrderSchema, response.body);
+    return toOrder(dto, { receiptBaseUrl: this.options.receiptBaseUrl });
   }
 
   async findFulfilled(number: string, context: WriteContext): Promise<Order | null> {
@@ -97,14 +129,17 @@ export class LegacyOrderWrites implements OrderWrites {
       context,
     );
     this.rejectUnexpected(response, 200);
-    const dto = legacyOrderSchema.safeParse(response.body);
-    if (!dto.success) throw this.malformed();
-    const order = toOrder(dto.data, { receiptBaseUrl: this.options.receiptBaseUrl });
+    const dto = parseBody(this.upstreamName, legacyOrderSchema, response.body);
+    const order = toOrder(dto, { receiptBaseUrl: this.options.receiptBaseUrl });
     return order.status === 'COMPLETE' ? order : null;
   }
 
-  /** Learners refund their own orders; staff act for the order's owner, whom the order names. */
-  private async ownerOf(number: string, context: WriteContext): Promise<string> {
+  /**
+   * The order as the caller may see it: learners change their own orders, staff any. The check is
+   * made HERE as well as upstream, because a service identity (the refund worker's) may read and
+   * change any order there; someone else's order looks exactly like a missing one.
+   */
+  private async readOrder(number: string, context: WriteContext): Promise<RefundableOrder> {
     const response = await this.send(
       {
         method: 'GET',
@@ -115,8 +150,89 @@ export class LegacyOrderWrites implements OrderWrites {
     );
     if (response.status === 404) throw codedError(ErrorCode.NOT_FOUND, 'No such order');
     this.rejectUnexpected(response, 200);
-    const owner = ownerSchema.safeParse(response.body);
-    return owner.success && owner.data.user ? owner.data.user.username : context.identity.username;
+    const order = parseBody(this.upstreamName, refundableOrderSchema, response.body);
+    if (!context.identity.isStaff && order.user.username !== context.identity.username)
+      throw codedError(ErrorCode.NOT_FOUND, 'No such order');
+    return order;
+  }
+
+  /** Which courses to refund for whom, refusing anything that would touch an order not named. */
+  private async plan(
+    input: RefundInput,
+    context: WriteContext,
+  ): Promise<{ courses: string[]; owner: string }> {
+    const order = await this.readOrder(input.orderNumber, context);
+    const owner = order.user.username;
+    const held = courseKeysOf(order);
+    // Only Complete orders are refundable upstream; asking anyway would refund the course elsewhere.
+    if (order.status !== 'Complete' || held.length === 0)
+      throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This order has nothing left to refund');
+    let courses = held;
+    if (input.courseRunKey !== null) {
+      if (!held.includes(input.courseRunKey))
+        throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This order has no line for that course run');
+      courses = [input.courseRunKey];
+    }
+    const others = await this.otherOrdersHolding(owner, courses, order.number, context);
+    if (others.length > 0) {
+      const confirmed = new Set(input.alsoRefund ?? []);
+      const exact = confirmed.size === others.length && others.every((n) => confirmed.has(n));
+      if (!(context.identity.isStaff && exact)) {
+        throw codedError(
+          ErrorCode.REFUND_SCOPE_AMBIGUOUS,
+          `The ecommerce service refunds a course in every order holding it: this refund would also refund ${others.join(', ')}`,
+          { otherOrders: others, retryable: false },
+        );
+      }
+    } else if ((input.alsoRefund ?? []).length > 0) {
+      throw codedError(ErrorCode.BAD_USER_INPUT, 'alsoRefund names orders this refund would not touch', {
+        argument: 'input.alsoRefund',
+      });
+    }
+    return { courses, owner };
+  }
+
+  /** The owner's other Complete orders holding any of these courses: what a course_id refund also hits. */
+  private async otherOrdersHolding(
+    owner: string,
+    courses: string[],
+    number: string,
+    context: WriteContext,
+  ): Promise<string[]> {
+    const found: string[] = [];
+    for (let page = 1; page <= MAX_HISTORY_PAGES; page++) {
+      const response = await this.send(
+        {
+          method: 'GET',
+          path: '/api/v2/orders/',
+          query: { username: owner, page, page_size: HISTORY_PAGE_SIZE },
+        },
+        context,
+      );
+      this.rejectUnexpected(response, 200);
+      const body = parseBody(this.upstreamName, userOrderPageSchema, response.body);
+      for (const other of body.results) {
+        if (other.number === number || other.status !== 'Complete') continue;
+        if (courseKeysOf(other).some((course) => courses.includes(course))) found.push(other.number);
+      }
+      if (!body.next) return found;
+    }
+    // A history too long to read in full cannot prove the refund touches nothing else.
+    throw codedError(
+      ErrorCode.REFUND_SCOPE_AMBIGUOUS,
+      `Cannot tell which other orders this refund would touch: more than ${MAX_HISTORY_PAGES * HISTORY_PAGE_SIZE} orders`,
+      { otherOrders: found, retryable: false },
+    );
+  }
+
+  private async postRefund(owner: string, course: string, context: WriteContext): Promise<string[]> {
+    const response = await this.send(
+      { method: 'POST', path: '/api/v2/refunds/', body: { username: owner, course_id: course } },
+      context,
+    );
+    if (response.status === 200) return [];
+    this.rejectUnexpected(response, 201);
+    return parseBody(this.upstreamName, refundIdsSchema, response.body).map(String);
   }
 
   private async send(request: UpstreamRequest, context: WriteContext): Promise<UpstreamResponse> {
@@ -131,7 +247,7 @@ export class LegacyOrderWrites implements OrderWrites {
       const response = await this.options.upstream.request({
         ...request,
         headers: {
-          authorization: `JWT ${context.identity.token}`,
+          authorization: `JWT ${context.serviceToken ?? context.identity.token}`,
           'x-request-id': context.requestId,
           'idempotency-key': context.idempotencyKey,
         },
@@ -153,19 +269,20 @@ export class LegacyOrderWrites implements OrderWrites {
     if (response.status === 400)
       throw codedError(ErrorCode.BAD_USER_INPUT, 'The ecommerce service refused the request');
     if (response.status === 404) throw codedError(ErrorCode.NOT_FOUND, 'No such order');
-    throw new UpstreamError(
-      this.options.upstream.name,
-      ErrorCode.UPSTREAM_ERROR,
-      `${this.options.upstream.name} answered ${response.status}`,
-      { status: response.status },
-    );
+    expectStatus(this.upstreamName, response, expected);
   }
 
-  private malformed(): UpstreamError {
-    return new UpstreamError(
-      this.options.upstream.name,
-      ErrorCode.UPSTREAM_ERROR,
-      `${this.options.upstream.name} returned a malformed body`,
-    );
+  private get upstreamName(): string {
+    return this.options.upstream.name;
   }
+}
+
+/** The distinct course runs of an order's lines (lines that are not course seats have none). */
+function courseKeysOf(order: Pick<RefundableOrder, 'lines'>): string[] {
+  const keys = new Set<string>();
+  for (const line of order.lines) {
+    const attribute = line.product?.attribute_values?.find((a) => (a.code ?? a.name) === 'course_key');
+    if (typeof attribute?.value === 'string' && attribute.value !== '') keys.add(attribute.value);
+  }
+  return [...keys];
 }

@@ -1,7 +1,8 @@
 import { formatMoney } from '../../domain/formatMoney';
-import type { Order, OrderLine, OrderStatus } from '../../domain/Order';
+import type { Money, Order, OrderLine, OrderStatus } from '../../domain/Order';
 import { toUtcIso } from '../../domain/toUtcIso';
 import type { LegacyLine, LegacyOrder } from './dto';
+import { sumDecimals } from './sumDecimals';
 
 const STATUSES: Readonly<Record<string, OrderStatus>> = {
   Open: 'OPEN',
@@ -22,7 +23,7 @@ export interface ToOrderOptions {
 export function toOrder(dto: LegacyOrder, options: ToOrderOptions): Order {
   const status = STATUSES[dto.status];
   if (!status) options.onUnknownStatus?.(dto.status, dto.number);
-  const discount = dto.discount ? formatMoney(dto.discount, dto.currency) : null;
+  const discount = totalDiscount(dto);
   const receipt = new URL(options.receiptBaseUrl);
   receipt.searchParams.set('order_number', dto.number);
   return {
@@ -45,9 +46,22 @@ function toOrderLine(line: LegacyLine, currency: string): OrderLine {
     title: line.title,
     description: line.description,
     quantity: line.quantity,
-    unitPrice: formatMoney(line.unit_price_excl_tax, currency),
+    // Not derived from linePrice / quantity: that is after discounts, so it would be a wrong price.
+    unitPrice: line.unit_price_excl_tax === null ? null : formatMoney(line.unit_price_excl_tax, currency),
     linePrice: formatMoney(line.line_price_excl_tax, currency),
     status: line.status ?? null,
     courseRunKey: typeof courseKey === 'string' && courseKey !== '' ? courseKey : null,
   };
+}
+
+/**
+ * The order's whole discount: the sum of `basket_discounts`, since `discount` is only the first
+ * OrderDiscount (`get_discount` in ecommerce's api/serializers.py) and an order can carry several (a
+ * voucher and a site offer). `discount` stands in only when an older ecommerce sends no list.
+ */
+function totalDiscount(dto: LegacyOrder): Money | null {
+  const amount = dto.basket_discounts
+    ? sumDecimals(dto.basket_discounts.map((d) => d.amount))
+    : (dto.discount ?? null);
+  return amount === null ? null : formatMoney(amount, dto.currency);
 }

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { ErrorCode } from '../../../../platform/ErrorCode';
+import { expectStatus, unexpectedStatus } from '../../../../upstream/expectStatus';
+import { parseBody } from '../../../../upstream/parseBody';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../../../../upstream/Upstream';
-import { UpstreamError } from '../../../../upstream/UpstreamError';
-import type { CallContext } from '../../OrdersBackend';
+import type { CallContext } from '../../port/OrdersBackend';
 import { vendorErrorSchema, type VendorErrorBody } from './dto';
 import type { VendorTokenProvider } from './VendorTokenProvider';
 
@@ -32,8 +32,9 @@ export class VendorApi {
     context: CallContext,
   ): Promise<z.infer<S>> {
     const response = await this.send({ method: 'GET', path: this.pathOf(resource, params) }, context);
-    if (response.status !== 200) throw this.unexpected(response.status);
-    return this.parse(response.body, schema);
+    // 4xx here is our request or our credential being wrong, never the learner's doing.
+    expectStatus(this.upstream.name, response, 200);
+    return parseBody(this.upstream.name, schema, response.body);
   }
 
   /**
@@ -54,11 +55,12 @@ export class VendorApi {
       { method: 'POST', path: this.pathOf(resource, params), body, headers, idempotent: false },
       context,
     );
-    if (response.status === 200) return { status: 200, body: this.parse(response.body, schema) };
+    const name = this.upstream.name;
+    if (response.status === 200) return { status: 200, body: parseBody(name, schema, response.body) };
     if (response.status === 404 || response.status === 409) {
-      return { status: response.status, error: this.parse(response.body, vendorErrorSchema) };
+      return { status: response.status, error: parseBody(name, vendorErrorSchema, response.body) };
     }
-    throw this.unexpected(response.status);
+    throw unexpectedStatus(name, response.status);
   }
 
   private pathOf(resource: string, params: VendorParams): string {
@@ -86,22 +88,4 @@ export class VendorApi {
       signal: context.signal,
     });
   }
-
-  private parse<S extends z.ZodType>(body: unknown, schema: S): z.infer<S> {
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw malformed(this.upstream.name, parsed.error);
-    return parsed.data;
-  }
-
-  /** 4xx here is our request or our credential being wrong, never the learner's doing. */
-  private unexpected(status: number): UpstreamError {
-    const name = this.upstream.name;
-    return new UpstreamError(name, ErrorCode.UPSTREAM_ERROR, `${name} answered ${status}`, { status });
-  }
-}
-
-export function malformed(upstream: string, cause: unknown): UpstreamError {
-  return new UpstreamError(upstream, ErrorCode.UPSTREAM_ERROR, `${upstream} returned a malformed body`, {
-    cause: cause instanceof Error ? cause.message.slice(0, 300) : String(cause),
-  });
 }

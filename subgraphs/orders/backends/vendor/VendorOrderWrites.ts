@@ -2,14 +2,13 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '../../../../platform/ErrorCode';
 import { codedError } from '../../../../platform/codedError';
 import type { Upstream } from '../../../../upstream/Upstream';
-import { UpstreamError } from '../../../../upstream/UpstreamError';
+import { unexpectedStatus } from '../../../../upstream/expectStatus';
 import type { Order } from '../../domain/Order';
 import type { RefundInput, RefundReceipt } from '../../domain/Refund';
-import type { OrdersBackend } from '../../OrdersBackend';
-import type { OrderWrites, WriteContext } from '../../OrderWrites';
+import type { OrdersBackend } from '../../port/OrdersBackend';
+import type { OrderWrites, WriteContext } from '../../port/OrderWrites';
 import { vendorWritableOrderPageSchema, vendorWritableOrderSchema, type VendorWritableOrder } from './dto';
-import { toOrder } from './toOrder';
-import { malformed, VendorApi, type VendorParams } from './VendorApi';
+import { VendorApi, type VendorParams } from './VendorApi';
 import { refundableItems, returnItemIds } from './vendorReturns';
 import type { VendorTokenProvider } from './VendorTokenProvider';
 
@@ -17,7 +16,6 @@ export interface VendorOrderWritesOptions {
   api: Upstream;
   tokens: VendorTokenProvider;
   projectKey: string;
-  receiptBaseUrl: string;
   /** Who may see which order: the vendor backend's own rule, so reads and writes cannot drift apart. */
   visibility: Pick<OrdersBackend, 'getOrders'>;
   logger: Logger;
@@ -26,18 +24,12 @@ export interface VendorOrderWritesOptions {
 // A 409 means nothing was applied and someone else (a support agent, another refund) changed the
 // order since we read it: re-reading and deciding again is safe. Three times, then we give up.
 const MAX_CONFLICT_RETRIES = 3;
-const FULFILLABLE = new Set(['Open', 'Confirmed']);
-// The same expansions as the reads, so a fulfilled order maps exactly like `order(number)` shows it.
-const EXPAND: VendorParams = [
-  ['expand', 'paymentInfo.payments[*]'],
-  ['expand', 'lineItems[*].state[*].state'],
-];
 
 type Action = Record<string, unknown> & { action: string };
 
 /**
- * Refunds (an `addReturnInfo` update, as Commerce Coordinator does) and fulfilment (`changeOrderState`)
- * on the vendor API, under our service token. That token may change any order, so the learner's
+ * Refunds (an `addReturnInfo` update, as Commerce Coordinator does) on the vendor API, under our
+ * service token; fulfilment is refused (fulfillOrder). That token may change any order, so the learner's
  * ownership is checked HERE, by the vendor backend's own rule. Each update names the version it read;
  * only a ConcurrentModification is retried, after re-reading — never a write whose fate is unknown.
  */
@@ -46,6 +38,10 @@ export class VendorOrderWrites implements OrderWrites {
 
   constructor(private readonly options: VendorOrderWritesOptions) {
     this.http = new VendorApi(options.api, options.tokens, options.projectKey);
+  }
+
+  async assertChangeable(number: string, context: WriteContext): Promise<void> {
+    await this.visibleOrder(number, context);
   }
 
   async requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt> {
@@ -70,37 +66,33 @@ export class VendorOrderWrites implements OrderWrites {
     return refundIds.length ? { orderNumber: input.orderNumber, refundIds } : null;
   }
 
-  /** Staff only, which the caller enforces; the visibility check is still made, for staff it passes. */
+  /**
+   * Not offered for vendor orders, refused before any upstream call. Fulfilment means enrolling the
+   * learner; commercetools' `changeOrderState` only sets `orderState` (it emits OrderStateChanged and
+   * enrolls nobody), and edX's real fulfilment runs elsewhere (Commerce Coordinator → the Order
+   * Fulfillment service). Marking an order Complete here would show it fulfilled while no one was
+   * enrolled. See docs/reference/vendor-commercetools.md, "Fulfilment".
+   */
   async fulfillOrder(number: string, context: WriteContext): Promise<Order> {
-    const order = await this.visibleOrder(number, context);
-    const { after } = await this.update(order, EXPAND, context, (current) => {
-      if (!FULFILLABLE.has(current.orderState)) {
-        throw codedError(
-          ErrorCode.ORDER_NOT_FULFILLABLE,
-          'This order is not in a state that can be fulfilled',
-        );
-      }
-      return [{ action: 'changeOrderState', orderState: 'Complete' }];
-    });
-    return this.toDomain(after);
+    throw this.notSupported(number, context);
   }
 
+  /** Nothing to reconcile: no vendor fulfilment is ever started (fulfillOrder). */
   async findFulfilled(number: string, context: WriteContext): Promise<Order | null> {
-    // Read with the fulfilment's own expansions, so a reconciled answer maps like the original would.
-    const order = await this.visibleOrder(number, context, EXPAND);
-    return order.orderState === 'Complete' ? this.toDomain(order) : null;
+    throw this.notSupported(number, context);
   }
 
-  private toDomain(order: VendorWritableOrder): Order {
-    try {
-      return toOrder(order, {
-        receiptBaseUrl: this.options.receiptBaseUrl,
-        onUnknownStatus: (status, orderNumber) =>
-          this.options.logger.warn({ status, orderNumber }, 'unmapped vendor order state'),
-      });
-    } catch (error) {
-      throw malformed(this.options.api.name, error);
-    }
+  private notSupported(number: string, context: WriteContext): Error {
+    context.audit('refused', { orderNumber: number, code: ErrorCode.NOT_SUPPORTED_BY_BACKEND });
+    this.options.logger.info(
+      { orderNumber: number },
+      'fulfillOrder refused: not supported for vendor orders',
+    );
+    return codedError(
+      ErrorCode.NOT_SUPPORTED_BY_BACKEND,
+      'Vendor orders cannot be fulfilled through this API: the vendor system does not enroll learners',
+      { backend: 'vendor' },
+    );
   }
 
   /**
@@ -133,7 +125,7 @@ export class VendorOrderWrites implements OrderWrites {
       const conflict = result.error.errors.find((e) => e.code === 'ConcurrentModification');
       if (!conflict || conflicts >= MAX_CONFLICT_RETRIES) {
         const message = `${name} refused the update as conflicting, ${conflicts} re-reads later`;
-        throw new UpstreamError(name, ErrorCode.UPSTREAM_ERROR, message, { status: 409 });
+        throw unexpectedStatus(name, 409, message);
       }
       context.audit('upstream conflict', { upstream: name, currentVersion: conflict.currentVersion });
       const fresh = await this.read(current.orderNumber, context);

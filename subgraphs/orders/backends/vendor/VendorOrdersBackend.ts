@@ -2,13 +2,19 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '../../../../platform/ErrorCode';
 import { codedError } from '../../../../platform/codedError';
 import type { Upstream } from '../../../../upstream/Upstream';
+import { malformedBody } from '../../../../upstream/parseBody';
 import { UpstreamError } from '../../../../upstream/UpstreamError';
 import type { Order, OrderPage } from '../../domain/Order';
-import type { CallContext, OrderPageQuery, OrdersBackend } from '../../OrdersBackend';
-import { mergeDepth, mergeOrderPages } from '../merged/mergeOrderPages';
-import { vendorCustomerPageSchema, vendorOrderPageSchema, type VendorOrder } from './dto';
+import type { CallContext, OrderPageQuery, OrdersBackend } from '../../port/OrdersBackend';
+import { mergeDepth, mergeOrderPages } from '../../domain/mergeOrderPages';
+import {
+  vendorCustomerPageSchema,
+  vendorOrderPageSchema,
+  type VendorCustomer,
+  type VendorOrder,
+} from './dto';
 import { toOrder } from './toOrder';
-import { malformed, VendorApi, type VendorParams } from './VendorApi';
+import { VendorApi, type VendorParams } from './VendorApi';
 import type { VendorTokenProvider } from './VendorTokenProvider';
 
 export interface VendorOrdersBackendOptions {
@@ -19,6 +25,10 @@ export interface VendorOrdersBackendOptions {
   logger: Logger;
 }
 
+// The edX custom fields on a commercetools Customer (custom type `2u-user_information`, CC's
+// EdXFieldNames in commerce_coordinator/apps/commercetools/catalog_info/constants.py).
+const LMS_USER_ID = 'edx-lms_user_id';
+const LMS_USER_NAME = 'edx-lms_user_name';
 // commercetools' largest page; deeper reads are split into pages of this size.
 const MAX_LIMIT = 500;
 const EXPAND: VendorParams = [
@@ -47,8 +57,8 @@ const STREAMS: readonly VendorParams[] = [
 /**
  * Orders from the commercetools-shaped vendor API. It is called with our service credential, which
  * can read every customer's orders, so authorization is enforced HERE: a learner only ever gets orders
- * whose `customerId` is the customer carrying their own username; staff may read anyone's. An order of
- * someone else comes back exactly like one that does not exist.
+ * whose `customerId` is their own customer (by LMS user id, else username: customerIdOf); staff may
+ * read anyone's. An order of someone else comes back exactly like one that does not exist.
  */
 export class VendorOrdersBackend implements OrdersBackend {
   /** Both streams sort ties by order number (STREAMS) and are merged with compareOrders. */
@@ -66,7 +76,9 @@ export class VendorOrdersBackend implements OrdersBackend {
     if (!identity.isStaff && query.username !== identity.username) {
       throw codedError(ErrorCode.FORBIDDEN, "Only staff may read another user's orders");
     }
-    const customerId = await this.customerIdOf(query.username, context);
+    // The token's user id identifies the learner only when they read their own history.
+    const userId = query.username === identity.username ? identity.userId : undefined;
+    const customerId = await this.customerIdOf({ username: query.username, userId }, context);
     if (customerId === null) return { count: 0, orders: [] };
     const owner: VendorParams = [
       ['where', 'customerId = :customerId'],
@@ -82,7 +94,7 @@ export class VendorOrdersBackend implements OrdersBackend {
   async getOrders(numbers: readonly string[], context: CallContext): Promise<(Order | null)[]> {
     const { identity } = context;
     const [ownerId, page] = await Promise.all([
-      identity.isStaff ? null : this.customerIdOf(identity.username, context),
+      identity.isStaff ? null : this.customerIdOf(identity, context),
       // Numbers go in as input variables, never spliced into the predicate: they come from the client.
       this.http.get(
         'orders',
@@ -124,16 +136,47 @@ export class VendorOrdersBackend implements OrdersBackend {
   }
 
   /**
-   * The vendor customer carrying this edX username, or null when there is none (a learner who never
-   * bought there simply has no vendor orders). Two customers for one username cannot be told apart,
-   * so that is an upstream data error rather than a guess (uniqueness cannot be enforced there).
+   * The vendor customer of this edX user, or null when there is none (a learner who never bought there
+   * simply has no vendor orders). Looked up by the LMS user id first: `edx-lms_user_name` is rewritten
+   * when a user is retired or renamed, the id never is (Commerce Coordinator's
+   * `get_customer_by_lms_user`, commerce_coordinator/apps/commercetools/clients.py). The username is the
+   * fallback, for a token without `user_id` or a customer not tagged with it; a customer found by name
+   * that carries another user's id is not this user (their old name, now someone else's) and is not
+   * taken. See docs/reference/vendor-commercetools.md, "Customers".
    */
-  private async customerIdOf(username: string, context: CallContext): Promise<string | null> {
+  private async customerIdOf(
+    user: { username: string; userId?: number | undefined },
+    context: CallContext,
+  ): Promise<string | null> {
+    if (user.userId !== undefined) {
+      const byId = await this.customerBy(LMS_USER_ID, String(user.userId), context);
+      if (byId) return byId.id;
+    }
+    const byName = await this.customerBy(LMS_USER_NAME, user.username, context);
+    if (!byName) return null;
+    // A String field (CC tags it as f"{lms_user_id}"); compared as text either way.
+    const taggedId = byName.custom?.fields?.[LMS_USER_ID];
+    const otherUser =
+      user.userId !== undefined && taggedId !== undefined && String(taggedId) !== String(user.userId);
+    return otherUser ? null : byName.id;
+  }
+
+  /**
+   * The one customer whose custom field `field` is `value`, or null. Two customers for one value cannot
+   * be told apart, so that is an upstream data error rather than a guess (commercetools cannot enforce
+   * uniqueness of a custom field; CC asks for two for the same reason).
+   */
+  private async customerBy(
+    field: string,
+    value: string,
+    context: CallContext,
+  ): Promise<VendorCustomer | null> {
     const page = await this.http.get(
       'customers',
       [
-        ['where', 'custom(fields(edx-lms_user_name = :username))'],
-        ['var.username', username],
+        // The field name is ours; the value comes from the token, so it goes in as an input variable.
+        ['where', `custom(fields(${field} = :value))`],
+        ['var.value', value],
         ['limit', 2],
         ['withTotal', 'false'],
       ],
@@ -146,10 +189,10 @@ export class VendorOrdersBackend implements OrdersBackend {
       throw new UpstreamError(
         name,
         ErrorCode.UPSTREAM_ERROR,
-        `${name} has more than one customer for this user`,
+        `${name} has more than one customer for this user (${field})`,
       );
     }
-    return first?.id ?? null;
+    return first ?? null;
   }
 
   private toOrder(dto: VendorOrder): Order {
@@ -160,7 +203,7 @@ export class VendorOrdersBackend implements OrdersBackend {
           this.options.logger.warn({ status, orderNumber: number }, 'unmapped vendor order state'),
       });
     } catch (error) {
-      throw malformed(this.options.api.name, error);
+      throw malformedBody(this.options.api.name, error);
     }
   }
 }

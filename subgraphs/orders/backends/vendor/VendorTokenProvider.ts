@@ -1,6 +1,7 @@
-import { ErrorCode } from '../../../../platform/ErrorCode';
+import { CachedToken, type FetchedToken } from '../../../../upstream/CachedToken';
+import { unexpectedStatus } from '../../../../upstream/expectStatus';
+import { parseBody } from '../../../../upstream/parseBody';
 import type { Upstream } from '../../../../upstream/Upstream';
-import { UpstreamError } from '../../../../upstream/UpstreamError';
 import { vendorTokenSchema } from './dto';
 
 export interface VendorTokenProviderOptions {
@@ -10,12 +11,6 @@ export interface VendorTokenProviderOptions {
   clientSecret: string;
   /** @default Date.now — injected in tests to move past expiry without waiting. */
   now?: () => number;
-}
-
-interface Token {
-  value: string;
-  /** Epoch ms after which we stop using it. */
-  refreshAt: number;
 }
 
 // Renew this long before the server's expiry (at most a tenth of the lifetime): a token that expires
@@ -28,27 +23,24 @@ const REFRESH_MARGIN_MS = 5 * 60_000;
  * find the token missing or stale at once, exactly one token request is made and all of them wait on it.
  */
 export class VendorTokenProvider {
-  private current: Token | null = null;
-  private pending: Promise<Token> | null = null;
+  private readonly cache: CachedToken<string>;
   private readonly now: () => number;
 
   constructor(private readonly options: VendorTokenProviderOptions) {
     this.now = options.now ?? Date.now;
+    this.cache = new CachedToken(() => this.fetchToken(), this.now);
   }
 
-  async token(): Promise<string> {
-    if (this.current && this.now() < this.current.refreshAt) return this.current.value;
-    // Not tied to any caller's AbortSignal: one caller giving up must not fail the others waiting.
-    this.pending ??= this.fetchToken().finally(() => (this.pending = null));
-    return (await this.pending).value;
+  token(): Promise<string> {
+    return this.cache.get();
   }
 
   /** The vendor answered 401 with `token`: forget it, unless a newer one has already replaced it. */
   invalidate(token: string): void {
-    if (this.current?.value === token) this.current = null;
+    this.cache.invalidate(token);
   }
 
-  private async fetchToken(): Promise<Token> {
+  private async fetchToken(): Promise<FetchedToken<string>> {
     const { auth, clientId, clientSecret } = this.options;
     const requestedAt = this.now();
     const response = await auth.request({
@@ -64,27 +56,13 @@ export class VendorTokenProvider {
     });
     if (response.status !== 200) {
       // 401/400 here means our client credentials are wrong: an operator problem, not the learner's.
-      throw new UpstreamError(
-        auth.name,
-        ErrorCode.UPSTREAM_ERROR,
-        `${auth.name} refused our client credentials`,
-        {
-          status: response.status,
-        },
-      );
+      throw unexpectedStatus(auth.name, response.status, `${auth.name} refused our client credentials`);
     }
-    const parsed = vendorTokenSchema.safeParse(response.body);
-    if (!parsed.success) {
-      throw new UpstreamError(auth.name, ErrorCode.UPSTREAM_ERROR, `${auth.name} returned a malformed body`, {
-        cause: parsed.error.message.slice(0, 300),
-      });
-    }
-    const lifetimeMs = parsed.data.expires_in * 1000;
-    const token = {
-      value: parsed.data.access_token,
+    const token = parseBody(auth.name, vendorTokenSchema, response.body);
+    const lifetimeMs = token.expires_in * 1000;
+    return {
+      value: token.access_token,
       refreshAt: requestedAt + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 10),
     };
-    this.current = token;
-    return token;
   }
 }

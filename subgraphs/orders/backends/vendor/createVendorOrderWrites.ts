@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Upstream } from '../../../../upstream/Upstream';
-import type { OrdersBackend } from '../../OrdersBackend';
-import type { VendorConfig } from '../../vendorConfig';
+import type { OrdersBackend } from '../../port/OrdersBackend';
+import type { VendorConfig } from '../../config/vendorConfig';
 import { VendorOrderWrites } from './VendorOrderWrites';
 import { VendorTokenProvider } from './VendorTokenProvider';
 
@@ -30,7 +30,6 @@ export function createVendorOrderWrites(
     api: find(config.api.name),
     tokens,
     projectKey: config.projectKey,
-    receiptBaseUrl: config.receiptBaseUrl,
     visibility,
     logger,
   });

@@ -1,9 +1,16 @@
 import { z } from 'zod';
 
-// Wire shapes of the commercetools-shaped vendor API (upstream-apis.md §4), only the fields we read.
-// Everything else passes through untouched; a missing or mistyped field we need is a malformed body.
+// Wire shapes of the commercetools-shaped vendor API (docs/reference/vendor-commercetools.md), only the
+// fields we read. Everything else passes through untouched; a missing or mistyped field we need is a
+// malformed body.
 
+/**
+ * commercetools TypedMoney. `centAmount` is always in the currency's minor units; `fractionDigits` is
+ * the currency's own for `centPrecision` and describes `preciseAmount` for `highPrecision` (so 4900
+ * with 4 fraction digits is still $49.00). See docs/reference/vendor-commercetools.md, "Money".
+ */
 export const vendorMoneySchema = z.object({
+  type: z.enum(['centPrecision', 'highPrecision']).optional(),
   currencyCode: z.string(),
   centAmount: z.number().int(),
   fractionDigits: z.number().int().min(0).max(20),
@@ -11,12 +18,27 @@ export const vendorMoneySchema = z.object({
 
 const localizedStringSchema = z.record(z.string(), z.string());
 
+/** Line-targeted cart discounts: per unit, for `quantity` units (DiscountedLineItemPriceForQuantity). */
+const discountedPricePerQuantitySchema = z.object({
+  quantity: z.number().int().nonnegative(),
+  discountedPrice: z.object({
+    value: vendorMoneySchema,
+    includedDiscounts: z.array(z.object({ discountedAmount: vendorMoneySchema })),
+  }),
+});
+
 export const vendorLineItemSchema = z.object({
   name: localizedStringSchema,
   variant: z.object({ sku: z.string().optional() }),
-  price: z.object({ value: vendorMoneySchema }),
+  // `discounted` is set when a product discount applies: the unit price after it (DiscountedPrice).
+  price: z.object({
+    value: vendorMoneySchema,
+    discounted: z.object({ value: vendorMoneySchema }).optional(),
+  }),
   quantity: z.number().int(),
   totalPrice: vendorMoneySchema,
+  // Always sent by commercetools; absent is read as "no line discount".
+  discountedPricePerQuantity: z.array(discountedPricePerQuantitySchema).optional(),
   state: z
     .array(
       z.object({ state: z.object({ obj: z.object({ name: localizedStringSchema.optional() }).optional() }) }),
@@ -89,7 +111,15 @@ export const vendorOrderPageSchema = z.object({
   results: z.array(vendorOrderSchema),
 });
 
-export const vendorCustomerPageSchema = z.object({ results: z.array(z.object({ id: z.string() })) });
+/** A customer with the edX custom fields (`edx-lms_user_id`, `edx-lms_user_name`), when set. */
+export const vendorCustomerPageSchema = z.object({
+  results: z.array(
+    z.object({
+      id: z.string(),
+      custom: z.object({ fields: z.record(z.string(), z.unknown()).optional() }).optional(),
+    }),
+  ),
+});
 
 export const vendorTokenSchema = z.object({
   access_token: z.string().min(1),
@@ -97,6 +127,7 @@ export const vendorTokenSchema = z.object({
 });
 
 export type VendorMoney = z.infer<typeof vendorMoneySchema>;
+export type VendorCustomer = z.infer<typeof vendorCustomerPageSchema>['results'][number];
 export type VendorLineItem = z.infer<typeof vendorLineItemSchema>;
 export type VendorOrder = z.infer<typeof vendorOrderSchema>;
 export type VendorOrderPage = z.infer<typeof vendorOrderPageSchema>;

@@ -3,13 +3,16 @@ import type { Money, Order, OrderLine, OrderStatus } from '../../domain/Order';
 import { toUtcIso } from '../../domain/toUtcIso';
 import type { VendorLineItem, VendorMoney, VendorOrder } from './dto';
 
-// commercetools OrderState → domain. Cancelled has no domain status yet, so it falls through to
-// UNKNOWN and is logged like any state we do not know (a schema change is a separate decision).
+// commercetools OrderState (Open | Confirmed | Complete | Cancelled, OrderState.raml) → domain. Any
+// other value is UNKNOWN and logged.
 const STATUSES: Readonly<Record<string, OrderStatus>> = {
   Open: 'OPEN',
   Confirmed: 'PENDING',
   Complete: 'COMPLETE',
+  Cancelled: 'CANCELLED',
 };
+// States a failed payment overrides: a finished order (complete or cancelled) keeps its own.
+const PAYMENT_CAN_FAIL: ReadonlySet<OrderStatus> = new Set(['OPEN', 'PENDING']);
 
 // Locales tried in order for product names and state labels; any other locale beats nothing.
 const LOCALES = ['en', 'en-US'];
@@ -22,19 +25,19 @@ export interface ToOrderOptions {
 }
 
 /**
- * The domain status: the order's state, except that an order not yet complete whose payment failed is
- * PAYMENT_ERROR, as the legacy `Payment Error` it replaces (commercetools keeps payment apart).
+ * The domain status: the order's state, except that an order still open or confirmed whose payment
+ * failed is PAYMENT_ERROR, as the legacy `Payment Error` it replaces (commercetools keeps payment apart).
  */
 function statusOf(dto: VendorOrder): OrderStatus | undefined {
   const status = STATUSES[dto.orderState];
-  return status && status !== 'COMPLETE' && dto.paymentState === 'Failed' ? 'PAYMENT_ERROR' : status;
+  return status && PAYMENT_CAN_FAIL.has(status) && dto.paymentState === 'Failed' ? 'PAYMENT_ERROR' : status;
 }
 
 /** Pure mapping from the commercetools `Order` shape to the domain. */
 export function toOrder(dto: VendorOrder, options: ToOrderOptions): Order {
   const status = statusOf(dto);
   if (!status) options.onUnknownStatus?.(dto.orderState, dto.orderNumber);
-  const discount = dto.discountOnTotalPrice ? toMoney(dto.discountOnTotalPrice.discountedAmount) : null;
+  const discountMinor = totalDiscountMinor(dto);
   const receipt = new URL(options.receiptBaseUrl);
   receipt.searchParams.set('order_number', dto.orderNumber);
   const payment = dto.paymentInfo?.payments.at(-1)?.obj?.paymentMethodInfo;
@@ -47,7 +50,7 @@ export function toOrder(dto: VendorOrder, options: ToOrderOptions): Order {
     placedAt: toUtcIso(dto.completedAt ?? dto.createdAt),
     status: status ?? 'UNKNOWN',
     total: toMoney(dto.totalPrice),
-    discount: discount && !/^0(\.0+)?$/.test(discount.amount) ? discount : null,
+    discount: discountMinor !== 0 ? moneyFromMinor(discountMinor, dto.totalPrice.currencyCode) : null,
     // The last payment is the one that settled the order (earlier ones may have failed), as CC reads it.
     paymentMethod: (payment?.name && localized(payment.name)) ?? payment?.method ?? null,
     receiptUrl: receipt.toString(),
@@ -67,14 +70,41 @@ function toOrderLine(line: VendorLineItem): OrderLine {
     // The line's own total (quantity and line discounts applied), not the unit price CC sent twice.
     linePrice: toMoney(line.totalPrice),
     status: (state && localized(state)) ?? null,
-    // edX sells a course run under its key as the SKU (upstream-apis.md §4); donations have none.
+    // edX sells a course run under its key as the SKU (docs/reference/vendor-commercetools.md); donations
+    // have none.
     courseRunKey: line.variant.sku || null,
   };
 }
 
-/** Money with the digits the vendor declared: 4900 cents → "49.00", never CC's float "49.0". */
+/**
+ * Every discount on the order, in minor units, as Commerce Coordinator adds them up
+ * (`calculate_total_discount_on_order`, commerce_coordinator/apps/commercetools/utils.py): the cart
+ * discount on the total, line-targeted cart discounts and product discounts. The two line kinds are
+ * per unit, so each is multiplied by the units it applies to (CC does not multiply: its lines are all
+ * quantity 1). See docs/reference/vendor-commercetools.md, "Discounts".
+ */
+function totalDiscountMinor(dto: VendorOrder): number {
+  let minor = dto.discountOnTotalPrice?.discountedAmount.centAmount ?? 0;
+  for (const line of dto.lineItems) {
+    for (const portion of line.discountedPricePerQuantity ?? []) {
+      const perUnit = portion.discountedPrice.includedDiscounts.reduce(
+        (sum, included) => sum + included.discountedAmount.centAmount,
+        0,
+      );
+      minor += perUnit * portion.quantity;
+    }
+    const discounted = line.price.discounted;
+    if (discounted) minor += (line.price.value.centAmount - discounted.value.centAmount) * line.quantity;
+  }
+  return minor;
+}
+
+/**
+ * `centAmount` in the currency's own minor units: 4900 USD → "49.00" (never CC's float "49.0"), whether
+ * the money is `centPrecision` or `highPrecision` (whose `fractionDigits` describe `preciseAmount`).
+ */
 function toMoney(money: VendorMoney): Money {
-  return moneyFromMinor(money.centAmount, money.fractionDigits, money.currencyCode);
+  return moneyFromMinor(money.centAmount, money.currencyCode);
 }
 
 function localized(value: Readonly<Record<string, string>>): string | undefined {

@@ -1,6 +1,9 @@
 import type { VendorWritableOrder } from './dto';
 
-/** A commercetools `ReturnItemDraft` for a line item (upstream-apis.md §3.5). */
+/**
+ * A commercetools `ReturnItemDraft` for a line item: `Returned`, the refundable one of the two states a
+ * draft may have (docs/reference/vendor-commercetools.md, "Returns").
+ */
 export interface ReturnItemDraft {
   quantity: number;
   lineItemId: string;

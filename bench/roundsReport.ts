@@ -1,0 +1,272 @@
+import { cpus } from 'node:os';
+import type { BenchConfig, RunResult } from './measureRun';
+import { ratio } from './report';
+import type { RoundsConfig, RoundsResult, StackRounds } from './runRounds';
+import type { SubgraphClient } from './startStack';
+
+/** The stack's own processes: what a deployment runs. The simulators stand in for the upstreams. */
+export const STACK_PROCESSES = ['gateway', 'orders', 'catalog'] as const;
+const NOISY_CORES = 0.2;
+
+/** One stack's figures: medians over the rounds (peak RSS: the highest; errors: the sum). */
+export interface StackSummary {
+  requestsPerSec: number;
+  goodRequestsPerSec: number;
+  latencyMs: { p50: number; p90: number; p99: number };
+  unloadedP50Ms: number;
+  errors: number;
+  cpuMsPerQuery: Record<string, number>;
+  stackCpuMsPerQuery: number;
+  peakRssMb: Record<string, number>;
+  legacyCallsPerQuery: number;
+  discoveryCallsPerQuery: number;
+  otherCoresBusyMax: number;
+}
+
+export interface Ratios {
+  requestsPerSec: number;
+  stackCpuMsPerQuery: number;
+  unloadedP50Ms: number;
+  p99: number;
+}
+
+/** The issue-12 targets against the plain stack: what the benchmark decides. */
+export interface Goals {
+  throughput: { target: '>= 2.0'; value: number; met: boolean };
+  stackCpu: { target: '<= 0.5'; value: number; met: boolean };
+  unloadedP50: { target: '<= 0.8'; value: number; met: boolean };
+  zeroErrors: { value: number; met: boolean };
+  failFastCpu?: { target: '<= 0.25 of a healthy page'; value: number; met: boolean };
+  peakRss: { target: '<= 150 MiB per stack process'; value: number; met: boolean };
+}
+
+export interface RoundsReport {
+  date: string;
+  node: string;
+  machine: { cpus: number; model: string; platform: string };
+  config: BenchConfig & Omit<RoundsConfig, 'profileDir'> & { loadLearners: number; query: string };
+  checkedLearners: string[];
+  summary: Partial<Record<SubgraphClient, StackSummary>>;
+  /** kit ÷ plain (the baseline) and kit ÷ apollo-default: above 1 better for rates, below for the rest. */
+  ratios: { vsPlain?: Ratios; vsApolloDefault?: Ratios };
+  goals?: Goals;
+  failFast?: {
+    connections: number;
+    p50Ms: number;
+    stackCpuMsPerAnswer: number;
+    /** ÷ the kit's healthy stack CPU per page. */
+    ofHealthyPage: number;
+    run: RunResult;
+  };
+  stacks: RoundsResult['stacks'];
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export const stackCpu = (r: RunResult): number =>
+  STACK_PROCESSES.reduce((sum, p) => sum + (r.cpuMsPerQuery[p] ?? 0), 0);
+
+const sumRoutes = (routes: Record<string, number> | undefined) =>
+  Object.values(routes ?? {}).reduce((a, b) => a + b, 0);
+
+function summarize({ rounds, unloaded }: StackRounds): StackSummary {
+  const m = (pick: (r: RunResult) => number) => median(rounds.map(pick));
+  const processes = Object.keys(rounds[0]?.cpuMsPerQuery ?? {});
+  return {
+    requestsPerSec: m((r) => r.requestsPerSec),
+    goodRequestsPerSec: m((r) => r.goodRequestsPerSec),
+    latencyMs: {
+      p50: m((r) => r.load.latencyMs.p50),
+      p90: m((r) => r.load.latencyMs.p90),
+      p99: m((r) => r.load.latencyMs.p99),
+    },
+    unloadedP50Ms: median(unloaded.map((u) => u.latencyMs.p50)),
+    errors:
+      rounds.reduce((sum, r) => sum + r.errors, 0) +
+      unloaded.reduce((s, u) => s + u.non2xx + u.graphqlErrors + u.transportErrors, 0),
+    cpuMsPerQuery: Object.fromEntries(processes.map((p) => [p, m((r) => r.cpuMsPerQuery[p] ?? 0)])),
+    stackCpuMsPerQuery: m(stackCpu),
+    peakRssMb: Object.fromEntries(
+      Object.keys(rounds[0]?.peakRssMb ?? {}).map((p) => [
+        p,
+        Math.max(...rounds.map((r) => r.peakRssMb[p] ?? 0)),
+      ]),
+    ),
+    legacyCallsPerQuery: m((r) => sumRoutes(r.upstreamCallsPerQuery['legacy-ecommerce'])),
+    discoveryCallsPerQuery: m((r) => sumRoutes(r.upstreamCallsPerQuery.discovery)),
+    otherCoresBusyMax: Math.max(...rounds.map((r) => r.otherCoresBusy)),
+  };
+}
+
+function ratios(a: StackSummary, b: StackSummary): Ratios {
+  return {
+    requestsPerSec: ratio(a.requestsPerSec, b.requestsPerSec),
+    stackCpuMsPerQuery: ratio(a.stackCpuMsPerQuery, b.stackCpuMsPerQuery),
+    unloadedP50Ms: ratio(a.unloadedP50Ms, b.unloadedP50Ms),
+    p99: ratio(a.latencyMs.p99, b.latencyMs.p99),
+  };
+}
+
+export function buildRoundsReport(
+  config: RoundsReport['config'],
+  result: RoundsResult,
+  date = new Date(),
+): RoundsReport {
+  const summary = Object.fromEntries(
+    Object.entries(result.stacks).map(([client, rounds]) => [client, summarize(rounds)]),
+  ) as RoundsReport['summary'];
+  const { kit, plain } = summary;
+  const apolloDefault = summary['apollo-default'];
+  const failFast =
+    result.failFast && kit
+      ? {
+          connections: result.failFast.connections,
+          p50Ms: result.failFast.run.load.latencyMs.p50,
+          stackCpuMsPerAnswer: stackCpu(result.failFast.run),
+          ofHealthyPage: ratio(stackCpu(result.failFast.run), kit.stackCpuMsPerQuery),
+          run: result.failFast.run,
+        }
+      : undefined;
+  const vsPlain = kit && plain ? ratios(kit, plain) : undefined;
+  const kitRss = kit ? Math.max(...STACK_PROCESSES.map((p) => kit.peakRssMb[p] ?? 0)) : 0;
+  const goals: Goals | undefined =
+    kit && vsPlain
+      ? {
+          throughput: { target: '>= 2.0', value: vsPlain.requestsPerSec, met: vsPlain.requestsPerSec >= 2 },
+          stackCpu: {
+            target: '<= 0.5',
+            value: vsPlain.stackCpuMsPerQuery,
+            met: vsPlain.stackCpuMsPerQuery <= 0.5,
+          },
+          unloadedP50: { target: '<= 0.8', value: vsPlain.unloadedP50Ms, met: vsPlain.unloadedP50Ms <= 0.8 },
+          zeroErrors: { value: kit.errors, met: kit.errors === 0 },
+          ...(failFast
+            ? {
+                failFastCpu: {
+                  target: '<= 0.25 of a healthy page' as const,
+                  value: failFast.ofHealthyPage,
+                  met: failFast.ofHealthyPage <= 0.25,
+                },
+              }
+            : {}),
+          peakRss: { target: '<= 150 MiB per stack process', value: kitRss, met: kitRss <= 150 },
+        }
+      : undefined;
+  return {
+    date: date.toISOString(),
+    node: process.version,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform },
+    config,
+    checkedLearners: result.checkedLearners,
+    summary,
+    ratios: {
+      ...(vsPlain ? { vsPlain } : {}),
+      ...(kit && apolloDefault ? { vsApolloDefault: ratios(kit, apolloDefault) } : {}),
+    },
+    ...(goals ? { goals } : {}),
+    ...(failFast ? { failFast } : {}),
+    stacks: result.stacks,
+  };
+}
+
+type Row = [label: string, pick: (s: StackSummary) => number, digits: number, withRatio: boolean];
+
+/** kit, plain, apollo-default, then kit/plain and kit/apollo-default where a ratio means something. */
+export function formatRoundsReport(report: RoundsReport): string {
+  const columns = (['kit', 'plain', 'apollo-default'] as const).filter((c) => report.summary[c]);
+  const { config } = report;
+  const processes = [...STACK_PROCESSES, 'simulators', 'load'];
+  const rows: (Row | string)[] = [
+    ['requests/s', (s) => s.requestsPerSec, 1, true],
+    ['good requests/s', (s) => s.goodRequestsPerSec, 1, true],
+    ['latency p50 (ms)', (s) => s.latencyMs.p50, 1, true],
+    ['latency p99 (ms)', (s) => s.latencyMs.p99, 1, true],
+    ['unloaded p50, 1 connection (ms)', (s) => s.unloadedP50Ms, 1, true],
+    ['errors (all rounds)', (s) => s.errors, 0, false],
+    ['legacy calls per query', (s) => s.legacyCallsPerQuery, 2, false],
+    ['discovery calls per query', (s) => s.discoveryCallsPerQuery, 2, false],
+    'CPU ms per query',
+    ...processes.map((p): Row => [
+      `  ${p}`,
+      (s) => s.cpuMsPerQuery[p] ?? 0,
+      2,
+      STACK_PROCESSES.includes(p as never),
+    ]),
+    ['  stack (gateway+orders+catalog)', (s) => s.stackCpuMsPerQuery, 2, true],
+    'peak RSS (MiB)',
+    ...processes.map((p): Row => [
+      `  ${p}`,
+      (s) => s.peakRssMb[p] ?? 0,
+      0,
+      STACK_PROCESSES.includes(p as never),
+    ]),
+    ['cores busy, other processes (max)', (s) => s.otherCoresBusyMax, 2, false],
+  ];
+  const ratioColumns = [
+    ...(report.summary.plain ? [['kit/plain', 'plain'] as const] : []),
+    ...(report.summary['apollo-default'] ? [['kit/apollo-default', 'apollo-default'] as const] : []),
+  ];
+  const header = ['', ...columns, ...ratioColumns.map(([h]) => h)];
+  const table = rows.map((row) => {
+    if (typeof row === 'string') return [row, ...header.slice(1).map(() => '')];
+    const [label, pick, digits, withRatio] = row;
+    const kit = report.summary.kit;
+    return [
+      label,
+      ...columns.map((c) => pick(report.summary[c]!).toFixed(digits)),
+      ...ratioColumns.map(([, c]) =>
+        withRatio && kit ? ratio(pick(kit), pick(report.summary[c]!)).toFixed(2) : '',
+      ),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((cells) => cells[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ');
+  const goals = report.goals;
+  const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+  return [
+    `Switchyard bench ${report.date} (node ${report.node}, ${report.machine.cpus} CPUs)`,
+    `order history, pageSize 20, ${config.loadLearners} learners; ${config.connections} connections; ` +
+      `${config.rounds} alternating rounds of ${config.durationS} s (+${config.unloadedS} s at 1 connection) ` +
+      `after ${config.warmupS} s warm-up; upstream latency ${config.upstreamLatencyMs} ms. Medians over rounds.`,
+    `same data checked for ${report.checkedLearners.join(', ')}`,
+    '',
+    line(header),
+    ...table.map(line),
+    ...(report.failFast
+      ? [
+          '',
+          `kit, legacy breaker open, ${report.failFast.connections} connections: p50 ${report.failFast.p50Ms.toFixed(1)} ms, ` +
+            `${report.failFast.stackCpuMsPerAnswer.toFixed(2)} stack CPU ms per answer = ` +
+            `${report.failFast.ofHealthyPage.toFixed(2)}× a healthy page`,
+        ]
+      : []),
+    ...(goals
+      ? [
+          '',
+          'issue 12 goals, kit vs plain:',
+          `  throughput ×${goals.throughput.value.toFixed(2)} (>= 2.0): ${verdict(goals.throughput.met)}`,
+          `  stack CPU per query ×${goals.stackCpu.value.toFixed(2)} (<= 0.5): ${verdict(goals.stackCpu.met)}`,
+          `  unloaded p50 ×${goals.unloadedP50.value.toFixed(2)} (<= 0.8): ${verdict(goals.unloadedP50.met)}`,
+          `  errors ${goals.zeroErrors.value} (0): ${verdict(goals.zeroErrors.met)}`,
+          ...(goals.failFastCpu
+            ? [
+                `  fail-fast CPU ×${goals.failFastCpu.value.toFixed(2)} of a page (<= 0.25): ${verdict(goals.failFastCpu.met)}`,
+              ]
+            : []),
+          `  peak RSS ${goals.peakRss.value.toFixed(0)} MiB (<= 150 per process): ${verdict(goals.peakRss.met)}`,
+        ]
+      : []),
+    ...Object.entries(report.summary)
+      .filter(([, s]) => s.otherCoresBusyMax > NOISY_CORES)
+      .map(
+        ([client, s]) =>
+          `WARNING: other processes used up to ${s.otherCoresBusyMax.toFixed(2)} cores during ${client}'s rounds; ` +
+          'its figures are disturbed, rerun on a quiet machine.',
+      ),
+  ].join('\n');
+}

@@ -1,0 +1,150 @@
+import { isDeepStrictEqual } from 'node:util';
+import { openBench, type BenchConfig, type OpenBench, type RunResult } from './measureRun';
+import type { LoadResult } from './startLoadWorker';
+import type { ComponentName, SubgraphClient } from './startStack';
+
+/** How the default `npm run bench` measures: alternating rounds over stacks that stay up. */
+export interface RoundsConfig {
+  rounds: number;
+  /** Learners the simulators seed; the load rotates over those with orders. */
+  learners: number;
+  /** Seconds at one connection per stack per round: unloaded latency. 0 skips it. */
+  unloadedS: number;
+  /** Seconds of the kit with the legacy breaker open, 10 connections. 0 skips it. */
+  failFastS: number;
+  /** Directory for `--cpu-prof` files, or none. */
+  profileDir?: string;
+}
+
+export interface StackRounds {
+  rounds: RunResult[];
+  /** One 1-connection window per round. */
+  unloaded: LoadResult[];
+}
+
+export interface FailFastResult {
+  connections: number;
+  run: RunResult;
+}
+
+export interface RoundsResult {
+  stacks: Partial<Record<SubgraphClient, StackRounds>>;
+  failFast?: FailFastResult;
+  /** Learners whose page both stacks answered identically before any load. */
+  checkedLearners: string[];
+  /** When each process was spawned (Date.now()): places the windows inside its CPU profile. */
+  spawnedAt: Partial<Record<SubgraphClient, Record<ComponentName, number>>>;
+}
+
+/** The order each round starts in rotates, so no stack always runs first (or right after another). */
+export const STACKS: readonly SubgraphClient[] = ['kit', 'plain', 'apollo-default'];
+const FAIL_FAST_CONNECTIONS = 10;
+/** Enough failed legacy calls to open the breaker (volume threshold 10, 50 %), with retries. */
+const BREAKER_TRIP_REQUESTS = 30;
+
+export async function runRounds(
+  config: BenchConfig,
+  rounds: RoundsConfig,
+  learners: string[],
+  authorizations: string[],
+  log: (line: string) => void,
+): Promise<RoundsResult> {
+  const open: Partial<Record<SubgraphClient, OpenBench>> = {};
+  const profile = (label: string) =>
+    rounds.profileDir ? { profile: { dir: rounds.profileDir, label } } : {};
+  try {
+    // Started one after the other, all kept up: idle stacks cost next to nothing, and each keeps its
+    // warm JIT and pools from round to round.
+    for (const client of STACKS) {
+      open[client] = await openBench(
+        client,
+        config,
+        authorizations,
+        log,
+        {},
+        {
+          learners: rounds.learners,
+          ...profile(client),
+        },
+      );
+    }
+    const checkedLearners = await checkSameData(open, learners, authorizations);
+    log(`same data from every stack for ${checkedLearners.join(', ')}`);
+    for (const client of STACKS) await open[client]!.warmUp(config.warmupS);
+    const stacks: Partial<Record<SubgraphClient, StackRounds>> = {};
+    for (let round = 0; round < rounds.rounds; round++) {
+      const order = STACKS.map((_, i) => STACKS[(i + round) % STACKS.length]!);
+      log(`round ${round + 1}/${rounds.rounds}: ${order.join(', ')}`);
+      for (const client of order) {
+        const bench = open[client]!;
+        const result = (stacks[client] ??= { rounds: [], unloaded: [] });
+        result.rounds.push(await bench.measure(config.durationS, config.connections));
+        if (rounds.unloadedS > 0) result.unloaded.push((await bench.measure(rounds.unloadedS, 1)).load);
+      }
+    }
+    // The kit alone is measured failing fast: the others have no breaker to open.
+    const failFast =
+      rounds.failFastS > 0
+        ? await measureFailFast(open.kit!, rounds.failFastS, authorizations, log)
+        : undefined;
+    const spawnedAt = Object.fromEntries(STACKS.map((c) => [c, open[c]!.stack.spawnedAt]));
+    return { stacks, ...(failFast ? { failFast } : {}), checkedLearners, spawnedAt };
+  } finally {
+    await Promise.all(Object.values(open).map((bench) => bench.stop()));
+  }
+}
+
+/**
+ * Both stacks must answer the same page for the same learner before any figure is compared: a faster
+ * stack that answers something else proves nothing. A spread of learners: the awkward data of
+ * learner1 (unknown status, a retired course run, JPY), learner3 (two discounts), learner10 (a line
+ * without unit price), and some of the added learners.
+ */
+async function checkSameData(
+  open: Partial<Record<SubgraphClient, OpenBench>>,
+  learners: string[],
+  authorizations: string[],
+): Promise<string[]> {
+  const wanted = ['learner1', 'learner3', 'learner10', 'learner51', learners[learners.length - 1]!];
+  const picked = wanted.filter((u, i) => learners.includes(u) && wanted.indexOf(u) === i);
+  for (const learner of picked) {
+    const authorization = authorizations[learners.indexOf(learner)]!;
+    const answers = await Promise.all(
+      STACKS.map(async (client) => [client, await open[client]!.query(authorization)] as const),
+    );
+    const [reference, expected] = answers[0]!;
+    const ok = expected as { status: number; body: { errors?: unknown; data?: unknown } };
+    if (ok.status !== 200 || ok.body.errors !== undefined || !ok.body.data) {
+      throw new Error(
+        `${reference} answered ${learner} with HTTP ${ok.status}: ${JSON.stringify(ok.body).slice(0, 300)}`,
+      );
+    }
+    for (const [client, answer] of answers.slice(1)) {
+      if (!isDeepStrictEqual(answer, expected)) {
+        throw new Error(
+          `${client} and ${reference} answer ${learner} differently:\n${JSON.stringify(answer).slice(0, 600)}\n` +
+            `${JSON.stringify(expected).slice(0, 600)}`,
+        );
+      }
+    }
+  }
+  return picked;
+}
+
+/** Legacy answering 503 to everything until the orders subgraph's breaker opens, then load at 10 connections. */
+async function measureFailFast(
+  kit: OpenBench,
+  seconds: number,
+  authorizations: string[],
+  log: (line: string) => void,
+): Promise<FailFastResult> {
+  await kit.setFaults({ errorRate: 1, errorStatus: 503 }, 'legacy-ecommerce');
+  try {
+    for (let i = 0; i < BREAKER_TRIP_REQUESTS; i++)
+      await kit.query(authorizations[i % authorizations.length]!);
+    log(`[kit] legacy failing, breaker tripped: fail-fast answers`);
+    return { connections: FAIL_FAST_CONNECTIONS, run: await kit.measure(seconds, FAIL_FAST_CONNECTIONS) };
+  } finally {
+    await kit.setFaults({ errorRate: 0 }, 'legacy-ecommerce');
+  }
+}

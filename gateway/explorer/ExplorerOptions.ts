@@ -1,0 +1,5 @@
+export interface ExplorerOptions {
+  /** Pre-filled `Authorization` header value, e.g. `JWT eyJ…` (only when running on simulators). */
+  demoAuthorization?: string;
+  defaultQuery: string;
+}

@@ -1,0 +1,87 @@
+import {
+  Kind,
+  type DocumentNode,
+  type GraphQLNamedType,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { CostModel } from './CostModel';
+import { OperationCostContext, type SizedList } from './OperationCostContext';
+
+export interface CostEstimate {
+  cost: number;
+  /** False when no variable's value was read: the same document always costs the same. */
+  dependsOnVariables: boolean;
+}
+
+/**
+ * An operation's estimated cost before anything executes, by Apollo's demand-control rules
+ * (docs/reference/demand-control.md): the operation's base cost plus, for each field that will
+ * execute, (its weight plus its selections' cost) times how many it will be, plus its arguments'
+ * cost. Fragments count where spread, as often as spread. The document must have passed validation.
+ * Throws CostEstimationError when a `@listSize` rule makes the cost unknowable.
+ */
+export function estimateCost(
+  model: CostModel,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>> = {},
+): CostEstimate {
+  const context = new OperationCostContext(model, document, operation, variables);
+  const root = model.schema.getRootType(operation.operation);
+  const cost =
+    context.operationCost + (root ? selectionSetCost(context, operation.selectionSet, root, null) : 0);
+  return { cost, dependsOnVariables: context.dependsOnVariables };
+}
+
+function selectionSetCost(
+  context: OperationCostContext,
+  selectionSet: SelectionSetNode,
+  parent: GraphQLNamedType,
+  sizedBy: SizedList | null,
+): number {
+  let cost = 0;
+  for (const selection of selectionSet.selections) {
+    if (context.isExcluded(selection.directives)) continue;
+    switch (selection.kind) {
+      case Kind.FIELD: {
+        // Introspection (and __typename) is answered by the gateway itself: it costs no upstream.
+        if (selection.name.value.startsWith('__')) break;
+        const field = context.model.field(parent, selection.name.value);
+        if (!field) break;
+        const own = context.sizedList(field, selection);
+        const sizedByParent = sizedBy?.sizedFields.includes(selection.name.value) ? sizedBy.expected : null;
+        const childrenSizedBy = own && own.sizedFields.length > 0 ? own : null;
+        const each =
+          field.weight +
+          (selection.selectionSet
+            ? selectionSetCost(context, selection.selectionSet, field.namedType, childrenSizedBy)
+            : 0);
+        cost +=
+          context.instanceCount(field, sizedByParent, own) * each + context.argumentsCost(field, selection);
+        break;
+      }
+      case Kind.INLINE_FRAGMENT:
+        cost += selectionSetCost(
+          context,
+          selection.selectionSet,
+          context.typeCondition(selection.typeCondition?.name.value, parent),
+          sizedBy,
+        );
+        break;
+      case Kind.FRAGMENT_SPREAD: {
+        const fragment = context.fragments.get(selection.name.value);
+        if (fragment) {
+          cost += selectionSetCost(
+            context,
+            fragment.selectionSet,
+            context.typeCondition(fragment.typeCondition.name.value, parent),
+            sizedBy,
+          );
+        }
+        break;
+      }
+    }
+  }
+  return cost;
+}

@@ -1,0 +1,180 @@
+import type { Identity } from '../../platform/auth/Identity';
+import type { SimRequest, SimResponse } from '../kit/createSimulator';
+import type { SeedOrder } from '../seed/SeedOrder';
+
+export interface LegacyRefund {
+  id: number;
+  orderNumber: string;
+  username: string;
+  /** The course runs of the order's lines this refund covers (one Refund per order, as Oscar makes it). */
+  courseKeys: string[];
+  status: 'Open';
+  /** The Idempotency-Key header the caller sent, if any (the real service ignores it; we record it). */
+  idempotencyKey: string | null;
+  createdAt: string;
+}
+
+/**
+ * ecommerce's own worker, and Switchyard's service user (the LMS OAuth2 simulator's dev client): a
+ * deployment grants the permission to the service user Switchyard runs as (docs/operations).
+ */
+export const DEFAULT_CHANGE_ORDER_USERS: ReadonlySet<string> = new Set([
+  'ecommerce_worker',
+  'switchyard_worker',
+]);
+
+const PERMISSION_DENIED: SimResponse = {
+  status: 403,
+  body: { detail: 'You do not have permission to perform this action.' },
+};
+
+/**
+ * The legacy write endpoints (docs/reference/upstream-apis.md §1.3) with real side effects: refunds are recorded,
+ * fulfilment changes the order's status. `executions` counts the calls that changed state.
+ */
+export class LegacyWrites {
+  readonly refunds: LegacyRefund[] = [];
+  executions = { refunds: 0, fulfillments: 0 };
+  /**
+   * Refund calls that reached the write logic (past the fault knobs), by Idempotency-Key, whether or
+   * not they created anything. Exactly-once checks count these: a second call on an order already
+   * refunded changes nothing (200 []), so `executions` and `refunds` alone cannot show it.
+   */
+  readonly refundCallsByKey = new Map<string, number>();
+  private readonly failingFulfillment = new Set<string>();
+  /**
+   * Fault knob for crash tests: apply the write, then hold the answer until `releaseHeld()` — the
+   * window in which a caller can die after the upstream changed state but before it heard so.
+   */
+  holdAfterApply = false;
+  private readonly held: (() => void)[] = [];
+  private readonly holdWaiters: (() => void)[] = [];
+
+  /** Wraps a write so its answer waits while `holdAfterApply` is on. */
+  async maybeHold(response: SimResponse): Promise<SimResponse> {
+    if (this.holdAfterApply) {
+      const released = new Promise<void>((resolve) => this.held.push(resolve));
+      this.holdWaiters.splice(0).forEach((notify) => notify());
+      await released;
+    }
+    return response;
+  }
+
+  /** Resolves once a write is being held (at once if one already is): tests sequence on it, not on sleeps. */
+  whenHeld(): Promise<void> {
+    if (this.held.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.holdWaiters.push(resolve));
+  }
+
+  releaseHeld(): void {
+    this.held.splice(0).forEach((release) => release());
+  }
+
+  /**
+   * @param changeOrderUsers who holds Django's `order.change_order` permission, which the fulfil action
+   * needs (DjangoModelPermissions): service users, not staff as such — the JWT's `administrator` claim
+   * only sets `is_staff` (docs/reference/legacy-ecommerce.md, "Fulfilment").
+   */
+  constructor(
+    private readonly byNumber: Map<string, SeedOrder>,
+    private readonly changeOrderUsers: ReadonlySet<string> = DEFAULT_CHANGE_ORDER_USERS,
+  ) {}
+
+  /**
+   * Fault knob: refund creations answer this status (after being counted) instead of creating
+   * anything, while every read still works — a failure of the write itself, not of the service.
+   */
+  refundFailureStatus: number | null = null;
+
+  /** Makes fulfilment of this order leave it fulfillable, so the API answers 500 (tests). */
+  failFulfillmentOf(number: string): void {
+    this.failingFulfillment.add(number);
+  }
+
+  /**
+   * `POST /api/v2/refunds/` as ecommerce's RefundCreateView answers it (docs/reference/legacy-ecommerce.md,
+   * "Refunds"): `username` is required by CanActForUser (403 without it, or for another user unless
+   * staff); then either `course_id` — which IGNORES `order_number` and refunds the not-yet-refunded
+   * lines of that course in EVERY Complete order of the user, one Refund per order — or `order_number`
+   * + `entitlement_uuid`; neither is 400 "No course_id specified.". 201 [ids], or 200 [] when nothing
+   * was left to refund (which makes re-sending a refund safe).
+   */
+  createRefund(who: Identity, request: SimRequest): SimResponse {
+    const key = request.headers['idempotency-key'];
+    const keyName = typeof key === 'string' ? key : '(none)';
+    this.refundCallsByKey.set(keyName, (this.refundCallsByKey.get(keyName) ?? 0) + 1);
+    if (this.refundFailureStatus !== null)
+      return { status: this.refundFailureStatus, body: { detail: 'Internal server error.' } };
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+      string,
+      unknown
+    >;
+    const username = typeof body.username === 'string' ? body.username : '';
+    // CanActForUser (extends IsAdminUser): no username, or someone else's without staff → denied.
+    if (!username || (!who.isStaff && username !== who.username)) return PERMISSION_DENIED;
+    if (!this.knownUsers().has(username) && username !== who.username)
+      return { status: 400, body: { detail: `User "${username}" does not exist.` } };
+    const mine = [...this.byNumber.values()].filter((o) => o.username === username);
+    if (typeof body.entitlement_uuid === 'string' && body.entitlement_uuid !== '') {
+      // The seed has no entitlement lines: every entitlement lookup is the view's DoesNotExist branch.
+      return { status: 400, body: { detail: `Order ${String(body.order_number)} does not exist.` } };
+    }
+    const courseId = typeof body.course_id === 'string' ? body.course_id : '';
+    if (!courseId) return { status: 400, body: { detail: 'No course_id specified.' } };
+    const refunded = new Set(
+      this.refunds.flatMap((r) => r.courseKeys.map((course) => `${r.orderNumber}\u0000${course}`)),
+    );
+    const created: number[] = [];
+    for (const order of mine) {
+      if (order.status !== 'Complete') continue;
+      const open = order.lines.some(
+        (l) => l.courseKey === courseId && !refunded.has(`${order.number}\u0000${courseId}`),
+      );
+      if (!open) continue;
+      const refund: LegacyRefund = {
+        id: this.refunds.length + 1,
+        orderNumber: order.number,
+        username,
+        courseKeys: [courseId],
+        status: 'Open',
+        idempotencyKey: typeof key === 'string' ? key : null,
+        createdAt: new Date().toISOString(),
+      };
+      this.refunds.push(refund);
+      created.push(refund.id);
+    }
+    if (created.length === 0) return { status: 200, body: [] };
+    this.executions.refunds++;
+    return { status: 201, body: created };
+  }
+
+  /**
+   * `GET /api/v2/refunds/`: there is no list route, only create and `{pk}/process/`. The create view's
+   * permission runs first and reads `username` from the (empty) request body, so the real answer is 403.
+   */
+  listRefunds(): SimResponse {
+    return PERMISSION_DENIED;
+  }
+
+  private knownUsers(): Set<string> {
+    return new Set([...this.byNumber.values()].map((o) => o.username));
+  }
+
+  /** `PUT /api/v2/orders/{n}/fulfill/` — `order.change_order` holders (staff, or the owner) only; 406 when not fulfillable; 500 when fulfilment failed. */
+  fulfill(who: Identity, number: string, render: (o: SeedOrder) => unknown): SimResponse {
+    // DjangoModelPermissions (view level) first: a staff token without the model permission is 403.
+    if (!this.changeOrderUsers.has(who.username)) return PERMISSION_DENIED;
+    if (!who.isStaff) return PERMISSION_DENIED;
+    const order = this.byNumber.get(number);
+    if (!order) return { status: 404, body: { detail: 'Not found.' } };
+    if (order.status !== 'Open' && order.status !== 'Fulfillment Error')
+      return { status: 406, body: { detail: 'Order is not fulfillable.' } };
+    this.executions.fulfillments++;
+    if (this.failingFulfillment.has(number)) {
+      order.status = 'Fulfillment Error';
+      return { status: 500, body: { detail: 'Fulfillment failed.' } };
+    }
+    order.status = 'Complete';
+    return { status: 200, body: render(order) };
+  }
+}

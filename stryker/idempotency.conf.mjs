@@ -1,0 +1,3 @@
+import { configFor } from './base.mjs';
+
+export default configFor('idempotency');

@@ -1,0 +1,64 @@
+import { ErrorCode } from '../../../../platform/ErrorCode';
+import { codedError } from '../../../../platform/codedError';
+import { ORDERS_MODE_OVERRIDE_HEADER } from '../../../../platform/http/forwardedHeaders';
+import type { Order, OrderPage } from '../../domain/Order';
+import type { RolloutConfig } from '../../config/layersConfig';
+import type { OrdersMode } from '../../config/ordersMode';
+import type {
+  CallContext,
+  OrderHistorySource,
+  OrderPageQuery,
+  OrdersBackend,
+} from '../../port/OrdersBackend';
+import { isInRollout } from './rolloutBucket';
+import { staffModeOverride } from './staffModeOverride';
+
+export interface RolloutOrdersBackendOptions {
+  /** Serves single orders always (they are routed by number), and the history of `baseMode`. */
+  base: OrdersBackend;
+  /** ORDERS_BACKEND: the mode of everyone not moved. */
+  baseMode: OrdersMode;
+  /** Null when no rollout is configured: then only a staff override moves anyone. */
+  rollout: Readonly<RolloutConfig> | null;
+  /** The history of each mode, null where this deployment cannot serve it (no vendor configured). */
+  histories: Readonly<Record<OrdersMode, OrderHistorySource | null>>;
+}
+
+/**
+ * A layer on the port that picks, per call, which mode's history answers: a staff override first,
+ * then the rollout (a sticky share of users), else ORDERS_BACKEND. Adapters and resolvers know
+ * nothing of it. Single orders are never moved: they go to the system that issued the number.
+ */
+export class RolloutOrdersBackend implements OrdersBackend {
+  constructor(private readonly options: RolloutOrdersBackendOptions) {}
+
+  /**
+   * The mode serving `username`'s history in this call. The bucket is the history owner's, not the
+   * caller's, so staff looking at a learner's orders see what that learner sees.
+   */
+  modeFor(username: string, context: CallContext): OrdersMode {
+    const forced = staffModeOverride(context);
+    if (forced) return forced;
+    const { rollout, baseMode } = this.options;
+    return rollout && isInRollout(username, rollout.basisPoints) ? rollout.mode : baseMode;
+  }
+
+  async listOrders(query: OrderPageQuery, context: CallContext): Promise<OrderPage> {
+    const mode = this.modeFor(query.username, context);
+    if (mode === this.options.baseMode) return this.options.base.listOrders(query, context);
+    const history = this.options.histories[mode];
+    if (!history) {
+      // Only reachable through a staff override: configuration refuses a rollout it cannot serve.
+      throw codedError(ErrorCode.BAD_USER_INPUT, `The ${mode} orders backend is not configured here`, {
+        header: ORDERS_MODE_OVERRIDE_HEADER,
+      });
+    }
+    return history.listOrders(query, context);
+  }
+
+  async getOrders(numbers: readonly string[], context: CallContext): Promise<(Order | null | Error)[]> {
+    // Validated here too, so a staff member's typo fails the same way whatever they query.
+    staffModeOverride(context);
+    return this.options.base.getOrders(numbers, context);
+  }
+}

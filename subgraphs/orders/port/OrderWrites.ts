@@ -1,0 +1,39 @@
+import type { CallContext } from '../../CallContext';
+import type { Order } from '../domain/Order';
+import type { RefundInput, RefundReceipt } from '../domain/Refund';
+
+export interface WriteContext extends CallContext {
+  /**
+   * Set when the call is made with a service identity (the refund worker) on behalf of
+   * `identity`, the verified user: upstreams see this token, and the adapter itself enforces that
+   * `identity` may change the order, since the service user may change any.
+   */
+  serviceToken?: string;
+  /** Forwarded upstream as `Idempotency-Key`, for upstreams that honour it. */
+  idempotencyKey: string;
+  /** Audit trail: one structured event per upstream attempt and result. */
+  audit: (event: string, fields?: Record<string, unknown>) => void;
+}
+
+/**
+ * The state-changing half of a backend. Each adapter implements it for its system; calls are routed
+ * by order number, and made idempotent by the caller (runIdempotent), never retried blindly.
+ */
+export interface OrderWrites {
+  /**
+   * Resolves when the caller (`context.identity`: owner, or staff) may change this order; throws
+   * NOT_FOUND otherwise, exactly as for an order that does not exist. Checked before a request is
+   * accepted, and again by each write, so a write made with a service identity still acts for the
+   * verified user only.
+   */
+  assertChangeable(number: string, context: WriteContext): Promise<void>;
+  requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt>;
+  /** What the system already recorded for this refund request, or null: used to reconcile after a crash. */
+  findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null>;
+  fulfillOrder(number: string, context: WriteContext): Promise<Order>;
+  /**
+   * The order if it is fulfilled now, else null: used to reconcile a fulfilment after a crash, since
+   * fulfilment leaves no record of its own to look up, only the order's state.
+   */
+  findFulfilled(number: string, context: WriteContext): Promise<Order | null>;
+}
