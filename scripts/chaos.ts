@@ -28,9 +28,9 @@ async function main(): Promise<number> {
     runs.push(
       await runExperiments(experiments, FULL_SETTINGS, (result) => {
         const failed = result.failed.length ? ` (${result.failed.join(', ')})` : '';
-        const rerun = result.firstAttemptMissed
-          ? `, re-run after its first attempt missed ${Object.keys(result.firstAttemptMissed).join(', ')}`
-          : '';
+        const rerun = (result.earlierAttemptsMissed ?? [])
+          .map((missed, i) => `, attempt ${i + 1} missed ${Object.keys(missed).join(', ')}`)
+          .join('');
         process.stderr.write(
           `run ${run} ${result.id}: ${result.verdict}${failed} in ${result.durationMs} ms${rerun}\n`,
         );

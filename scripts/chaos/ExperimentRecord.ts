@@ -2,7 +2,7 @@ export type Verdict = 'pass' | 'fail';
 /**
  * `timing`: a latency or elapsed-time bound; `baseline`: the success rate of a phase with no fault
  * injected, which only a starved box misses (its requests run into the deadline); `exact`: counts,
- * codes, states (the default). Both of the first two may earn one fresh re-run (see runExperiments).
+ * codes, states (the default). Misses of the first two may earn fresh attempts (see runExperiments).
  */
 export type CheckKind = 'timing' | 'baseline' | 'exact';
 export type Figure = number | string | boolean | null;
@@ -22,12 +22,14 @@ export interface ExperimentResult {
    * hundreds of ms and sink these alone, so a caller may re-run an experiment that failed only here.
    */
   timingChecks: string[];
+  /** Checks on a no-fault phase: missing one voids the attempt's other checks (see runExperiments). */
+  baselineChecks: string[];
   durationMs: number;
   /**
-   * Set when this is a second attempt on a fresh stack: what the first attempt missed (timing checks
-   * only; see runExperiments). Kept in the report so a re-run is never silent.
+   * Set when this is a later attempt on a fresh stack: what each earlier attempt missed (see
+   * runExperiments). Kept in the report so a re-run is never silent.
    */
-  firstAttemptMissed?: Record<string, Figure>;
+  earlierAttemptsMissed?: Record<string, Figure>[];
 }
 
 /**
@@ -40,6 +42,7 @@ export class ExperimentRecord {
   private readonly thresholds: Record<string, string> = {};
   private readonly failed: string[] = [];
   private readonly timingChecks: string[] = [];
+  private readonly baselineChecks: string[] = [];
   private readonly startedAt = Date.now();
 
   constructor(
@@ -70,7 +73,8 @@ export class ExperimentRecord {
   check(name: string, value: Figure, threshold: string, ok: boolean, kind: CheckKind = 'exact'): void {
     this.figure(name, value);
     this.thresholds[name] = threshold;
-    if (kind !== 'exact') this.timingChecks.push(name);
+    if (kind === 'timing') this.timingChecks.push(name);
+    if (kind === 'baseline') this.baselineChecks.push(name);
     if (!ok) this.failed.push(name);
   }
 
@@ -83,6 +87,7 @@ export class ExperimentRecord {
       thresholds: { ...this.thresholds },
       failed: [...this.failed],
       timingChecks: [...this.timingChecks],
+      baselineChecks: [...this.baselineChecks],
       durationMs: Date.now() - this.startedAt,
     };
   }

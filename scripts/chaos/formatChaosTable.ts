@@ -16,7 +16,7 @@ export function formatChaosTable(report: ChaosReport): string {
     rows.push([
       `${result.id} ${result.title}`,
       ...perRun.map(
-        (r) => `${(r?.verdict ?? '-').toUpperCase()}${r?.firstAttemptMissed ? ' (2nd attempt)' : ''}`,
+        (r) => `${(r?.verdict ?? '-').toUpperCase()}${attemptNote(r?.earlierAttemptsMissed?.length ?? 0)}`,
       ),
     ]);
     for (const check of Object.keys(result.thresholds)) {
@@ -49,3 +49,5 @@ function cell(result: ExperimentResult | undefined, check: string): string {
   const text = `${shown} (${result.thresholds[check]})${result.failed.includes(check) ? ' ✗' : ''}`;
   return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
 }
+
+const attemptNote = (earlier: number) => (earlier === 0 ? '' : ` (attempt ${earlier + 1})`);

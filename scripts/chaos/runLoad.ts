@@ -11,6 +11,9 @@ export interface Sample {
 
 export type Call = () => Promise<string>;
 
+/** How far `minSamples` may stretch a phase beyond its `durationMs`. */
+const MAX_STRETCH = 5;
+
 export interface ClosedLoopOptions {
   clients: number;
   /** Stops starting new requests after this long. */
@@ -19,13 +22,14 @@ export interface ClosedLoopOptions {
   thinkMs?: number;
   /** Stops early once this returns true (checked before each request). */
   until?: () => boolean;
+  /**
+   * Goes on past `durationMs` (up to MAX_STRETCH times it) until this many requests answered: a ratio
+   * over a few dozen requests — what a starved box manages in a short phase — is noise.
+   */
+  minSamples?: number;
   call: Call;
 }
 
-/**
- * Closed-loop load: each client sends its next request when the previous one answered. Bounded by
- * time and client count, so a stuck stack cannot make an experiment run away.
- */
 /**
  * The same load for a moment, unrecorded, before a phase that is measured: the first requests of a
  * fresh stack pay JIT compilation, the first query plans and new connections, which are not the steady
@@ -38,11 +42,21 @@ export async function warmUp(
   await runClosedLoop({ ...options, durationMs });
 }
 
+/**
+ * Closed-loop load: each client sends its next request when the previous one answered. Bounded by
+ * time and client count, so a stuck stack cannot make an experiment run away.
+ */
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<Sample[]> {
   const samples: Sample[] = [];
   const start = performance.now();
+  const minSamples = options.minSamples ?? 0;
+  const keepGoing = () => {
+    const elapsed = performance.now() - start;
+    if (elapsed >= options.durationMs * MAX_STRETCH) return false;
+    return elapsed < options.durationMs || samples.length < minSamples;
+  };
   const client = async () => {
-    while (performance.now() - start < options.durationMs && !options.until?.()) {
+    while (keepGoing() && !options.until?.()) {
       samples.push(await timed(options.call, start));
       if (options.thinkMs) await sleep(options.thinkMs);
     }

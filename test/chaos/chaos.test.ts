@@ -4,8 +4,8 @@ import type { ExperimentResult } from '../../scripts/chaos/ExperimentRecord';
 import { runExperiments } from '../../scripts/chaos/runExperiments';
 
 // The chaos experiments with short phases: the same code, thresholds and runner as `npm run chaos`
-// (including its one fresh re-run of an experiment that missed only latency bounds), about a second
-// of load per phase.
+// (including its fresh attempts after a starved one: see runExperiments), about a second of load per
+// phase.
 describe('chaos experiments (fast settings)', () => {
   it.each(allExperiments.map((experiment) => [experiment.id, experiment] as const))(
     '%s passes',
@@ -13,9 +13,9 @@ describe('chaos experiments (fast settings)', () => {
       const [result] = await runExperiments([experiment], FAST_SETTINGS);
       if (result!.verdict !== 'pass') throw new Error(explain(result!));
     },
-    // Process starts (T9–T15) and a re-run after a timing miss take more than the default 30 s on a
-    // loaded 2-core box; each experiment bounds its own waits below this.
-    90_000,
+    // Process starts (T9–T15) and up to three attempts on a starved 2-core box take more than the
+    // default 30 s; each experiment bounds its own waits below this.
+    240_000,
   );
 });
 
