@@ -29,7 +29,13 @@ const BOOKS = `${DIRECTIVES}
     search(filter: Filter, tags: [String!] @cost(weight: 2)): [Book] @listSize(assumedSize: 2)
     expensive: String @cost(weight: 7)
     genre: Genre
+    items: [Item] @listSize(assumedSize: 2)
+    meta(value: JSON): Int
+    weighed(filter: Filter @cost(weight: 4), json: JSON @cost(weight: 6)): Int
   }
+  directive @defer(if: Boolean! = true, label: String) on FRAGMENT_SPREAD | INLINE_FRAGMENT
+  scalar JSON
+  union Item = Book | Author
   type Mutation { addBook(title: String): Book  touch: Boolean }
   type Page { total: Int  items: [Book] }
   type Book { title: String  author: Author  publisher: Publisher }
@@ -129,6 +135,25 @@ describe('list sizes', () => {
     expect(cost('{ strict(first: 3) { items { title } } }')).toBe(1 + 3);
   });
 
+  it('names the slicing arguments in the refusal, and refuses with a CostEstimationError', () => {
+    let thrown: unknown;
+    try {
+      cost('{ strict { items { title } } }');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CostEstimationError);
+    expect(thrown).toMatchObject({
+      name: 'CostEstimationError',
+      message: 'strict needs exactly one of its slicing arguments (first, last); got 0',
+    });
+  });
+
+  it('takes each variable’s own default, not another variable’s', () => {
+    const query = `query($a: Int = 1, $b: Int = 3) { x: newestAdditions(limit: $b) { title } y: book(id: "1") { title } z: newestAdditions(limit: $a) { title } }`;
+    expect(cost(query)).toBe(3 + 1 + 1);
+  });
+
   it('never lets a negative size subtract from the rest of the operation', () => {
     expect(cost(`{ newestAdditions(limit: -1000) { title } book { title } }`)).toBe(1);
   });
@@ -154,6 +179,16 @@ describe('fragments, @skip and @include', () => {
     expect(cost(query, { yes: false, no: true })).toBe(1 + 1);
     expect(cost(query, { yes: true, no: true })).toBe(1 + 1 + 1);
   });
+
+  it('counts what another directive with an `if` argument (@defer) marks: it still executes', () => {
+    expect(cost('{ book { ... @defer(if: false) { author { name } } } }')).toBe(1 + 1);
+    expect(cost('{ book { ... @defer(label: "a", if: true) { author { name } } } }')).toBe(1 + 1);
+  });
+
+  it('costs an inline fragment on a union member by that member’s fields', () => {
+    // Each of 2 items: 1, plus a Book's author 1.
+    expect(cost('{ items { ... on Book { author { name } } ... on Author { name } } }')).toBe(2 * (1 + 1));
+  });
 });
 
 describe('arguments', () => {
@@ -163,6 +198,28 @@ describe('arguments', () => {
     expect(cost('{ search(tags: ["a", "b"]) { title } }')).toBe(2 + 2 + 2 * 2);
     expect(cost('query($f: Filter) { search(filter: $f) { title } }', { f: { text: 'a' } })).toBe(2 + 1 + 3);
     expect(cost('{ search(filter: null) { title } }')).toBe(2);
+  });
+
+  it('costs a weighted list argument given as a variable per item and once more', () => {
+    expect(cost('query($t: [String!]) { search(tags: $t) { title } }', { t: ['a', 'b'] })).toBe(
+      2 + 2 + 2 * 2,
+    );
+    expect(cost('query($t: [String!]) { search(tags: $t) { title } }', { t: [] })).toBe(2 + 2);
+  });
+
+  it('costs a variable left out or null as nothing, even for a weighted argument', () => {
+    const query = 'query($f: Filter, $j: JSON) { weighed(filter: $f, json: $j) }';
+    expect(cost(query)).toBe(0);
+    expect(cost(query, { f: null, j: null })).toBe(0);
+    // An input object at its argument's @cost (4) instead of 1, plus its fields' (text: 3).
+    expect(cost(query, { f: { text: 'a' } })).toBe(4 + 3);
+    // A custom scalar is a leaf, whatever its value holds: its @cost only.
+    expect(cost(query, { j: { text: 'a', nested: {} } })).toBe(6);
+  });
+
+  it('costs an object literal given to an unweighted custom scalar as nothing', () => {
+    expect(cost('{ meta(value: { a: 1, b: [2] }) }')).toBe(0);
+    expect(cost('{ weighed(json: { text: "a" }) }')).toBe(6);
   });
 });
 
@@ -213,6 +270,16 @@ describe('actual cost', () => {
     // A field the answer does not hold (a subgraph left it out) costs nothing.
     expect(actual(query, { a: book })).toBe(1 + 1 + 5);
     expect(actual('{ __typename }', { __typename: 'Query' })).toBe(0);
+    // Even a weighted field costs nothing when the answer does not hold it.
+    expect(actual('{ expensive }', {})).toBe(0);
+  });
+
+  it('adds what the arguments cost, and reads inline fragments', () => {
+    expect(actual('{ search(tags: ["a"]) { title } }', { search: [] })).toBe(2 + 2);
+    const items = [{ author: { name: 'a' } }, { name: 'b' }];
+    expect(actual('{ items { ... on Book { author { name } } ... on Author { name } } }', { items })).toBe(
+      1 + 1 + 1,
+    );
   });
 });
 
@@ -246,6 +313,23 @@ describe('reading the cost directives', () => {
     const read = readCostDirectives(parse(sdl));
     expect(read.fields.get('Query.x')).toBe(2);
     expect(read.fields.has('Query.y')).toBe(false);
+  });
+
+  it('reads a @link on a schema extension, and @cost imported under another name', () => {
+    const sdl = `
+      extend schema @link(url: "https://specs.apollo.dev/cost/v0.1", import: [{ name: "@cost", as: "@price" }, null, 1])
+      type Query { x: Int @price(weight: 2)  y: Int @cost(weight: 5) }`;
+    const read = readCostDirectives(parse(sdl));
+    expect(read.fields.get('Query.x')).toBe(2);
+    expect(read.fields.has('Query.y')).toBe(false);
+  });
+
+  it('keeps only the names in a list of slicing arguments or sized fields', () => {
+    const sdl = `${DIRECTIVES} type Query { items(first: Int): [String] @listSize(slicingArguments: ["first", 3], sizedFields: [null, "x"]) }`;
+    expect(readCostDirectives(parse(sdl)).listSizes.get('Query.items')).toMatchObject({
+      slicingArguments: ['first'],
+      sizedFields: ['x'],
+    });
   });
 
   it('reads an import given as a bare name', () => {
