@@ -80,6 +80,7 @@ export const groups = {
       'test/integration/subgraphs/orders/mutations/mutationInput.test.ts',
       // The service in process: queue outage and key-mismatch paths, lookups, fulfilment keys.
       'test/integration/subgraphs/orders/mutations/orderMutations.test.ts',
+      'test/unit/orders/idempotencyKeyFrom.test.ts',
       'test/integration/subgraphs/orders/mutations/refundFingerprint.test.ts',
       'test/integration/subgraphs/orders/mutations/redisOutage.test.ts',
       'test/integration/idempotency/takeoverReconcile.test.ts',

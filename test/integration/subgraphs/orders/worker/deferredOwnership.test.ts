@@ -111,6 +111,13 @@ describe.each(cases)('DEFERRED refunds in $mode mode ($foreign)', ({ mode, forei
     expect(await queue.getData(mine.id)).toMatchObject({
       actingFor: { username: ATTACKER, isStaff: false },
     });
+    // Exactly these fields: no `alsoRefund: []` when none was given, so the job's arguments compare
+    // equal to those of jobs queued before the field existed.
+    expect((await queue.getData(mine.id))!.input).toEqual({
+      orderNumber: own,
+      courseRunKey: null,
+      reason: null,
+    });
     const read = (user: string, staff = false) =>
       stack.query<any>(STATUS, { user, staff, variables: { id: mine.id } });
     expect((await read(ATTACKER)).body.data.refundRequest).toMatchObject({ id: mine.id });
