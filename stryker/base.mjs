@@ -8,6 +8,8 @@ import { groups } from './groups.mjs';
  * @returns {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 function concurrency() {
+  // This config is the entry point Stryker loads: there is no main.ts to hand it the environment.
+  // eslint-disable-next-line no-restricted-properties
   const raw = process.env.STRYKER_CONCURRENCY ?? '1';
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 64)

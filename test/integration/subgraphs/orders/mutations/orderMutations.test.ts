@@ -118,7 +118,8 @@ const call = (username: string, idempotencyKey = randomUUID(), isStaff = false):
 const learner = 'learner3';
 const orders = refundableOrders(learner, seed).map((o) => o.number);
 // One order per test below: a refund changes what the next test could refund.
-if (orders.length < 7) throw new Error(`the seed gives ${learner} ${orders.length} refundable orders; 7 needed`);
+if (orders.length < 7)
+  throw new Error(`the seed gives ${learner} ${orders.length} refundable orders; 7 needed`);
 const input = (orderNumber: string, reason: string | null = null) => ({
   orderNumber,
   courseRunKey: null,
