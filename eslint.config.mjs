@@ -48,7 +48,16 @@ const room = (name) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '.stryker-tmp/**', 'test/mutation/reports/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bench/results/**',
+      '.stryker-tmp/**',
+      'test/mutation/reports/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
