@@ -5,42 +5,40 @@ import { MAX_ATTEMPTS, runExperiments } from '../../../scripts/chaos/runExperime
 
 const NO_SETTLE = { settleMs: 0 };
 
-// An experiment whose n-th run (0-based) passes or misses one check of the given kind.
-function scripted(kind: CheckKind, passesOnRun: number): ChaosExperiment & { runs: number } {
+/**
+ * An experiment whose runs before run `passesOnRun` (0-based) miss what `checks` records with
+ * ok = false, and pass from then on.
+ */
+function scripted(
+  passesOnRun: number,
+  checks: (record: ExperimentRecord, ok: boolean) => void,
+): ChaosExperiment & { runs: number } {
   return {
     id: 'TX',
     title: 'scripted',
     runs: 0,
     async run() {
       const record = new ExperimentRecord('TX', 'scripted');
-      const ok = this.runs++ >= passesOnRun;
-      record.equals('checked', ok ? 1 : 0, 1, kind);
+      checks(record, this.runs++ >= passesOnRun);
       return record.result();
     },
   };
 }
-
-// An experiment whose every run misses a baseline and an exact check until run n (0-based).
-function starvedUntil(passesOnRun: number): ChaosExperiment & { runs: number } {
-  return {
-    id: 'TS',
-    title: 'starved',
-    runs: 0,
-    async run() {
-      const record = new ExperimentRecord('TS', 'starved');
-      const ok = this.runs++ >= passesOnRun;
-      record.equals('steadySuccessRate', ok ? 1 : 0.14, 1, 'baseline');
-      record.equals('callsWhileOpen', ok ? 0 : 15, 0);
-      return record.result();
-    },
-  };
-}
+/** Misses one check of the given kind. */
+const missing = (kind: CheckKind, passesOnRun: number) =>
+  scripted(passesOnRun, (record, ok) => record.equals('checked', ok ? 1 : 0, 1, kind));
+/** Misses its no-fault baseline and, beside it, a count. */
+const starvedUntil = (passesOnRun: number) =>
+  scripted(passesOnRun, (record, ok) => {
+    record.equals('steadySuccessRate', ok ? 1 : 0.14, 1, 'baseline');
+    record.equals('callsWhileOpen', ok ? 0 : 15, 0);
+  });
 
 describe('runExperiments attempts', () => {
   it.each<CheckKind>(['timing', 'baseline'])(
     'gives a %s miss a fresh attempt and says what the first one missed',
     async (kind) => {
-      const experiment = scripted(kind, 1);
+      const experiment = missing(kind, 1);
       const [result] = await runExperiments([experiment], FAST_SETTINGS, undefined, NO_SETTLE);
       expect(experiment.runs).toBe(2);
       expect(result!.verdict).toBe('pass');
@@ -60,7 +58,7 @@ describe('runExperiments attempts', () => {
   });
 
   it('never re-runs a miss on an exact check beside a healthy baseline', async () => {
-    const experiment = scripted('exact', 1);
+    const experiment = missing('exact', 1);
     const [result] = await runExperiments([experiment], FAST_SETTINGS, undefined, NO_SETTLE);
     expect(experiment.runs).toBe(1);
     expect(result!.verdict).toBe('fail');
