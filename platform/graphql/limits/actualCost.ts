@@ -1,5 +1,4 @@
 import {
-  Kind,
   type DocumentNode,
   type GraphQLNamedType,
   type OperationDefinitionNode,
@@ -7,6 +6,7 @@ import {
 } from 'graphql';
 import type { CostedField, CostModel } from './CostModel';
 import { OperationCostContext } from './OperationCostContext';
+import { sumOverFields } from './sumOverFields';
 
 /**
  * The operation's cost recomputed from its response, Apollo's "actual cost"
@@ -32,42 +32,20 @@ function selectionSetCost(
   parent: GraphQLNamedType,
   data: Readonly<Record<string, unknown>>,
 ): number {
-  let cost = 0;
-  for (const selection of selectionSet.selections) {
-    switch (selection.kind) {
-      case Kind.FIELD: {
-        if (selection.name.value.startsWith('__')) break;
-        const key = selection.alias?.value ?? selection.name.value;
-        if (!Object.prototype.hasOwnProperty.call(data, key)) break;
-        const field = context.model.field(parent, selection.name.value);
-        if (!field) break;
-        cost +=
-          valueCost(context, field, selection.selectionSet, data[key]) +
-          context.argumentsCost(field, selection);
-        break;
-      }
-      case Kind.INLINE_FRAGMENT:
-        cost += selectionSetCost(
-          context,
-          selection.selectionSet,
-          context.typeCondition(selection.typeCondition?.name.value, parent),
-          data,
-        );
-        break;
-      case Kind.FRAGMENT_SPREAD: {
-        const fragment = context.fragments.get(selection.name.value);
-        if (fragment)
-          cost += selectionSetCost(
-            context,
-            fragment.selectionSet,
-            context.typeCondition(fragment.typeCondition.name.value, parent),
-            data,
-          );
-        break;
-      }
-    }
-  }
-  return cost;
+  return sumOverFields(
+    context,
+    selectionSet,
+    parent,
+    (selection, field) => {
+      const key = selection.alias?.value ?? selection.name.value;
+      if (!Object.prototype.hasOwnProperty.call(data, key)) return 0;
+      return (
+        valueCost(context, field, selection.selectionSet, data[key]) + context.argumentsCost(field, selection)
+      );
+    },
+    // A skipped field is absent from the response, which already counts it as nothing.
+    { excluding: false },
+  );
 }
 
 function valueCost(

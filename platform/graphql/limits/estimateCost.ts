@@ -1,5 +1,4 @@
 import {
-  Kind,
   type DocumentNode,
   type GraphQLNamedType,
   type OperationDefinitionNode,
@@ -7,6 +6,7 @@ import {
 } from 'graphql';
 import type { CostModel } from './CostModel';
 import { OperationCostContext, type SizedList } from './OperationCostContext';
+import { sumOverFields } from './sumOverFields';
 
 export interface CostEstimate {
   cost: number;
@@ -40,48 +40,23 @@ function selectionSetCost(
   parent: GraphQLNamedType,
   sizedBy: SizedList | null,
 ): number {
-  let cost = 0;
-  for (const selection of selectionSet.selections) {
-    if (context.isExcluded(selection.directives)) continue;
-    switch (selection.kind) {
-      case Kind.FIELD: {
-        // Introspection (and __typename) is answered by the gateway itself: it costs no upstream.
-        if (selection.name.value.startsWith('__')) break;
-        const field = context.model.field(parent, selection.name.value);
-        if (!field) break;
-        const own = context.sizedList(field, selection);
-        const sizedByParent = sizedBy?.sizedFields.includes(selection.name.value) ? sizedBy.expected : null;
-        const childrenSizedBy = own && own.sizedFields.length > 0 ? own : null;
-        const each =
-          field.weight +
-          (selection.selectionSet
-            ? selectionSetCost(context, selection.selectionSet, field.namedType, childrenSizedBy)
-            : 0);
-        cost +=
-          context.instanceCount(field, sizedByParent, own) * each + context.argumentsCost(field, selection);
-        break;
-      }
-      case Kind.INLINE_FRAGMENT:
-        cost += selectionSetCost(
-          context,
-          selection.selectionSet,
-          context.typeCondition(selection.typeCondition?.name.value, parent),
-          sizedBy,
-        );
-        break;
-      case Kind.FRAGMENT_SPREAD: {
-        const fragment = context.fragments.get(selection.name.value);
-        if (fragment) {
-          cost += selectionSetCost(
-            context,
-            fragment.selectionSet,
-            context.typeCondition(fragment.typeCondition.name.value, parent),
-            sizedBy,
-          );
-        }
-        break;
-      }
-    }
-  }
-  return cost;
+  return sumOverFields(
+    context,
+    selectionSet,
+    parent,
+    (selection, field) => {
+      const own = context.sizedList(field, selection);
+      const sizedByParent = sizedBy?.sizedFields.includes(selection.name.value) ? sizedBy.expected : null;
+      const childrenSizedBy = own && own.sizedFields.length > 0 ? own : null;
+      const each =
+        field.weight +
+        (selection.selectionSet
+          ? selectionSetCost(context, selection.selectionSet, field.namedType, childrenSizedBy)
+          : 0);
+      return (
+        context.instanceCount(field, sizedByParent, own) * each + context.argumentsCost(field, selection)
+      );
+    },
+    { excluding: true },
+  );
 }

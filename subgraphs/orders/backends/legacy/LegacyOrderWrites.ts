@@ -9,7 +9,7 @@ import type { UpstreamError } from '../../../../upstream/UpstreamError';
 import type { Order } from '../../domain/Order';
 import type { RefundInput, RefundReceipt } from '../../domain/Refund';
 import type { OrderWrites, WriteContext } from '../../port/OrderWrites';
-import { legacyOrderSchema } from './dto';
+import { legacyOrderSchema, legacyProductSchema } from './dto';
 import { toOrder } from './toOrder';
 
 // The order as the refund logic reads it: whose it is, its state, and the course run of each line.
@@ -17,18 +17,7 @@ const refundableOrderSchema = z.object({
   number: z.string(),
   status: z.string(),
   user: z.object({ username: z.string() }),
-  lines: z.array(
-    z.object({
-      product: z
-        .object({
-          attribute_values: z
-            .array(z.object({ code: z.string().optional(), name: z.string().optional(), value: z.unknown() }))
-            .optional(),
-        })
-        .nullable()
-        .optional(),
-    }),
-  ),
+  lines: z.array(z.object({ product: legacyProductSchema })),
 });
 type RefundableOrder = z.infer<typeof refundableOrderSchema>;
 const userOrderPageSchema = z.object({

@@ -3,6 +3,16 @@ import { z } from 'zod';
 // Wire shapes of the legacy ecommerce API (docs/reference/legacy-ecommerce.md), only the fields we read.
 // Everything else passes through untouched; a missing or mistyped field we need is a malformed body.
 
+/** A line's product: its attributes carry the course run key (`course_key`). */
+export const legacyProductSchema = z
+  .object({
+    attribute_values: z
+      .array(z.object({ code: z.string().optional(), name: z.string().optional(), value: z.unknown() }))
+      .optional(),
+  })
+  .nullable()
+  .optional();
+
 export const legacyLineSchema = z.object({
   title: z.string(),
   description: z.string(),
@@ -12,14 +22,7 @@ export const legacyLineSchema = z.object({
   line_price_excl_tax: z.string(),
   // Nullable in Oscar's order Line model (docs/reference/legacy-ecommerce.md): an answer, not a fault.
   unit_price_excl_tax: z.string().nullable(),
-  product: z
-    .object({
-      attribute_values: z
-        .array(z.object({ code: z.string().optional(), name: z.string().optional(), value: z.unknown() }))
-        .optional(),
-    })
-    .nullable()
-    .optional(),
+  product: legacyProductSchema,
 });
 
 export const legacyOrderSchema = z.object({
