@@ -21,8 +21,9 @@ const ABOVE = {
   idempotency: ['schema', 'subgraphs', 'gateway', 'simulators', 'scripts', 'bench', 'test'],
   schema: ['subgraphs', 'gateway', 'simulators', 'scripts', 'bench', 'test'],
   subgraphs: ['gateway', 'simulators', 'scripts', 'bench', 'test'],
-  // The gateway reaches the subgraphs over HTTP only; what both sides must agree on (the shared secret,
-  // forwarded headers) lives in platform/http.
+  // The gateway reaches the subgraphs over HTTP, or in process through platform/graphql's
+  // InProcessSubgraph (colocated/ wires the two); what both sides must agree on (the shared secret,
+  // forwarded headers) lives in platform/.
   gateway: ['subgraphs', 'simulators', 'scripts', 'bench', 'test'],
   // A simulator is a claim about a real service: it borrows nothing of the product it stands in for.
   simulators: ['upstream', 'idempotency', 'schema', 'subgraphs', 'gateway', 'scripts', 'bench', 'test'],
@@ -79,7 +80,7 @@ export default tseslint.config(
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  // scripts/, bench/ and test/ stand on every floor: they may import anything.
+  // scripts/, colocated/, bench/ and test/ stand on every floor: they may import anything.
   ...Object.keys(ABOVE).map((folder) => ({
     files: [`${folder}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns: [floor(folder)] }] },

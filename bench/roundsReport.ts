@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import type { BenchConfig, RunResult } from './measureRun';
 import { ratio } from './report';
-import type { RoundsConfig, RoundsResult, StackRounds } from './runRounds';
+import type { FailFastResult, RoundsConfig, RoundsResult, StackRounds } from './runRounds';
 import type { SubgraphClient } from './startStack';
 
 /** The stack's own processes: what a deployment runs. The simulators stand in for the upstreams. */
@@ -47,18 +47,28 @@ export interface RoundsReport {
   config: BenchConfig & Omit<RoundsConfig, 'profileDir'> & { loadLearners: number; query: string };
   checkedLearners: string[];
   summary: Partial<Record<SubgraphClient, StackSummary>>;
-  /** kit ÷ plain (the baseline) and kit ÷ apollo-default: above 1 better for rates, below for the rest. */
-  ratios: { vsPlain?: Ratios; vsApolloDefault?: Ratios };
+  /**
+   * kit ÷ plain (the baseline), kit ÷ apollo-default and colocated ÷ plain: above 1 better for rates,
+   * below for the rest.
+   */
+  ratios: { vsPlain?: Ratios; vsApolloDefault?: Ratios; colocatedVsPlain?: Ratios };
+  /** The separate-process deployment (kit) against the goals. */
   goals?: Goals;
-  failFast?: {
-    connections: number;
-    p50Ms: number;
-    stackCpuMsPerAnswer: number;
-    /** ÷ the kit's healthy stack CPU per page. */
-    ofHealthyPage: number;
-    run: RunResult;
-  };
+  /** The co-located deployment against the same goals. */
+  colocatedGoals?: Goals;
+  failFast?: FailFastSummary;
+  colocatedFailFast?: FailFastSummary;
   stacks: RoundsResult['stacks'];
+}
+
+/** One deployment with the legacy breaker open. */
+export interface FailFastSummary {
+  connections: number;
+  p50Ms: number;
+  stackCpuMsPerAnswer: number;
+  /** ÷ the same deployment's healthy stack CPU per page. */
+  ofHealthyPage: number;
+  run: RunResult;
 }
 
 const median = (values: number[]): number => {
@@ -121,41 +131,24 @@ export function buildRoundsReport(
   ) as RoundsReport['summary'];
   const { kit, plain } = summary;
   const apolloDefault = summary['apollo-default'];
-  const failFast =
-    result.failFast && kit
+  const failFastOf = (run: FailFastResult | undefined, healthy: StackSummary | undefined) =>
+    run && healthy
       ? {
-          connections: result.failFast.connections,
-          p50Ms: result.failFast.run.load.latencyMs.p50,
-          stackCpuMsPerAnswer: stackCpu(result.failFast.run),
-          ofHealthyPage: ratio(stackCpu(result.failFast.run), kit.stackCpuMsPerQuery),
-          run: result.failFast.run,
+          connections: run.connections,
+          p50Ms: run.run.load.latencyMs.p50,
+          stackCpuMsPerAnswer: stackCpu(run.run),
+          ofHealthyPage: ratio(stackCpu(run.run), healthy.stackCpuMsPerQuery),
+          run: run.run,
         }
       : undefined;
+  const failFast = failFastOf(result.failFast, kit);
+  const colocated = summary.colocated;
+  const colocatedFailFast = failFastOf(result.colocatedFailFast, colocated);
   const vsPlain = kit && plain ? ratios(kit, plain) : undefined;
-  const kitRss = kit ? Math.max(...STACK_PROCESSES.map((p) => kit.peakRssMb[p] ?? 0)) : 0;
-  const goals: Goals | undefined =
-    kit && vsPlain
-      ? {
-          throughput: { target: '>= 2.0', value: vsPlain.requestsPerSec, met: vsPlain.requestsPerSec >= 2 },
-          stackCpu: {
-            target: '<= 0.5',
-            value: vsPlain.stackCpuMsPerQuery,
-            met: vsPlain.stackCpuMsPerQuery <= 0.5,
-          },
-          unloadedP50: { target: '<= 0.8', value: vsPlain.unloadedP50Ms, met: vsPlain.unloadedP50Ms <= 0.8 },
-          zeroErrors: { value: kit.errors, met: kit.errors === 0 },
-          ...(failFast
-            ? {
-                failFastCpu: {
-                  target: '<= 0.25 of a healthy page' as const,
-                  value: failFast.ofHealthyPage,
-                  met: failFast.ofHealthyPage <= 0.25,
-                },
-              }
-            : {}),
-          peakRss: { target: '<= 150 MiB per stack process', value: kitRss, met: kitRss <= 150 },
-        }
-      : undefined;
+  const colocatedVsPlain = colocated && plain ? ratios(colocated, plain) : undefined;
+  const goals = kit && vsPlain ? goalsOf(kit, vsPlain, failFast) : undefined;
+  const colocatedGoals =
+    colocated && colocatedVsPlain ? goalsOf(colocated, colocatedVsPlain, colocatedFailFast) : undefined;
   return {
     date: date.toISOString(),
     node: process.version,
@@ -166,10 +159,63 @@ export function buildRoundsReport(
     ratios: {
       ...(vsPlain ? { vsPlain } : {}),
       ...(kit && apolloDefault ? { vsApolloDefault: ratios(kit, apolloDefault) } : {}),
+      ...(colocatedVsPlain ? { colocatedVsPlain } : {}),
     },
     ...(goals ? { goals } : {}),
+    ...(colocatedGoals ? { colocatedGoals } : {}),
     ...(failFast ? { failFast } : {}),
+    ...(colocatedFailFast ? { colocatedFailFast } : {}),
     stacks: result.stacks,
+  };
+}
+
+function failFastLines(name: string, failFast: FailFastSummary | undefined): string[] {
+  if (!failFast) return [];
+  return [
+    '',
+    `${name}, legacy breaker open, ${failFast.connections} connections: p50 ${failFast.p50Ms.toFixed(1)} ms, ` +
+      `${failFast.stackCpuMsPerAnswer.toFixed(2)} stack CPU ms per answer = ` +
+      `${failFast.ofHealthyPage.toFixed(2)}× a healthy page`,
+  ];
+}
+
+function goalLines(name: string, goals: Goals | undefined): string[] {
+  if (!goals) return [];
+  const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+  return [
+    '',
+    `issue 12 goals, ${name} vs plain:`,
+    `  throughput ×${goals.throughput.value.toFixed(2)} (>= 2.0): ${verdict(goals.throughput.met)}`,
+    `  stack CPU per query ×${goals.stackCpu.value.toFixed(2)} (<= 0.5): ${verdict(goals.stackCpu.met)}`,
+    `  unloaded p50 ×${goals.unloadedP50.value.toFixed(2)} (<= 0.8): ${verdict(goals.unloadedP50.met)}`,
+    `  errors ${goals.zeroErrors.value} (0): ${verdict(goals.zeroErrors.met)}`,
+    ...(goals.failFastCpu
+      ? [
+          `  fail-fast CPU ×${goals.failFastCpu.value.toFixed(2)} of a page (<= 0.25): ${verdict(goals.failFastCpu.met)}`,
+        ]
+      : []),
+    `  peak RSS ${goals.peakRss.value.toFixed(0)} MiB (<= 150 per process): ${verdict(goals.peakRss.met)}`,
+  ];
+}
+
+/** The issue-12 goals for one of our deployments, from its ratios to the plain stack. */
+function goalsOf(stack: StackSummary, vsPlain: Ratios, failFast: RoundsReport['failFast']): Goals {
+  const rss = Math.max(...STACK_PROCESSES.map((p) => stack.peakRssMb[p] ?? 0));
+  return {
+    throughput: { target: '>= 2.0', value: vsPlain.requestsPerSec, met: vsPlain.requestsPerSec >= 2 },
+    stackCpu: { target: '<= 0.5', value: vsPlain.stackCpuMsPerQuery, met: vsPlain.stackCpuMsPerQuery <= 0.5 },
+    unloadedP50: { target: '<= 0.8', value: vsPlain.unloadedP50Ms, met: vsPlain.unloadedP50Ms <= 0.8 },
+    zeroErrors: { value: stack.errors, met: stack.errors === 0 },
+    ...(failFast
+      ? {
+          failFastCpu: {
+            target: '<= 0.25 of a healthy page' as const,
+            value: failFast.ofHealthyPage,
+            met: failFast.ofHealthyPage <= 0.25,
+          },
+        }
+      : {}),
+    peakRss: { target: '<= 150 MiB per stack process', value: rss, met: rss <= 150 },
   };
 }
 
@@ -177,7 +223,7 @@ type Row = [label: string, pick: (s: StackSummary) => number, digits: number, wi
 
 /** kit, plain, apollo-default, then kit/plain and kit/apollo-default where a ratio means something. */
 export function formatRoundsReport(report: RoundsReport): string {
-  const columns = (['kit', 'plain', 'apollo-default'] as const).filter((c) => report.summary[c]);
+  const columns = (['kit', 'colocated', 'plain', 'apollo-default'] as const).filter((c) => report.summary[c]);
   const { config } = report;
   const processes = [...STACK_PROCESSES, 'simulators', 'load'];
   const rows: (Row | string)[] = [
@@ -207,27 +253,29 @@ export function formatRoundsReport(report: RoundsReport): string {
     ['cores busy, other processes (max)', (s) => s.otherCoresBusyMax, 2, false],
   ];
   const ratioColumns = [
-    ...(report.summary.plain ? [['kit/plain', 'plain'] as const] : []),
-    ...(report.summary['apollo-default'] ? [['kit/apollo-default', 'apollo-default'] as const] : []),
+    ...(report.summary.plain ? [['kit/plain', 'kit', 'plain'] as const] : []),
+    ...(report.summary.plain && report.summary.colocated
+      ? [['colocated/plain', 'colocated', 'plain'] as const]
+      : []),
+    ...(report.summary['apollo-default'] ? [['kit/apollo-default', 'kit', 'apollo-default'] as const] : []),
   ];
   const header = ['', ...columns, ...ratioColumns.map(([h]) => h)];
   const table = rows.map((row) => {
     if (typeof row === 'string') return [row, ...header.slice(1).map(() => '')];
     const [label, pick, digits, withRatio] = row;
-    const kit = report.summary.kit;
     return [
       label,
       ...columns.map((c) => pick(report.summary[c]!).toFixed(digits)),
-      ...ratioColumns.map(([, c]) =>
-        withRatio && kit ? ratio(pick(kit), pick(report.summary[c]!)).toFixed(2) : '',
+      ...ratioColumns.map(([, ours, base]) =>
+        withRatio && report.summary[ours]
+          ? ratio(pick(report.summary[ours]!), pick(report.summary[base]!)).toFixed(2)
+          : '',
       ),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((cells) => cells[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ');
-  const goals = report.goals;
-  const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   return [
     `Switchyard bench ${report.date} (node ${report.node}, ${report.machine.cpus} CPUs)`,
     `order history, pageSize 20, ${config.loadLearners} learners; ${config.connections} connections; ` +
@@ -237,30 +285,10 @@ export function formatRoundsReport(report: RoundsReport): string {
     '',
     line(header),
     ...table.map(line),
-    ...(report.failFast
-      ? [
-          '',
-          `kit, legacy breaker open, ${report.failFast.connections} connections: p50 ${report.failFast.p50Ms.toFixed(1)} ms, ` +
-            `${report.failFast.stackCpuMsPerAnswer.toFixed(2)} stack CPU ms per answer = ` +
-            `${report.failFast.ofHealthyPage.toFixed(2)}× a healthy page`,
-        ]
-      : []),
-    ...(goals
-      ? [
-          '',
-          'issue 12 goals, kit vs plain:',
-          `  throughput ×${goals.throughput.value.toFixed(2)} (>= 2.0): ${verdict(goals.throughput.met)}`,
-          `  stack CPU per query ×${goals.stackCpu.value.toFixed(2)} (<= 0.5): ${verdict(goals.stackCpu.met)}`,
-          `  unloaded p50 ×${goals.unloadedP50.value.toFixed(2)} (<= 0.8): ${verdict(goals.unloadedP50.met)}`,
-          `  errors ${goals.zeroErrors.value} (0): ${verdict(goals.zeroErrors.met)}`,
-          ...(goals.failFastCpu
-            ? [
-                `  fail-fast CPU ×${goals.failFastCpu.value.toFixed(2)} of a page (<= 0.25): ${verdict(goals.failFastCpu.met)}`,
-              ]
-            : []),
-          `  peak RSS ${goals.peakRss.value.toFixed(0)} MiB (<= 150 per process): ${verdict(goals.peakRss.met)}`,
-        ]
-      : []),
+    ...failFastLines('kit', report.failFast),
+    ...failFastLines('colocated', report.colocatedFailFast),
+    ...goalLines('kit (separate processes)', report.goals),
+    ...goalLines('colocated (one process)', report.colocatedGoals),
     ...Object.entries(report.summary)
       .filter(([, s]) => s.otherCoresBusyMax > NOISY_CORES)
       .map(

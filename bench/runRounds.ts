@@ -29,15 +29,18 @@ export interface FailFastResult {
 
 export interface RoundsResult {
   stacks: Partial<Record<SubgraphClient, StackRounds>>;
+  /** The kit (separate processes) with the legacy breaker open. */
   failFast?: FailFastResult;
+  /** The co-located deployment, likewise. */
+  colocatedFailFast?: FailFastResult;
   /** Learners whose page both stacks answered identically before any load. */
   checkedLearners: string[];
   /** When each process was spawned (Date.now()): places the windows inside its CPU profile. */
-  spawnedAt: Partial<Record<SubgraphClient, Record<ComponentName, number>>>;
+  spawnedAt: Partial<Record<SubgraphClient, Partial<Record<ComponentName, number>>>>;
 }
 
 /** The order each round starts in rotates, so no stack always runs first (or right after another). */
-export const STACKS: readonly SubgraphClient[] = ['kit', 'plain', 'apollo-default'];
+export const STACKS: readonly SubgraphClient[] = ['kit', 'plain', 'apollo-default', 'colocated'];
 const FAIL_FAST_CONNECTIONS = 10;
 /** Enough failed legacy calls to open the breaker (volume threshold 10, 50 %), with retries. */
 const BREAKER_TRIP_REQUESTS = 30;
@@ -82,13 +85,23 @@ export async function runRounds(
         if (rounds.unloadedS > 0) result.unloaded.push((await bench.measure(rounds.unloadedS, 1)).load);
       }
     }
-    // The kit alone is measured failing fast: the others have no breaker to open.
+    // Our two deployments alone are measured failing fast: the others have no breaker to open.
     const failFast =
       rounds.failFastS > 0
         ? await measureFailFast(open.kit!, rounds.failFastS, authorizations, log)
         : undefined;
+    const colocatedFailFast =
+      rounds.failFastS > 0
+        ? await measureFailFast(open.colocated!, rounds.failFastS, authorizations, log)
+        : undefined;
     const spawnedAt = Object.fromEntries(STACKS.map((c) => [c, open[c]!.stack.spawnedAt]));
-    return { stacks, ...(failFast ? { failFast } : {}), checkedLearners, spawnedAt };
+    return {
+      stacks,
+      ...(failFast ? { failFast } : {}),
+      ...(colocatedFailFast ? { colocatedFailFast } : {}),
+      checkedLearners,
+      spawnedAt,
+    };
   } finally {
     await Promise.all(Object.values(open).map((bench) => bench.stop()));
   }
@@ -133,18 +146,18 @@ async function checkSameData(
 
 /** Legacy answering 503 to everything until the orders subgraph's breaker opens, then load at 10 connections. */
 async function measureFailFast(
-  kit: OpenBench,
+  bench: OpenBench,
   seconds: number,
   authorizations: string[],
   log: (line: string) => void,
 ): Promise<FailFastResult> {
-  await kit.setFaults({ errorRate: 1, errorStatus: 503 }, 'legacy-ecommerce');
+  await bench.setFaults({ errorRate: 1, errorStatus: 503 }, 'legacy-ecommerce');
   try {
     for (let i = 0; i < BREAKER_TRIP_REQUESTS; i++)
-      await kit.query(authorizations[i % authorizations.length]!);
-    log(`[kit] legacy failing, breaker tripped: fail-fast answers`);
-    return { connections: FAIL_FAST_CONNECTIONS, run: await kit.measure(seconds, FAIL_FAST_CONNECTIONS) };
+      await bench.query(authorizations[i % authorizations.length]!);
+    log(`[${bench.name}] legacy failing, breaker tripped: fail-fast answers`);
+    return { connections: FAIL_FAST_CONNECTIONS, run: await bench.measure(seconds, FAIL_FAST_CONNECTIONS) };
   } finally {
-    await kit.setFaults({ errorRate: 0 }, 'legacy-ecommerce');
+    await bench.setFaults({ errorRate: 0 }, 'legacy-ecommerce');
   }
 }

@@ -8,18 +8,20 @@ import { VENDOR_DEV_PROJECT, vendorReceiptBaseUrl } from '../simulators/vendor/c
 /**
  * `kit` and `apollo-default`: our gateway and subgraphs, with the kit or the stock data source at the
  * gateway. `plain`: the plain Apollo stack of bench/plain/ (stock gateway and subgraphs, no guards).
+ * `colocated`: ours as one process (colocated/main.js), both subgraphs executed in the gateway's.
  */
-export type SubgraphClient = 'kit' | 'apollo-default' | 'plain';
+export type SubgraphClient = 'kit' | 'apollo-default' | 'plain' | 'colocated';
 export type ComponentName = 'simulators' | 'orders' | 'catalog' | 'gateway';
 
 export interface Stack {
   gatewayUrl: string;
-  /** The orders subgraph's admin port, for its `/metrics`. */
+  /** The orders subgraph's admin port (co-located: the gateway's), for its `/metrics`. */
   ordersAdminUrl: string;
   simulatorUrls: { 'legacy-ecommerce': string; discovery: string; 'vendor-commerce': string };
-  pids: Record<ComponentName, number>;
+  /** Each running process; a co-located stack has no `orders` or `catalog` of its own. */
+  pids: Partial<Record<ComponentName, number>>;
   /** Date.now() when each process was spawned: places a window inside its CPU profile. */
-  spawnedAt: Record<ComponentName, number>;
+  spawnedAt: Partial<Record<ComponentName, number>>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startStack(
 ): Promise<Stack> {
   const ordersEnv = options.ordersEnv ?? {};
   const plain = client === 'plain';
+  const colocated = client === 'colocated';
   const [
     legacyPort,
     discoveryPort,
@@ -84,7 +87,7 @@ export async function startStack(
   const lms = { LMS_OAUTH2_URL: `${url(lmsPort)}/oauth2` };
   const base = { ...env, ...vendorProject, ...subgraphSecret, ...lms, LOG_LEVEL: 'warn' };
   const children: Running[] = [];
-  const spawnedAt = {} as Record<ComponentName, number>;
+  const spawnedAt: Partial<Record<ComponentName, number>> = {};
   const stop = async () => void (await Promise.all(children.reverse().map((c) => c.stop())));
   try {
     const start = async (name: ComponentName, entry: string, vars: NodeJS.ProcessEnv, probe: string) => {
@@ -121,59 +124,77 @@ export async function startStack(
       // The vendor simulator starts last: once it answers, all of them do.
       `${url(vendorPort)}/__sim/stats`,
     );
-    const orders = await start(
-      'orders',
-      plain ? PLAIN_ENTRIES.orders : 'subgraphs/orders/main.js',
-      {
-        ORDERS_SUBGRAPH_PORT: String(ordersPort),
-        // Each component's admin port (/metrics, /status) is its own: stacks run side by side.
-        ADMIN_PORT: String(ordersAdminPort),
-        ADMIN_HOST: '127.0.0.1',
-        LEGACY_ECOMMERCE_URL: url(legacyPort),
-        // Configured in every run, as in production during the migration; legacy mode reads it only
-        // for vendor order numbers (none in the benchmark query) unless ordersEnv adds a layer.
-        VENDOR_API_URL: url(vendorPort),
-        VENDOR_AUTH_URL: url(vendorPort),
-        VENDOR_RECEIPT_BASE_URL: vendorReceiptBaseUrl(url(vendorPort)),
-        ...ordersEnv,
-      },
-      probe(ordersPort, '/healthz'),
-    );
-    const catalog = await start(
-      'catalog',
-      plain ? PLAIN_ENTRIES.catalog : 'subgraphs/catalog/main.js',
-      {
-        CATALOG_SUBGRAPH_PORT: String(catalogPort),
-        ADMIN_PORT: String(catalogAdminPort),
-        ADMIN_HOST: '127.0.0.1',
-        DISCOVERY_URL: url(discoveryPort),
-      },
-      probe(catalogPort, '/healthz'),
-    );
-    const gateway = await start(
+    const ordersVars = {
+      LEGACY_ECOMMERCE_URL: url(legacyPort),
+      // Configured in every run, as in production during the migration; legacy mode reads it only
+      // for vendor order numbers (none in the benchmark query) unless ordersEnv adds a layer.
+      VENDOR_API_URL: url(vendorPort),
+      VENDOR_AUTH_URL: url(vendorPort),
+      VENDOR_RECEIPT_BASE_URL: vendorReceiptBaseUrl(url(vendorPort)),
+      ...ordersEnv,
+    };
+    const catalogVars = { DISCOVERY_URL: url(discoveryPort) };
+    const pids: Stack['pids'] = { simulators };
+    if (!colocated) {
+      pids.orders = await start(
+        'orders',
+        plain ? PLAIN_ENTRIES.orders : 'subgraphs/orders/main.js',
+        {
+          ORDERS_SUBGRAPH_PORT: String(ordersPort),
+          // Each component's admin port (/metrics, /status) is its own: stacks run side by side.
+          ADMIN_PORT: String(ordersAdminPort),
+          ADMIN_HOST: '127.0.0.1',
+          ...ordersVars,
+        },
+        probe(ordersPort, '/healthz'),
+      );
+      pids.catalog = await start(
+        'catalog',
+        plain ? PLAIN_ENTRIES.catalog : 'subgraphs/catalog/main.js',
+        {
+          CATALOG_SUBGRAPH_PORT: String(catalogPort),
+          ADMIN_PORT: String(catalogAdminPort),
+          ADMIN_HOST: '127.0.0.1',
+          ...catalogVars,
+        },
+        probe(catalogPort, '/healthz'),
+      );
+    }
+    pids.gateway = await start(
       'gateway',
       // The same gateway either way; the baseline's entry only swaps in the stock data source.
-      plain ? PLAIN_ENTRIES.gateway : client === 'kit' ? 'gateway/main.js' : 'bench/baseline/main.js',
+      plain
+        ? PLAIN_ENTRIES.gateway
+        : colocated
+          ? 'colocated/main.js'
+          : client === 'kit'
+            ? 'gateway/main.js'
+            : 'bench/baseline/main.js',
       {
         GATEWAY_PORT: String(gatewayPort),
         ADMIN_PORT: String(gatewayAdminPort),
         ADMIN_HOST: '127.0.0.1',
         // A few learners at thousands of requests a minute: the per-user limit would refuse most.
         RATE_LIMIT_ENABLED: env.RATE_LIMIT_ENABLED ?? 'false',
-        ORDERS_SUBGRAPH_URL: `${url(ordersPort)}/graphql`,
-        CATALOG_SUBGRAPH_URL: `${url(catalogPort)}/graphql`,
+        ...(colocated
+          ? { ...ordersVars, ...catalogVars }
+          : {
+              ORDERS_SUBGRAPH_URL: `${url(ordersPort)}/graphql`,
+              CATALOG_SUBGRAPH_URL: `${url(catalogPort)}/graphql`,
+            }),
       },
       probe(gatewayPort, '/healthz'),
     );
     return {
       gatewayUrl: url(gatewayPort),
-      ordersAdminUrl: url(ordersAdminPort),
+      // Co-located, the gateway's admin port serves the orders subgraph's metrics too.
+      ordersAdminUrl: url(colocated ? gatewayAdminPort : ordersAdminPort),
       simulatorUrls: {
         'legacy-ecommerce': url(legacyPort),
         discovery: url(discoveryPort),
         'vendor-commerce': url(vendorPort),
       },
-      pids: { simulators, orders, catalog, gateway },
+      pids,
       spawnedAt,
       stop,
     };

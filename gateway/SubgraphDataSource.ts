@@ -3,13 +3,14 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { getOperationAST, OperationTypeNode, parse } from 'graphql';
-import { reportNotice, type DegradedNotice } from '../platform/degradedNotices';
 import { ErrorCode } from '../platform/ErrorCode';
 import { SUBGRAPH_SECRET_HEADER, SUBGRAPH_SECRET_SCHEME } from '../platform/http/subgraphSecret';
 import { malformedBody } from '../upstream/parseBody';
 import type { Upstream } from '../upstream/Upstream';
 import { UpstreamError, isUpstreamError } from '../upstream/UpstreamError';
 import type { GatewayContext } from './GatewayContext';
+import { noteSubgraphAnswer } from './noteSubgraphAnswer';
+import { subgraphCallHeaders } from './subgraphCallHeaders';
 
 /**
  * Gateway → subgraph calls through the upstream kit instead of @apollo/gateway's default fetcher
@@ -34,9 +35,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         path: '',
         body: { query, variables, operationName },
         headers: {
-          ...context?.forwardHeaders,
-          authorization: context?.authorization,
-          'x-request-id': context?.requestId,
+          ...subgraphCallHeaders(context),
           // Last, so no forwarded header can replace it.
           [SUBGRAPH_SECRET_HEADER]: this.subgraphSecret,
         },
@@ -57,10 +56,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       if (typeof body !== 'object' || body === null || (!('data' in body) && !('errors' in body))) {
         throw malformedBody(this.upstream.name, undefined, response.status);
       }
-      if (context && response.headers['idempotent-replayed'] === 'true') context.replayed = true;
-      // Subgraph extensions are not merged by @apollo/gateway; carry the degraded notices up ourselves.
-      const degraded = (body.extensions as { degraded?: DegradedNotice[] } | undefined)?.degraded;
-      if (Array.isArray(degraded)) degraded.forEach(reportNotice);
+      noteSubgraphAnswer(context, body, response.headers['idempotent-replayed']);
       return body;
     } catch (error) {
       if (isUpstreamError(error)) throw error.toGraphQLError();

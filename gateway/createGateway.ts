@@ -40,6 +40,9 @@ import { createRateLimiter } from './createRateLimiter';
 import { createRateLimitMetrics } from './rateLimitMetrics';
 import { createApqCache } from './safelist/createApqCache';
 import { SubgraphDataSource } from './SubgraphDataSource';
+import { InProcessDataSource } from './InProcessDataSource';
+import type { InProcessSubgraph } from '../platform/graphql/InProcessSubgraph';
+import { combinedMetrics } from '../platform/combinedMetrics';
 import { supergraphProblem } from './supergraph/checkSupergraph';
 import { createSupergraphSource, type ReloadOutcome } from './supergraph/createSupergraphSource';
 import { ConfigError } from '../platform/config/ConfigError';
@@ -60,7 +63,14 @@ export interface GatewayDeps {
   buildService?: (subgraph: SubgraphService) => GraphQLDataSource<GatewayContext>;
   /** The rate limiter's clock (ms). @default Date.now; tests move time instead of waiting. */
   now?: () => number;
+  /**
+   * Subgraphs executed in this process (colocated/) instead of called over HTTP: no client is
+   * made for their URLs, `/status` and `/readyz` show their upstreams, `/metrics` their registries.
+   */
+  inProcessSubgraphs?: Readonly<Partial<Record<SubgraphName, InProcessSubgraph>>>;
 }
+
+type SubgraphName = keyof GatewayConfig['subgraphs'];
 
 /** What a data source for one subgraph is built from. */
 export interface SubgraphService {
@@ -100,10 +110,16 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const metrics = createMetricsRegistry('gateway');
   const upstreamMetrics = createUpstreamMetrics(metrics);
   const tracing = createTracing(config.tracing, { spanProcessor: deps.spanProcessor, logger: deps.logger });
-  const upstreams = Object.values(config.subgraphs).map((options) =>
-    createUpstream(options, { metrics: upstreamMetrics, logger: deps.logger, tracer: tracing.tracer }),
-  );
+  const inProcess = deps.inProcessSubgraphs ?? {};
+  const upstreams = Object.values(config.subgraphs)
+    .filter((options) => !inProcess[options.name as SubgraphName])
+    .map((options) =>
+      createUpstream(options, { metrics: upstreamMetrics, logger: deps.logger, tracer: tracing.tracer }),
+    );
   const byName = new Map(upstreams.map((u) => [u.name, u]));
+  const local = Object.values(inProcess).filter((s): s is InProcessSubgraph => s !== undefined);
+  // What `/status` and `/readyz` report: the gateway's own clients and the in-process subgraphs'.
+  const reported = [...upstreams, ...local.flatMap((s) => s.upstreams)];
   const rateLimitMetrics = createRateLimitMetrics(metrics);
   const redis = await connectGatewayRedis(config.redisUrl, deps.logger);
   const rateLimiter = config.rateLimit.enabled
@@ -132,9 +148,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.hook,
     buildService: ({ name }) => {
+      const inProcessSubgraph = inProcess[name as SubgraphName];
+      if (inProcessSubgraph) return new InProcessDataSource(inProcessSubgraph);
       const upstream = byName.get(name);
       if (!upstream) throw new Error(`supergraph names subgraph "${name}" but no URL is configured for it`);
-      const url = config.subgraphs[name as keyof GatewayConfig['subgraphs']].baseUrl;
+      const url = config.subgraphs[name as SubgraphName].baseUrl;
       return buildService({ name, url, upstream, subgraphSecret: config.subgraphSecret });
     },
     // Each fetch hands its parsed operation to the data source, which tells a mutation (never resent)
@@ -200,8 +218,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     return value;
   };
   const graphql = createGraphQLHandler({ server: apollo, context });
-  const health = { isReady: () => ready, details: () => upstreamSummary(upstreams), metrics };
-  const adminRoutes: Routes = { ...healthRoutes(health), ...statusRoutes('gateway', upstreams) };
+  const health = {
+    isReady: () => ready,
+    details: () => upstreamSummary(reported),
+    metrics: local.length === 0 ? metrics : combinedMetrics([metrics, ...local.map((s) => s.metrics)]),
+  };
+  const adminRoutes: Routes = { ...healthRoutes(health), ...statusRoutes('gateway', reported) };
   const routes: Routes = {
     'GET /graphql': graphql,
     'POST /graphql': graphql,

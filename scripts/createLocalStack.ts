@@ -51,6 +51,11 @@ export interface LocalStackOptions {
    * false and runs the worker as its own process instead (startWorkerProcess), as in production.
    */
   refundWorker?: boolean;
+  /**
+   * The gateway executes both subgraphs in its process (colocated/), as the co-located
+   * deployment does; they still listen on their own ports for direct calls. @default false
+   */
+  colocated?: boolean;
 }
 
 export interface LocalStack {
@@ -241,6 +246,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       logger: options.logger('gateway'),
       spanProcessor: options.spanProcessor?.('gateway'),
       demoAuthorization: onSimulators ? `JWT ${demoToken}` : undefined,
+      ...(options.colocated ? { inProcessSubgraphs: { orders, catalog } } : {}),
     });
     const gatewayUrl = await listen(gateway.httpServer, port(gatewayConfig.port));
     const gatewayAdminUrl = await listen(

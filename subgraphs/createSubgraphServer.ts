@@ -1,10 +1,10 @@
-import type { IncomingMessage, Server } from 'node:http';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Tracer } from '@opentelemetry/api';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Upstream } from '../upstream/Upstream';
@@ -24,6 +24,12 @@ import {
   SUBGRAPH_SECRET_SCHEME,
   subgraphSecretMatches,
 } from '../platform/http/subgraphSecret';
+import { runWithNotices } from '../platform/degradedNotices';
+import type {
+  InProcessSubgraph,
+  SubgraphAnswer,
+  SubgraphRequest,
+} from '../platform/graphql/InProcessSubgraph';
 import { noServiceSdlRule } from './noServiceSdlRule';
 import type { SubgraphSecurityConfig } from './subgraphSecurityConfig';
 
@@ -31,7 +37,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   name: string;
   sdl: string;
   resolvers: GraphQLResolverMap<TContext>;
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /** From the request's headers: the same whether the gateway calls over HTTP or in process. */
+  context: (headers: IncomingHttpHeaders) => Promise<TContext>;
   logger: Logger;
   /** The component's registry (upstream metrics are registered in it too). */
   metrics: Registry;
@@ -45,7 +52,7 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   security: Readonly<SubgraphSecurityConfig>;
 }
 
-export interface SubgraphServer {
+export interface SubgraphServer extends InProcessSubgraph {
   /** Not listening yet: main.ts or the test harness decides the port. */
   httpServer: Server;
   /** `/metrics`, `/status` and the probes, for the admin port (ADMIN_PORT); not listening yet. */
@@ -65,12 +72,13 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const { security } = options;
   const limits = queryLimitOptions(security.limits);
+  const formatError = createFormatError(options.logger);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({
       typeDefs: parse(options.sdl),
       resolvers: options.resolvers as GraphQLResolverMap<unknown>,
     }),
-    formatError: createFormatError(options.logger),
+    formatError,
     includeStacktraceInErrorResponses: false,
     // The gateway's limits again: a document the gateway would refuse is refused here too, before any
     // upstream call, whoever sends it.
@@ -98,7 +106,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   let ready = true;
   const graphql = gatewayOnly(
     security.sharedSecret,
-    createGraphQLHandler({ server: apollo, context: options.context }),
+    createGraphQLHandler({ server: apollo, context: (req) => options.context(req.headers) }),
   );
   const health = {
     isReady: () => ready,
@@ -114,9 +122,31 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     { ...healthRoutes(health), ...statusRoutes(`${options.name}-subgraph`, options.upstreams) },
     options.logger,
   );
+  const execute = async (request: SubgraphRequest, headers: IncomingHttpHeaders): Promise<SubgraphAnswer> => {
+    // Its own notice collection, as over HTTP: the gateway's data source carries the notices up from
+    // the answer's extensions, once.
+    const { result } = runWithNotices(async () => {
+      let contextValue: TContext;
+      try {
+        contextValue = await options.context(headers);
+      } catch (error) {
+        return { refused: error };
+      }
+      return { response: await apollo.executeOperation<Record<string, unknown>>(request, { contextValue }) };
+    });
+    const outcome = await result;
+    if ('refused' in outcome) return refusedAnswer(outcome.refused, formatError);
+    const { body, http } = outcome.response;
+    // Subgraph operations carry no @defer or @stream: the planner sends plain ones.
+    if (body.kind !== 'single') throw new Error(`${options.name} answered incrementally in process`);
+    return { body: body.singleResult, headers: http.headers };
+  };
   return {
     httpServer,
     adminServer,
+    execute,
+    metrics: options.metrics,
+    upstreams: options.upstreams,
     beginShutdown: () => {
       ready = false;
     },
@@ -125,6 +155,18 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       await apollo.stop();
     },
   };
+}
+
+/**
+ * A context that could not be built (a bad token: UNAUTHENTICATED) answers as Apollo's HTTP handler
+ * would: the error formatted, no data.
+ */
+function refusedAnswer(error: unknown, formatError: ReturnType<typeof createFormatError>): SubgraphAnswer {
+  const graphQLError =
+    error instanceof GraphQLError
+      ? error
+      : new GraphQLError('Context creation failed', { originalError: error as Error });
+  return { body: { errors: [formatError(graphQLError.toJSON(), graphQLError)] }, headers: new HeaderMap() };
 }
 
 /**

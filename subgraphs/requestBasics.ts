@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Identity } from '../platform/auth/Identity';
 import type { JwtOptions } from '../platform/auth/JwtOptions';
 import { verifyAuthorization } from '../platform/auth/verifyAuthorization';
@@ -15,12 +15,13 @@ export interface RequestBasics {
 /**
  * Verifies the JWT again in the subgraph. The shared secret (createSubgraphServer) proves the gateway
  * sent the request, not on whose behalf: the user comes from the token, checked here again rather than
- * trusted, so a leaked secret alone reads nobody's orders.
+ * trusted, so a leaked secret alone reads nobody's orders. In process (colocated/) the gateway's
+ * data source hands over the same headers, and the token is checked here all the same.
  */
-export function requestBasics(req: IncomingMessage, jwt: JwtOptions): RequestBasics {
-  const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+export function requestBasics(headers: IncomingHttpHeaders, jwt: JwtOptions): RequestBasics {
+  const requestId = requestIdFrom(headers[REQUEST_ID_HEADER]);
   setRequestId(requestId);
-  return { identity: verifyAuthorization(req.headers.authorization, jwt), requestId };
+  return { identity: verifyAuthorization(headers.authorization, jwt), requestId };
 }
 
 export function requireIdentity(identity: Identity | null): Identity {

@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { MetricsSource } from '../combinedMetrics';
 import type { Routes } from './Routes';
 import { sendJson } from './sendJson';
 
@@ -7,7 +7,7 @@ export interface HealthOptions {
   isReady: () => boolean;
   /** Extra detail for /readyz, e.g. upstream breaker states. */
   details?: () => Record<string, unknown>;
-  metrics: Registry;
+  metrics: MetricsSource;
 }
 
 /**

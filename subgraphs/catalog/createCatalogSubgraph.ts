@@ -45,8 +45,8 @@ export async function createCatalogSubgraph(
     upstreams: [upstream, ...service.upstreams],
     tracer: tracing.tracer,
     security: config.security,
-    context: async (req) => {
-      const { identity, requestId } = requestBasics(req, config.jwt);
+    context: async (headers) => {
+      const { identity, requestId } = requestBasics(headers, config.jwt);
       const courseRuns = identity
         ? new DataLoader<string, CourseRun | null>(
             (keys) => backend.getCourseRuns(keys, { identity, requestId }),
@@ -59,9 +59,7 @@ export async function createCatalogSubgraph(
     },
   });
   return {
-    httpServer: server.httpServer,
-    adminServer: server.adminServer,
-    beginShutdown: server.beginShutdown,
+    ...server,
     stop: async () => {
       await server.stop();
       await Promise.all([upstream, ...service.upstreams].map((u) => u.close()));

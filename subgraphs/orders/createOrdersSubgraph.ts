@@ -69,18 +69,18 @@ export async function createOrdersSubgraph(
     tracer: tracing.tracer,
     security: config.security,
     plugins: [reportPartialFailures<OrdersContext>(deps.logger), markReplayed<OrdersContext>()],
-    context: async (req) => {
-      const { identity, requestId } = requestBasics(req, config.jwt);
+    context: async (headers) => {
+      const { identity, requestId } = requestBasics(headers, config.jwt);
       // No identity, no loaders: an anonymous request cannot reach a backend even by mistake.
       const loaders = identity
         ? createOrdersLoaders(
             backend,
             // Honoured for staff only, by the rollout layer; a doubled header arrives as "a,b" and is refused.
-            { identity, requestId, modeOverride: req.headers[ORDERS_MODE_OVERRIDE_HEADER]?.toString() },
+            { identity, requestId, modeOverride: headers[ORDERS_MODE_OVERRIDE_HEADER]?.toString() },
             config,
           )
         : null;
-      const key = req.headers[IDEMPOTENCY_KEY_HEADER];
+      const key = headers[IDEMPOTENCY_KEY_HEADER];
       return {
         identity,
         requestId,
@@ -93,9 +93,7 @@ export async function createOrdersSubgraph(
     },
   });
   return {
-    httpServer: server.httpServer,
-    adminServer: server.adminServer,
-    beginShutdown: server.beginShutdown,
+    ...server,
     stop: async () => {
       await server.stop();
       await Promise.all(upstreams.map((u) => u.close()));

@@ -51,6 +51,8 @@ export async function startTestStack(
     spans?: SpanExporter;
     /** @default silent */
     logger?: (component: string) => Logger;
+    /** The gateway executes the subgraphs in its process (createLocalStack). @default false */
+    colocated?: boolean;
   } = {},
 ): Promise<TestStack> {
   const { spans } = options;
@@ -69,6 +71,7 @@ export async function startTestStack(
     logger: options.logger ?? (() => silentLogger()),
     spanProcessor: spans && (() => new SimpleSpanProcessor(spans)),
     refundWorker: options.refundWorker ?? false,
+    colocated: options.colocated ?? false,
   });
   const jwt = parseJwtEnv(env);
   const token: TestStack['token'] = (username, options = {}) => signToken(username, jwt, options);
