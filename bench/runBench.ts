@@ -8,7 +8,8 @@ import { measureRun, type BenchConfig, type RunResult } from './measureRun';
 import { learnersWithOrders, ORDER_HISTORY_QUERY } from './orderHistoryQuery';
 import { writeReport } from './report';
 import { buildRoundsReport, formatRoundsReport } from './roundsReport';
-import { runRounds, type RoundsConfig } from './runRounds';
+import { ALL_STACKS, runRounds, type RoundsConfig } from './runRounds';
+import type { SubgraphClient } from './startStack';
 import { summarizeProfiles } from './profileSummary';
 import { mkdirSync } from 'node:fs';
 import { buildMergedReport, formatMergedReport } from './mergedReport';
@@ -59,6 +60,23 @@ function parseBenchEnv(): BenchConfig & BenchMode {
       BENCH_SHADOW: env.boolean(false),
       BENCH_MERGED: env.boolean(false),
       BENCH_MERGED_DEEP_PAGE: whole(3, 2),
+      // A comma-separated subset of the stacks, e.g. `colocated,plain` while iterating on one.
+      BENCH_STACKS: z
+        .string()
+        .optional()
+        .transform((value, ctx) => {
+          if (value === undefined || value.trim() === '') return undefined;
+          const names = value.split(',').map((n) => n.trim());
+          const unknown = names.filter((n) => !(ALL_STACKS as readonly string[]).includes(n));
+          if (unknown.length > 0) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `unknown stack ${unknown.join(', ')}; known: ${ALL_STACKS.join(', ')}`,
+            });
+            return z.NEVER;
+          }
+          return names as SubgraphClient[];
+        }),
     },
     process.env,
   );
@@ -75,6 +93,7 @@ function parseBenchEnv(): BenchConfig & BenchMode {
     unloadedS: parsed.BENCH_UNLOADED_S,
     failFastS: parsed.BENCH_FAILFAST_S,
     profile: parsed.BENCH_PROFILE,
+    ...(parsed.BENCH_STACKS ? { stacks: parsed.BENCH_STACKS } : {}),
   };
 }
 
@@ -104,6 +123,7 @@ async function main(): Promise<void> {
     unloadedS,
     failFastS,
     profile,
+    stacks,
     ...config
   } = parseBenchEnv();
   if (shadow && merged) fail('set BENCH_SHADOW or BENCH_MERGED, not both');
@@ -152,6 +172,7 @@ async function main(): Promise<void> {
     unloadedS,
     failFastS,
     ...(profileDir ? { profileDir } : {}),
+    ...(stacks ? { stacks } : {}),
   };
   const result = await runRounds(config, roundsConfig, learners, authorizations, log);
   const report = buildRoundsReport(

@@ -14,6 +14,8 @@ export interface RoundsConfig {
   failFastS: number;
   /** Directory for `--cpu-prof` files, or none. */
   profileDir?: string;
+  /** The stacks measured (BENCH_STACKS). @default every one of STACKS */
+  stacks?: readonly SubgraphClient[];
 }
 
 export interface StackRounds {
@@ -40,7 +42,7 @@ export interface RoundsResult {
 }
 
 /** The order each round starts in rotates, so no stack always runs first (or right after another). */
-export const STACKS: readonly SubgraphClient[] = ['kit', 'plain', 'apollo-default', 'colocated'];
+export const ALL_STACKS: readonly SubgraphClient[] = ['kit', 'plain', 'apollo-default', 'colocated'];
 const FAIL_FAST_CONNECTIONS = 10;
 /** Enough failed legacy calls to open the breaker (volume threshold 10, 50 %), with retries. */
 const BREAKER_TRIP_REQUESTS = 30;
@@ -52,6 +54,7 @@ export async function runRounds(
   authorizations: string[],
   log: (line: string) => void,
 ): Promise<RoundsResult> {
+  const STACKS = rounds.stacks ?? ALL_STACKS;
   const open: Partial<Record<SubgraphClient, OpenBench>> = {};
   const profile = (label: string) =>
     rounds.profileDir ? { profile: { dir: rounds.profileDir, label } } : {};
@@ -71,7 +74,7 @@ export async function runRounds(
         },
       );
     }
-    const checkedLearners = await checkSameData(open, learners, authorizations);
+    const checkedLearners = await checkSameData(STACKS, open, learners, authorizations);
     log(`same data from every stack for ${checkedLearners.join(', ')}`);
     for (const client of STACKS) await open[client]!.warmUp(config.warmupS);
     const stacks: Partial<Record<SubgraphClient, StackRounds>> = {};
@@ -87,12 +90,12 @@ export async function runRounds(
     }
     // Our two deployments alone are measured failing fast: the others have no breaker to open.
     const failFast =
-      rounds.failFastS > 0
-        ? await measureFailFast(open.kit!, rounds.failFastS, authorizations, log)
+      rounds.failFastS > 0 && open.kit
+        ? await measureFailFast(open.kit, rounds.failFastS, authorizations, log)
         : undefined;
     const colocatedFailFast =
-      rounds.failFastS > 0
-        ? await measureFailFast(open.colocated!, rounds.failFastS, authorizations, log)
+      rounds.failFastS > 0 && open.colocated
+        ? await measureFailFast(open.colocated, rounds.failFastS, authorizations, log)
         : undefined;
     const spawnedAt = Object.fromEntries(STACKS.map((c) => [c, open[c]!.stack.spawnedAt]));
     return {
@@ -114,6 +117,7 @@ export async function runRounds(
  * without unit price), and some of the added learners.
  */
 async function checkSameData(
+  STACKS: readonly SubgraphClient[],
   open: Partial<Record<SubgraphClient, OpenBench>>,
   learners: string[],
   authorizations: string[],

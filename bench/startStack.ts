@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePorts } from './freePorts';
+import { SWITCHYARD_NODE_OPTIONS } from '../platform/nodeOptions';
 import { LOAD_TEST_THROTTLE_RATE } from '../simulators/legacy/createLegacyEcommerceSimulator';
 import { VENDOR_DEV_PROJECT, vendorReceiptBaseUrl } from '../simulators/vendor/createVendorSimulator';
 
@@ -99,7 +100,9 @@ export async function startStack(
           ]
         : [];
       spawnedAt[name] = Date.now();
-      const running = startProcess(name, join(DIST, entry), { ...base, ...vars }, profile);
+      // Our processes run with the flags the image sets; the plain stack and the stand-ins with none.
+      const ours = !plain && name !== 'simulators' ? { NODE_OPTIONS: SWITCHYARD_NODE_OPTIONS } : {};
+      const running = startProcess(name, join(DIST, entry), { ...base, ...ours, ...vars }, profile);
       children.push(running);
       // The plain servers have no health route: any HTTP answer means listening, and they listen
       // only once ready (the gateway after composing).

@@ -8,7 +8,16 @@ import ts from 'typescript';
 // file reaches itself through its imports.
 
 const ROOT = join(__dirname, '..', '..');
-const PRODUCT = ['platform', 'upstream', 'idempotency', 'schema', 'subgraphs', 'gateway', 'simulators'];
+const PRODUCT = [
+  'platform',
+  'upstream',
+  'idempotency',
+  'schema',
+  'subgraphs',
+  'gateway',
+  'colocated',
+  'simulators',
+];
 
 interface Probe {
   /** Where the probe pretends to live. */

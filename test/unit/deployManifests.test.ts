@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { SWITCHYARD_NODE_OPTIONS } from '../../platform/nodeOptions';
 import { join, posix } from 'node:path';
 import { parseGatewayConfig } from '../../gateway/gatewayConfig';
 import type { Env } from '../../platform/config/parseEnv';
@@ -729,6 +730,13 @@ describe('deploy/k8s', () => {
   });
 });
 
+describe('npm start', () => {
+  it('runs the local stack with the V8 flags the image sets', () => {
+    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start!;
+    expect(start).toContain(`node ${SWITCHYARD_NODE_OPTIONS} dist/scripts/start.js`);
+  });
+});
+
 describe('deploy/Dockerfile', () => {
   const dockerfile = read('deploy/Dockerfile');
 
@@ -744,6 +752,8 @@ describe('deploy/Dockerfile', () => {
     // schemaDirectory() reads the SDLs and the committed supergraph at start-up.
     expect(dockerfile).toMatch(/^COPY schema \.\/schema$/m);
     expect(dockerfile).toMatch(/^ENV NODE_ENV=production$/m);
+    // The V8 flags the benchmark measured (platform/nodeOptions.ts), for every component in the image.
+    expect(IMAGE_ENV.NODE_OPTIONS).toBe(SWITCHYARD_NODE_OPTIONS);
     const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
     expect(WORKLOADS.map((w) => w.command.join(' '))).toContain(
       (JSON.parse(cmd ?? '[]') as string[]).join(' '),
