@@ -100,8 +100,12 @@ export async function startStack(
           ]
         : [];
       spawnedAt[name] = Date.now();
-      // Our processes run with the flags the image sets; the plain stack and the stand-ins with none.
-      const ours = !plain && name !== 'simulators' ? { NODE_OPTIONS: SWITCHYARD_NODE_OPTIONS } : {};
+      // Our processes run with the flags the image sets (or BENCH_NODE_OPTIONS, to try others); the
+      // plain stack and the stand-ins with Node's defaults.
+      const ours =
+        !plain && name !== 'simulators'
+          ? { NODE_OPTIONS: env.BENCH_NODE_OPTIONS ?? SWITCHYARD_NODE_OPTIONS }
+          : {};
       const running = startProcess(name, join(DIST, entry), { ...base, ...ours, ...vars }, profile);
       children.push(running);
       // The plain servers have no health route: any HTTP answer means listening, and they listen
