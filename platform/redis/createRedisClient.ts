@@ -1,4 +1,6 @@
-import Redis, { Cluster, type RedisOptions } from 'ioredis';
+import type * as ioredisModule from 'ioredis';
+import type Redis from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { parseRedisTarget } from './redisTarget';
 
@@ -25,6 +27,10 @@ export function createRedisClient(
     ...extra,
   };
   const target = parseRedisTarget(url);
+  // Loaded on first use: a component without REDIS_URL never needs it, and loading it costs about
+  // 18 MiB of resident memory per process (bench/PROFILE.md, "Change 5").
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Redis, Cluster } = require('ioredis') as typeof ioredisModule;
   let client: Redis;
   switch (target.kind) {
     case 'single':

@@ -1,4 +1,5 @@
-import { Queue } from 'bullmq';
+import type * as bullmqModule from 'bullmq';
+import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { whenReady } from '../../../platform/redis/whenReady';
 import type { RefundReceipt, RefundRequest } from '../domain/Refund';
@@ -28,6 +29,10 @@ export class RefundQueue {
   private readonly connection: Redis;
 
   constructor(options: RefundQueueOptions) {
+    // Loaded on first use: only deferred refunds (REDIS_URL) need BullMQ, about 20 MiB of resident
+    // memory per process otherwise (bench/PROFILE.md, "Change 5").
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Queue } = require('bullmq') as typeof bullmqModule;
     this.queue = new Queue<RefundJobData, RefundReceipt>(REFUND_QUEUE, {
       connection: options.connection,
       prefix: options.prefix,

@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+// BullMQ, ioredis and the OTLP exporter are loaded only by a component configured to use them
+// (REDIS_URL, an OTLP endpoint): about 18 MiB of resident memory each otherwise (bench/PROFILE.md,
+// "Change 5"). Checked on the compiled entry modules, in a process of their own (jest keeps its own
+// module registry), as production loads them.
+
+const ROOT = join(__dirname, '..', '..');
+const HEAVY = /node_modules\/(bullmq|ioredis|@opentelemetry\/exporter-trace-otlp-http)\//;
+
+function heavyModulesLoadedBy(file: string): string[] {
+  const script = `require(${JSON.stringify(join(ROOT, 'dist', file))});
+    process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
+  const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as string[];
+  return loaded.filter((path) => HEAVY.test(path));
+}
+
+it.each([
+  'gateway/createGateway.js',
+  'subgraphs/orders/createOrdersSubgraph.js',
+  'subgraphs/catalog/createCatalogSubgraph.js',
+  'colocated/createColocatedGateway.js',
+])('%s loads no Redis, queue or OTLP module until one is configured', (file) => {
+  expect(heavyModulesLoadedBy(file)).toEqual([]);
+});
+
+it('still finds them when asked (the check is not blind)', () => {
+  const script = `require('bullmq'); process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
+  const loaded = JSON.parse(
+    execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: ROOT }),
+  ) as string[];
+  expect(loaded.filter((path) => HEAVY.test(path)).length).toBeGreaterThan(0);
+});
