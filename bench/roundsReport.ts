@@ -52,6 +52,12 @@ export interface RoundsReport {
    * below for the rest.
    */
   ratios: { vsPlain?: Ratios; vsApolloDefault?: Ratios; colocatedVsPlain?: Ratios };
+  /**
+   * The same ratios taken round by round (both stacks measured minutes apart at most), then the
+   * median: this box's speed drifts over a run (every stack's CPU per page moved by up to 40 % from
+   * round to round), and a paired ratio cancels most of that drift. Requests/s and stack CPU only.
+   */
+  pairedRatios: { vsPlain?: PairedRatios; colocatedVsPlain?: PairedRatios };
   /** The separate-process deployment (kit) against the goals. */
   goals?: Goals;
   /** The co-located deployment against the same goals. */
@@ -112,6 +118,25 @@ function summarize({ rounds, unloaded }: StackRounds): StackSummary {
   };
 }
 
+export interface PairedRatios {
+  requestsPerSec: number;
+  stackCpuMsPerQuery: number;
+  /** Each round's stack-CPU ratio, in round order. */
+  stackCpuByRound: number[];
+}
+
+function pairedRatios(a: StackRounds | undefined, b: StackRounds | undefined): PairedRatios | undefined {
+  if (!a || !b) return undefined;
+  const rounds = Math.min(a.rounds.length, b.rounds.length);
+  const pairs = Array.from({ length: rounds }, (_, i) => [a.rounds[i]!, b.rounds[i]!] as const);
+  const cpu = pairs.map(([x, y]) => ratio(stackCpu(x), stackCpu(y)));
+  return {
+    requestsPerSec: median(pairs.map(([x, y]) => ratio(x.requestsPerSec, y.requestsPerSec))),
+    stackCpuMsPerQuery: median(cpu),
+    stackCpuByRound: cpu,
+  };
+}
+
 function ratios(a: StackSummary, b: StackSummary): Ratios {
   return {
     requestsPerSec: ratio(a.requestsPerSec, b.requestsPerSec),
@@ -156,6 +181,12 @@ export function buildRoundsReport(
     config,
     checkedLearners: result.checkedLearners,
     summary,
+    pairedRatios: {
+      ...(kit && plain ? { vsPlain: pairedRatios(result.stacks.kit, result.stacks.plain) } : {}),
+      ...(colocated && plain
+        ? { colocatedVsPlain: pairedRatios(result.stacks.colocated, result.stacks.plain) }
+        : {}),
+    },
     ratios: {
       ...(vsPlain ? { vsPlain } : {}),
       ...(kit && apolloDefault ? { vsApolloDefault: ratios(kit, apolloDefault) } : {}),
@@ -176,6 +207,15 @@ function failFastLines(name: string, failFast: FailFastSummary | undefined): str
     `${name}, legacy breaker open, ${failFast.connections} connections: p50 ${failFast.p50Ms.toFixed(1)} ms, ` +
       `${failFast.stackCpuMsPerAnswer.toFixed(2)} stack CPU ms per answer = ` +
       `${failFast.ofHealthyPage.toFixed(2)}× a healthy page`,
+  ];
+}
+
+function pairedLines(name: string, paired: PairedRatios | undefined): string[] {
+  if (!paired) return [];
+  return [
+    `  paired round by round (median): requests/s ×${paired.requestsPerSec.toFixed(2)}, ` +
+      `stack CPU ×${paired.stackCpuMsPerQuery.toFixed(2)} ` +
+      `(rounds: ${paired.stackCpuByRound.map((r) => r.toFixed(2)).join(', ')}; ${name} ÷ plain)`,
   ];
 }
 
@@ -288,7 +328,9 @@ export function formatRoundsReport(report: RoundsReport): string {
     ...failFastLines('kit', report.failFast),
     ...failFastLines('colocated', report.colocatedFailFast),
     ...goalLines('kit (separate processes)', report.goals),
+    ...pairedLines('kit', report.pairedRatios.vsPlain),
     ...goalLines('colocated (one process)', report.colocatedGoals),
+    ...pairedLines('colocated', report.pairedRatios.colocatedVsPlain),
     ...Object.entries(report.summary)
       .filter(([, s]) => s.otherCoresBusyMax > NOISY_CORES)
       .map(
