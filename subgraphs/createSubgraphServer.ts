@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import type { Tracer } from '@opentelemetry/api';
+import { context, type Tracer } from '@opentelemetry/api';
+import { startInProcessSpan } from '../platform/tracing/startInProcessSpan';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, parse } from 'graphql';
@@ -126,13 +127,14 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     // Its own notice collection, as over HTTP: the gateway's data source carries the notices up from
     // the answer's extensions, once.
     const { result } = runWithNotices(async () => {
-      let contextValue: TContext;
+      // Its own span, made the request span of this execution: the plugins name and tag it (not the
+      // gateway's SERVER span, which is the active one here), and the upstream calls hang below it.
+      const span = startInProcessSpan(options.tracer, options.name);
       try {
-        contextValue = await options.context(headers);
-      } catch (error) {
-        return { refused: error };
+        return await context.with(span.context, () => runOperation(request, headers));
+      } finally {
+        span.end();
       }
-      return { response: await apollo.executeOperation<Record<string, unknown>>(request, { contextValue }) };
     });
     const outcome = await result;
     if ('refused' in outcome) return refusedAnswer(outcome.refused, formatError);
@@ -140,6 +142,15 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     // Subgraph operations carry no @defer or @stream: the planner sends plain ones.
     if (body.kind !== 'single') throw new Error(`${options.name} answered incrementally in process`);
     return { body: body.singleResult, headers: http.headers };
+  };
+  const runOperation = async (request: SubgraphRequest, headers: IncomingHttpHeaders) => {
+    let contextValue: TContext;
+    try {
+      contextValue = await options.context(headers);
+    } catch (error) {
+      return { refused: error };
+    }
+    return { response: await apollo.executeOperation<Record<string, unknown>>(request, { contextValue }) };
   };
   return {
     httpServer,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { SpanKind } from '@opentelemetry/api';
 import { ORDER_HISTORY_QUERY } from '../../../bench/orderHistoryQuery';
 import { refundableOrders } from '../../helpers/refundableOrders';
 import { startTestStack, type TestStack } from '../../helpers/startTestStack';
+import { idOf, parentOf, serviceOf, SpanCollector, traceOf } from '../../helpers/SpanCollector';
 
 // The co-located deployment (colocated/): the gateway runs both subgraphs' Apollo pipelines
 // in its own process. What a client sees must not tell the two deployments apart — same data, same
@@ -13,8 +15,12 @@ const REFUND = `mutation Refund($input: RequestRefundInput!) {
 
 let separate: TestStack;
 let colocated: TestStack;
+const spans = new SpanCollector();
 beforeAll(async () => {
-  [separate, colocated] = await Promise.all([startTestStack(), startTestStack({}, { colocated: true })]);
+  [separate, colocated] = await Promise.all([
+    startTestStack(),
+    startTestStack({}, { colocated: true, spans }),
+  ]);
 });
 afterAll(() => Promise.all([separate?.stop(), colocated?.stop()]));
 afterEach(() => colocated.simulators.legacy!.clearFaults());
@@ -137,4 +143,41 @@ it("cannot refund someone else's order in process either", async () => {
     headers: { 'idempotency-key': randomUUID() },
   });
   expect(result.body.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+});
+
+it('keeps one trace: gateway SERVER span → one span per subgraph operation → its upstream calls', async () => {
+  const requestId = `trace-${randomUUID()}`;
+  const HISTORY =
+    'query History { orderHistory(pageSize: 5) { count orders { number lines { courseRun { title } } } } }';
+  const result = await colocated.query(HISTORY, { user: 'learner1', headers: { 'x-request-id': requestId } });
+  expect(result.body.errors).toBeUndefined();
+  const gateway = await spans.waitFor(
+    (s) =>
+      serviceOf(s) === 'switchyard-gateway' &&
+      s.kind === SpanKind.SERVER &&
+      s.attributes['switchyard.request_id'] === requestId,
+  );
+  // The subgraphs name their own spans, never the gateway's.
+  expect(gateway.name).toBe('query History');
+  const orders = await spans.waitFor(
+    (s) =>
+      serviceOf(s) === 'switchyard-orders' && traceOf(s) === traceOf(gateway) && s.kind === SpanKind.INTERNAL,
+  );
+  expect(parentOf(orders)).toBe(idOf(gateway));
+  expect(orders.name).toMatch(/^query History__orders__\d+$/);
+  expect(orders.attributes['switchyard.request_id']).toBe(requestId);
+  const toLegacy = await spans.waitFor(
+    (s) =>
+      traceOf(s) === traceOf(gateway) &&
+      s.kind === SpanKind.CLIENT &&
+      s.attributes['switchyard.upstream'] === 'legacy-ecommerce',
+  );
+  expect(parentOf(toLegacy)).toBe(idOf(orders));
+  const catalog = await spans.waitFor(
+    (s) =>
+      serviceOf(s) === 'switchyard-catalog' &&
+      traceOf(s) === traceOf(gateway) &&
+      s.kind === SpanKind.INTERNAL,
+  );
+  expect(parentOf(catalog)).toBe(idOf(gateway));
 });
