@@ -20,8 +20,35 @@ export function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
-/** User + system CPU time the process has used so far, in ms. */
+/** User + system CPU time of the process and its live children (a cluster's workers), in ms. */
 export function cpuTimeMs(pid: number): number {
+  return ownCpuTimeMs(pid) + descendants(pid).reduce((sum, p) => sum + orZero(() => ownCpuTimeMs(p)), 0);
+}
+
+/** A child that exits between listing and reading counts for nothing. */
+function orZero(read: () => number): number {
+  try {
+    return read();
+  } catch {
+    return 0;
+  }
+}
+
+/** The process's descendants still running (a cluster primary's workers). */
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // Gone, or a kernel without CONFIG_PROC_CHILDREN: the process alone.
+  }
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+function ownCpuTimeMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) is in parentheses and may contain spaces: split after the last ')'.
   // What follows starts at field 3 (state), so utime (14) and stime (15) are at indexes 11 and 12.
@@ -30,8 +57,12 @@ export function cpuTimeMs(pid: number): number {
   return (ticks * 1000) / clockTicksPerSecond();
 }
 
-/** Peak resident set size since the process started (VmHWM), in MiB. */
+/** Peak resident set size (VmHWM) of the largest process in the tree, in MiB: the goal is per process. */
 export function peakRssMb(pid: number): number {
+  return Math.max(ownPeakRssMb(pid), ...descendants(pid).map((p) => orZero(() => ownPeakRssMb(p))));
+}
+
+function ownPeakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status)?.[1];
   if (kb === undefined) throw new Error(`no VmHWM in /proc/${pid}/status`);

@@ -102,7 +102,8 @@ export function summarizeProfiles(dir: string, result: RoundsResult): string {
   const phases: [label: string, stack: SubgraphClient, runs: RunResult[]][] = [];
   for (const [stack, rounds] of Object.entries(result.stacks) as [SubgraphClient, { rounds: RunResult[] }][])
     phases.push([`${stack}, healthy page`, stack, rounds.rounds]);
-  if (result.failFast) phases.push(['kit, fail-fast (legacy breaker open)', 'kit', [result.failFast.run]]);
+  for (const [stack, failFast] of Object.entries(result.failFast) as [SubgraphClient, { run: RunResult }][])
+    phases.push([`${stack}, fail-fast (legacy breaker open)`, stack, [failFast.run]]);
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   for (const [label, stack, runs] of phases) {
     const windows = runs.map((r) => r.window!).filter(Boolean);

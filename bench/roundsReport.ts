@@ -1,7 +1,13 @@
 import { cpus } from 'node:os';
 import type { BenchConfig, RunResult } from './measureRun';
 import { ratio } from './report';
-import type { FailFastResult, RoundsConfig, RoundsResult, StackRounds } from './runRounds';
+import {
+  OUR_STACKS,
+  type FailFastResult,
+  type RoundsConfig,
+  type RoundsResult,
+  type StackRounds,
+} from './runRounds';
 import type { SubgraphClient } from './startStack';
 
 /** The stack's own processes: what a deployment runs. The simulators stand in for the upstreams. */
@@ -52,6 +58,8 @@ export interface RoundsReport {
    * below for the rest.
    */
   ratios: { vsPlain?: Ratios; vsApolloDefault?: Ratios; colocatedVsPlain?: Ratios };
+  /** Each of our deployments against the plain stack: goals, ratios (median and paired), fail-fast. */
+  deployments: Partial<Record<SubgraphClient, Deployment>>;
   /**
    * The same ratios taken round by round (both stacks measured minutes apart at most), then the
    * median: this box's speed drifts over a run (every stack's CPU per page moved by up to 40 % from
@@ -118,6 +126,13 @@ function summarize({ rounds, unloaded }: StackRounds): StackSummary {
   };
 }
 
+export interface Deployment {
+  goals: Goals;
+  vsPlain: Ratios;
+  paired?: PairedRatios;
+  failFast?: FailFastSummary;
+}
+
 export interface PairedRatios {
   requestsPerSec: number;
   stackCpuMsPerQuery: number;
@@ -166,14 +181,27 @@ export function buildRoundsReport(
           run: run.run,
         }
       : undefined;
-  const failFast = failFastOf(result.failFast, kit);
-  const colocated = summary.colocated;
-  const colocatedFailFast = failFastOf(result.colocatedFailFast, colocated);
-  const vsPlain = kit && plain ? ratios(kit, plain) : undefined;
-  const colocatedVsPlain = colocated && plain ? ratios(colocated, plain) : undefined;
-  const goals = kit && vsPlain ? goalsOf(kit, vsPlain, failFast) : undefined;
-  const colocatedGoals =
-    colocated && colocatedVsPlain ? goalsOf(colocated, colocatedVsPlain, colocatedFailFast) : undefined;
+  const deployments: RoundsReport['deployments'] = {};
+  for (const client of OUR_STACKS) {
+    const ours = summary[client];
+    if (!ours || !plain) continue;
+    const vsPlain = ratios(ours, plain);
+    const failFast = failFastOf(result.failFast[client], ours);
+    const paired = pairedRatios(result.stacks[client], result.stacks.plain);
+    deployments[client] = {
+      goals: goalsOf(ours, vsPlain, failFast),
+      vsPlain,
+      ...(paired ? { paired } : {}),
+      ...(failFast ? { failFast } : {}),
+    };
+  }
+  // The fields of earlier reports, kept for whoever reads latest.json by them.
+  const failFast = deployments.kit?.failFast;
+  const colocatedFailFast = deployments.colocated?.failFast;
+  const vsPlain = deployments.kit?.vsPlain;
+  const colocatedVsPlain = deployments.colocated?.vsPlain;
+  const goals = deployments.kit?.goals;
+  const colocatedGoals = deployments.colocated?.goals;
   return {
     date: date.toISOString(),
     node: process.version,
@@ -181,11 +209,10 @@ export function buildRoundsReport(
     config,
     checkedLearners: result.checkedLearners,
     summary,
+    deployments,
     pairedRatios: {
-      ...(kit && plain ? { vsPlain: pairedRatios(result.stacks.kit, result.stacks.plain) } : {}),
-      ...(colocated && plain
-        ? { colocatedVsPlain: pairedRatios(result.stacks.colocated, result.stacks.plain) }
-        : {}),
+      ...(deployments.kit?.paired ? { vsPlain: deployments.kit.paired } : {}),
+      ...(deployments.colocated?.paired ? { colocatedVsPlain: deployments.colocated.paired } : {}),
     },
     ratios: {
       ...(vsPlain ? { vsPlain } : {}),
@@ -199,6 +226,12 @@ export function buildRoundsReport(
     stacks: result.stacks,
   };
 }
+
+const DEPLOYMENT_NAMES: Partial<Record<SubgraphClient, string>> = {
+  kit: 'kit (separate processes)',
+  colocated: 'colocated (one process)',
+  'colocated-workers': 'colocated-workers (one process per core, node:cluster)',
+};
 
 function failFastLines(name: string, failFast: FailFastSummary | undefined): string[] {
   if (!failFast) return [];
@@ -263,7 +296,9 @@ type Row = [label: string, pick: (s: StackSummary) => number, digits: number, wi
 
 /** kit, plain, apollo-default, then kit/plain and kit/apollo-default where a ratio means something. */
 export function formatRoundsReport(report: RoundsReport): string {
-  const columns = (['kit', 'colocated', 'plain', 'apollo-default'] as const).filter((c) => report.summary[c]);
+  const columns = (['kit', 'colocated', 'colocated-workers', 'plain', 'apollo-default'] as const).filter(
+    (c) => report.summary[c],
+  );
   const { config } = report;
   const processes = [...STACK_PROCESSES, 'simulators', 'load'];
   const rows: (Row | string)[] = [
@@ -293,11 +328,16 @@ export function formatRoundsReport(report: RoundsReport): string {
     ['cores busy, other processes (max)', (s) => s.otherCoresBusyMax, 2, false],
   ];
   const ratioColumns = [
-    ...(report.summary.plain ? [['kit/plain', 'kit', 'plain'] as const] : []),
+    ...(report.summary.plain && report.summary.kit ? [['kit/plain', 'kit', 'plain'] as const] : []),
     ...(report.summary.plain && report.summary.colocated
       ? [['colocated/plain', 'colocated', 'plain'] as const]
       : []),
-    ...(report.summary['apollo-default'] ? [['kit/apollo-default', 'kit', 'apollo-default'] as const] : []),
+    ...(report.summary.plain && report.summary['colocated-workers']
+      ? [['workers/plain', 'colocated-workers', 'plain'] as const]
+      : []),
+    ...(report.summary['apollo-default'] && report.summary.kit
+      ? [['kit/apollo-default', 'kit', 'apollo-default'] as const]
+      : []),
   ];
   const header = ['', ...columns, ...ratioColumns.map(([h]) => h)];
   const table = rows.map((row) => {
@@ -325,12 +365,11 @@ export function formatRoundsReport(report: RoundsReport): string {
     '',
     line(header),
     ...table.map(line),
-    ...failFastLines('kit', report.failFast),
-    ...failFastLines('colocated', report.colocatedFailFast),
-    ...goalLines('kit (separate processes)', report.goals),
-    ...pairedLines('kit', report.pairedRatios.vsPlain),
-    ...goalLines('colocated (one process)', report.colocatedGoals),
-    ...pairedLines('colocated', report.pairedRatios.colocatedVsPlain),
+    ...OUR_STACKS.flatMap((c) => failFastLines(c, report.deployments[c]?.failFast)),
+    ...OUR_STACKS.flatMap((c) => [
+      ...goalLines(DEPLOYMENT_NAMES[c] ?? c, report.deployments[c]?.goals),
+      ...pairedLines(c, report.deployments[c]?.paired),
+    ]),
     ...Object.entries(report.summary)
       .filter(([, s]) => s.otherCoresBusyMax > NOISY_CORES)
       .map(

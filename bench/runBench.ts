@@ -199,7 +199,8 @@ async function main(): Promise<void> {
     for (const unloaded of s.unloaded)
       for (const [kind, n] of Object.entries(unloaded.errorKinds))
         log(`[${client}, 1 connection] ${n}× ${kind}`);
-  if (result.failFast) logErrorKinds([result.failFast.run], (line) => log(`(fail-fast, expected) ${line}`));
+  for (const failFast of Object.values(result.failFast))
+    logErrorKinds([failFast.run], (line) => log(`(fail-fast, expected) ${line}`));
   if (profileDir) {
     const summary = summarizeProfiles(profileDir, result);
     process.stdout.write(`\n${summary}\nprofiles and summary in ${profileDir}\n`);

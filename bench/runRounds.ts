@@ -31,10 +31,8 @@ export interface FailFastResult {
 
 export interface RoundsResult {
   stacks: Partial<Record<SubgraphClient, StackRounds>>;
-  /** The kit (separate processes) with the legacy breaker open. */
-  failFast?: FailFastResult;
-  /** The co-located deployment, likewise. */
-  colocatedFailFast?: FailFastResult;
+  /** Each of our deployments (OUR_STACKS) with the legacy breaker open. */
+  failFast: Partial<Record<SubgraphClient, FailFastResult>>;
   /** Learners whose page both stacks answered identically before any load. */
   checkedLearners: string[];
   /** When each process was spawned (Date.now()): places the windows inside its CPU profile. */
@@ -42,7 +40,15 @@ export interface RoundsResult {
 }
 
 /** The order each round starts in rotates, so no stack always runs first (or right after another). */
-export const ALL_STACKS: readonly SubgraphClient[] = ['kit', 'plain', 'apollo-default', 'colocated'];
+export const ALL_STACKS: readonly SubgraphClient[] = [
+  'kit',
+  'plain',
+  'apollo-default',
+  'colocated',
+  'colocated-workers',
+];
+/** Switchyard's deployments: each is judged against the plain stack and measured failing fast. */
+export const OUR_STACKS: readonly SubgraphClient[] = ['kit', 'colocated', 'colocated-workers'];
 const FAIL_FAST_CONNECTIONS = 10;
 /** Enough failed legacy calls to open the breaker (volume threshold 10, 50 %), with retries. */
 const BREAKER_TRIP_REQUESTS = 30;
@@ -88,23 +94,15 @@ export async function runRounds(
         if (rounds.unloadedS > 0) result.unloaded.push((await bench.measure(rounds.unloadedS, 1)).load);
       }
     }
-    // Our two deployments alone are measured failing fast: the others have no breaker to open.
-    const failFast =
-      rounds.failFastS > 0 && open.kit
-        ? await measureFailFast(open.kit, rounds.failFastS, authorizations, log)
-        : undefined;
-    const colocatedFailFast =
-      rounds.failFastS > 0 && open.colocated
-        ? await measureFailFast(open.colocated, rounds.failFastS, authorizations, log)
-        : undefined;
+    // Our deployments alone are measured failing fast: the others have no breaker to open.
+    const failFast: RoundsResult['failFast'] = {};
+    for (const client of OUR_STACKS) {
+      const bench = open[client];
+      if (rounds.failFastS > 0 && bench)
+        failFast[client] = await measureFailFast(bench, rounds.failFastS, authorizations, log);
+    }
     const spawnedAt = Object.fromEntries(STACKS.map((c) => [c, open[c]!.stack.spawnedAt]));
-    return {
-      stacks,
-      ...(failFast ? { failFast } : {}),
-      ...(colocatedFailFast ? { colocatedFailFast } : {}),
-      checkedLearners,
-      spawnedAt,
-    };
+    return { stacks, failFast, checkedLearners, spawnedAt };
   } finally {
     await Promise.all(Object.values(open).map((bench) => bench.stop()));
   }

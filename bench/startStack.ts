@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { freePorts } from './freePorts';
 import { SWITCHYARD_NODE_OPTIONS } from '../platform/nodeOptions';
@@ -9,9 +10,10 @@ import { VENDOR_DEV_PROJECT, vendorReceiptBaseUrl } from '../simulators/vendor/c
 /**
  * `kit` and `apollo-default`: our gateway and subgraphs, with the kit or the stock data source at the
  * gateway. `plain`: the plain Apollo stack of bench/plain/ (stock gateway and subgraphs, no guards).
- * `colocated`: ours as one process (colocated/main.js), both subgraphs executed in the gateway's.
+ * `colocated`: ours as one process (colocated/main.js), both subgraphs executed in the gateway's;
+ * `colocated-workers`: the same with COLOCATED_WORKERS at the machine's core count (node:cluster).
  */
-export type SubgraphClient = 'kit' | 'apollo-default' | 'plain' | 'colocated';
+export type SubgraphClient = 'kit' | 'apollo-default' | 'plain' | 'colocated' | 'colocated-workers';
 export type ComponentName = 'simulators' | 'orders' | 'catalog' | 'gateway';
 
 export interface Stack {
@@ -57,7 +59,9 @@ export async function startStack(
 ): Promise<Stack> {
   const ordersEnv = options.ordersEnv ?? {};
   const plain = client === 'plain';
-  const colocated = client === 'colocated';
+  const colocated = client === 'colocated' || client === 'colocated-workers';
+  // One worker per core, as a single host would run it; the primary only supervises.
+  const workers = client === 'colocated-workers' ? { COLOCATED_WORKERS: String(availableParallelism()) } : {};
   const [
     legacyPort,
     discoveryPort,
@@ -184,7 +188,7 @@ export async function startStack(
         // A few learners at thousands of requests a minute: the per-user limit would refuse most.
         RATE_LIMIT_ENABLED: env.RATE_LIMIT_ENABLED ?? 'false',
         ...(colocated
-          ? { ...ordersVars, ...catalogVars }
+          ? { ...ordersVars, ...catalogVars, ...workers }
           : {
               ORDERS_SUBGRAPH_URL: `${url(ordersPort)}/graphql`,
               CATALOG_SUBGRAPH_URL: `${url(catalogPort)}/graphql`,

@@ -4,6 +4,7 @@ import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { verifyAuthorization } from '../platform/auth/verifyAuthorization';
 import { createFormatError } from '../platform/createFormatError';
 import { createMetricsRegistry } from '../platform/createMetricsRegistry';
@@ -20,7 +21,7 @@ import { setRequestId } from '../platform/tracing/requestSpan';
 import { markReplayed } from '../platform/plugins/markReplayed';
 import { reportDegraded } from '../platform/plugins/reportDegraded';
 import { enforceCostLimit } from '../platform/plugins/enforceCostLimit';
-import { statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
+import { statusBody, statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
 import { createUpstream } from '../upstream/createUpstream';
 import type { Upstream } from '../upstream/Upstream';
 import { createUpstreamMetrics } from '../upstream/UpstreamMetrics';
@@ -91,6 +92,10 @@ export interface Gateway {
   beginShutdown(): void;
   /** Reads the supergraph file again and applies it if it passes the checks (SIGHUP). */
   reloadSupergraph(): Promise<ReloadOutcome>;
+  /** Every registry `/metrics` serves (the in-process subgraphs' too): a cluster primary sums them. */
+  registries: readonly Registry[];
+  /** The `/status` body, for a cluster primary that serves the admin port for its workers. */
+  status(): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -237,6 +242,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     httpServer: createHttpServer(routes, deps.logger, tracing.tracer),
     adminServer: createHttpServer(adminRoutes, deps.logger),
     reloadSupergraph: () => supergraph.reload(),
+    registries: [metrics, ...local.map((s) => s.metrics)],
+    status: () => statusBody('gateway', reported),
     beginShutdown: () => {
       ready = false;
     },

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { isConfigError } from './config/ConfigError';
 import { env, parseEnv, type Env } from './config/parseEnv';
 import { close } from './http/listen';
+import { WORKER_SHUTDOWN, isWorkerMessage } from './cluster/workerMessages';
 
 export interface Running {
   httpServer?: Server;
@@ -41,6 +42,11 @@ export function runMain(start: () => Promise<Running>, source: Env = {}): void {
         };
         process.on('SIGINT', shutdown);
         process.on('SIGTERM', shutdown);
+        // A cluster worker is also told by its primary (platform/cluster/), which may come on top of
+        // the terminal's own SIGINT to the whole process group: not a second signal forcing the exit.
+        process.on('message', (message: unknown) => {
+          if (isWorkerMessage(message, WORKER_SHUTDOWN) && !stopping) shutdown();
+        });
       },
       (error: unknown) => {
         process.stderr.write(

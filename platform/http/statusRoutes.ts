@@ -23,16 +23,23 @@ export function statusRoutes(
   extra?: () => Promise<StatusExtra> | StatusExtra,
 ): Routes {
   return {
-    'GET /status': async (_req, res) => {
-      const list = upstreams.map((u) => u.status());
-      const { degraded, ...sections } = (await extra?.()) ?? {};
-      sendJson(res, 200, {
-        component,
-        degraded: list.some((u) => u.breaker !== 'closed') || degraded === true,
-        upstreams: list,
-        ...sections,
-      });
-    },
+    'GET /status': async (_req, res) => sendJson(res, 200, await statusBody(component, upstreams, extra)),
+  };
+}
+
+/** What `/status` answers: also asked of each worker by a primary that serves the admin port (platform/cluster/). */
+export async function statusBody(
+  component: string,
+  upstreams: readonly StatusSource[],
+  extra?: () => Promise<StatusExtra> | StatusExtra,
+): Promise<Record<string, unknown> & { degraded: boolean }> {
+  const list = upstreams.map((u) => u.status());
+  const { degraded, ...sections } = (await extra?.()) ?? {};
+  return {
+    component,
+    degraded: list.some((u) => u.breaker !== 'closed') || degraded === true,
+    upstreams: list,
+    ...sections,
   };
 }
 

@@ -128,7 +128,8 @@ function codeVariables(files: string[], readSource: ReadSource = read): CodeVari
     }
     for (const [shape, envArg] of callsOf(source, 'parseEnv')) {
       if (shape === undefined || !readsEnvironment(envArg)) continue;
-      for (const m of shapeText(source, shape).matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*:/gm)) {
+      // A key starts a line or follows `{` or `,`: prettier keeps a short shape on one line.
+      for (const m of shapeText(source, shape).matchAll(/(?:^|[{,])\s*([A-Z][A-Z0-9_]*)\s*:/gm)) {
         names.add(m[1] as string);
       }
     }
