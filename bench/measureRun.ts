@@ -1,5 +1,5 @@
 import { ORDER_HISTORY_BODY, orderHistoryBody } from './orderHistoryQuery';
-import { cpuTimeMs, machineBusyMs, peakRssMb, sampleCpu } from './processStats';
+import { cpuTimeMs, machineBusyMs, peakRssMb, presentPids, sampleCpu } from './processStats';
 import { startLoadWorker, type LoadJob, type LoadResult } from './startLoadWorker';
 import { startStack, type Stack, type SubgraphClient } from './startStack';
 
@@ -138,6 +138,7 @@ export async function openBench(
     body,
     authorizations,
   });
+  const stackPids = presentPids(stack.pids); // a co-located stack has no subgraph processes
   return {
     name,
     stack,
@@ -147,8 +148,7 @@ export async function openBench(
       if (seconds <= 0) return;
       log(`[${name}] warm-up ${seconds} s`);
       await load.run(job(seconds));
-      if (!(await waitForIdle(running(stack.pids))))
-        log(`[${name}] stack still busy after warm-up; measuring anyway`);
+      if (!(await waitForIdle(stackPids))) log(`[${name}] stack still busy after warm-up; measuring anyway`);
     },
     setFaults: async (faults, upstream) => {
       if (upstream) await admin(stack.simulatorUrls[upstream], 'POST', '/__sim/faults', faults);
@@ -166,8 +166,8 @@ export async function openBench(
     },
     measure: async (seconds, connections) => {
       // Whatever the previous window left running server-side finishes before the counters reset.
-      if (!(await waitForIdle(running(stack.pids)))) log(`[${name}] stack still busy; measuring anyway`);
-      const pids = { ...running(stack.pids), load: load.pid };
+      if (!(await waitForIdle(stackPids))) log(`[${name}] stack still busy; measuring anyway`);
+      const pids = { ...stackPids, load: load.pid };
       await simulators(stack, 'DELETE', '/__sim/stats');
       const before = sampleCpu(pids);
       const machineBefore = machineBusyMs();
@@ -286,11 +286,6 @@ async function smokeTest(gatewayUrl: string, authorization: string): Promise<voi
 }
 
 /** Waits until the stack's processes stop burning CPU; false if they never did within the limit. */
-/** The stack's processes that exist (a co-located stack has no subgraph processes). */
-function running(pids: Stack['pids']): Record<string, number> {
-  return Object.fromEntries(Object.entries(pids).filter((e): e is [string, number] => e[1] !== undefined));
-}
-
 async function waitForIdle(pids: Record<string, number>): Promise<boolean> {
   const total = () => Object.values(pids).reduce((sum, pid) => sum + cpuTimeMs(pid), 0);
   const deadline = Date.now() + IDLE_WAIT_MAX_MS;

@@ -69,6 +69,11 @@ function ownPeakRssMb(pid: number): number {
   return Number(kb) / 1024;
 }
 
+/** The named processes that exist: a stack lists no pid for a process it does not run. */
+export function presentPids(pids: Readonly<Partial<Record<string, number>>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(pids).filter((e): e is [string, number] => e[1] !== undefined));
+}
+
 /** Snapshot of CPU time per named process, for before/after deltas around the measured window. */
 export function sampleCpu(pids: Readonly<Record<string, number>>): Record<string, number> {
   return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuTimeMs(pid)]));

@@ -12,7 +12,6 @@ import type { SubgraphClient } from './startStack';
 
 /** The stack's own processes: what a deployment runs. The simulators stand in for the upstreams. */
 export const STACK_PROCESSES = ['gateway', 'orders', 'catalog'] as const;
-const NOISY_CORES = 0.2;
 
 /** One stack's figures: medians over the rounds (peak RSS: the highest; errors: the sum). */
 export interface StackSummary {
@@ -53,25 +52,13 @@ export interface RoundsReport {
   config: BenchConfig & Omit<RoundsConfig, 'profileDir'> & { loadLearners: number; query: string };
   checkedLearners: string[];
   summary: Partial<Record<SubgraphClient, StackSummary>>;
-  /**
-   * kit ÷ plain (the baseline), kit ÷ apollo-default and colocated ÷ plain: above 1 better for rates,
-   * below for the rest.
-   */
-  ratios: { vsPlain?: Ratios; vsApolloDefault?: Ratios; colocatedVsPlain?: Ratios };
+  /** kit ÷ plain (the baseline) and kit ÷ apollo-default: above 1 better for rates, below for the rest. */
+  ratios: { vsPlain?: Ratios; vsApolloDefault?: Ratios };
   /** Each of our deployments against the plain stack: goals, ratios (median and paired), fail-fast. */
   deployments: Partial<Record<SubgraphClient, Deployment>>;
-  /**
-   * The same ratios taken round by round (both stacks measured minutes apart at most), then the
-   * median: this box's speed drifts over a run (every stack's CPU per page moved by up to 40 % from
-   * round to round), and a paired ratio cancels most of that drift. Requests/s and stack CPU only.
-   */
-  pairedRatios: { vsPlain?: PairedRatios; colocatedVsPlain?: PairedRatios };
-  /** The separate-process deployment (kit) against the goals. */
+  /** The kit's goals and fail-fast window, as before `deployments` (also `deployments.kit`). */
   goals?: Goals;
-  /** The co-located deployment against the same goals. */
-  colocatedGoals?: Goals;
   failFast?: FailFastSummary;
-  colocatedFailFast?: FailFastSummary;
   stacks: RoundsResult['stacks'];
 }
 
@@ -129,6 +116,11 @@ function summarize({ rounds, unloaded }: StackRounds): StackSummary {
 export interface Deployment {
   goals: Goals;
   vsPlain: Ratios;
+  /**
+   * The same ratios taken round by round (both stacks measured minutes apart at most), then the
+   * median: this box's speed drifts over a run (every stack's CPU per page moved by up to 40 % from
+   * round to round), and a paired ratio cancels most of that drift. Requests/s and stack CPU only.
+   */
   paired?: PairedRatios;
   failFast?: FailFastSummary;
 }
@@ -195,13 +187,7 @@ export function buildRoundsReport(
       ...(failFast ? { failFast } : {}),
     };
   }
-  // The fields of earlier reports, kept for whoever reads latest.json by them.
-  const failFast = deployments.kit?.failFast;
-  const colocatedFailFast = deployments.colocated?.failFast;
-  const vsPlain = deployments.kit?.vsPlain;
-  const colocatedVsPlain = deployments.colocated?.vsPlain;
-  const goals = deployments.kit?.goals;
-  const colocatedGoals = deployments.colocated?.goals;
+  const kitDeployment = deployments.kit;
   return {
     date: date.toISOString(),
     node: process.version,
@@ -210,65 +196,15 @@ export function buildRoundsReport(
     checkedLearners: result.checkedLearners,
     summary,
     deployments,
-    pairedRatios: {
-      ...(deployments.kit?.paired ? { vsPlain: deployments.kit.paired } : {}),
-      ...(deployments.colocated?.paired ? { colocatedVsPlain: deployments.colocated.paired } : {}),
-    },
     ratios: {
-      ...(vsPlain ? { vsPlain } : {}),
+      ...(kitDeployment ? { vsPlain: kitDeployment.vsPlain } : {}),
       ...(kit && apolloDefault ? { vsApolloDefault: ratios(kit, apolloDefault) } : {}),
-      ...(colocatedVsPlain ? { colocatedVsPlain } : {}),
     },
-    ...(goals ? { goals } : {}),
-    ...(colocatedGoals ? { colocatedGoals } : {}),
-    ...(failFast ? { failFast } : {}),
-    ...(colocatedFailFast ? { colocatedFailFast } : {}),
+    // The kit's goals where reports before `deployments` had them.
+    ...(kitDeployment ? { goals: kitDeployment.goals } : {}),
+    ...(kitDeployment?.failFast ? { failFast: kitDeployment.failFast } : {}),
     stacks: result.stacks,
   };
-}
-
-const DEPLOYMENT_NAMES: Partial<Record<SubgraphClient, string>> = {
-  kit: 'kit (separate processes)',
-  colocated: 'colocated (one process)',
-  'colocated-workers': 'colocated-workers (one process per core, node:cluster)',
-};
-
-function failFastLines(name: string, failFast: FailFastSummary | undefined): string[] {
-  if (!failFast) return [];
-  return [
-    '',
-    `${name}, legacy breaker open, ${failFast.connections} connections: p50 ${failFast.p50Ms.toFixed(1)} ms, ` +
-      `${failFast.stackCpuMsPerAnswer.toFixed(2)} stack CPU ms per answer = ` +
-      `${failFast.ofHealthyPage.toFixed(2)}× a healthy page`,
-  ];
-}
-
-function pairedLines(name: string, paired: PairedRatios | undefined): string[] {
-  if (!paired) return [];
-  return [
-    `  paired round by round (median): requests/s ×${paired.requestsPerSec.toFixed(2)}, ` +
-      `stack CPU ×${paired.stackCpuMsPerQuery.toFixed(2)} ` +
-      `(rounds: ${paired.stackCpuByRound.map((r) => r.toFixed(2)).join(', ')}; ${name} ÷ plain)`,
-  ];
-}
-
-function goalLines(name: string, goals: Goals | undefined): string[] {
-  if (!goals) return [];
-  const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
-  return [
-    '',
-    `issue 12 goals, ${name} vs plain:`,
-    `  throughput ×${goals.throughput.value.toFixed(2)} (>= 2.0): ${verdict(goals.throughput.met)}`,
-    `  stack CPU per query ×${goals.stackCpu.value.toFixed(2)} (<= 0.5): ${verdict(goals.stackCpu.met)}`,
-    `  unloaded p50 ×${goals.unloadedP50.value.toFixed(2)} (<= 0.8): ${verdict(goals.unloadedP50.met)}`,
-    `  errors ${goals.zeroErrors.value} (0): ${verdict(goals.zeroErrors.met)}`,
-    ...(goals.failFastCpu
-      ? [
-          `  fail-fast CPU ×${goals.failFastCpu.value.toFixed(2)} of a page (<= 0.25): ${verdict(goals.failFastCpu.met)}`,
-        ]
-      : []),
-    `  peak RSS ${goals.peakRss.value.toFixed(0)} MiB (<= 150 per process): ${verdict(goals.peakRss.met)}`,
-  ];
 }
 
 /** The issue-12 goals for one of our deployments, from its ratios to the plain stack. */
@@ -290,92 +226,4 @@ function goalsOf(stack: StackSummary, vsPlain: Ratios, failFast: RoundsReport['f
       : {}),
     peakRss: { target: '<= 150 MiB per stack process', value: rss, met: rss <= 150 },
   };
-}
-
-type Row = [label: string, pick: (s: StackSummary) => number, digits: number, withRatio: boolean];
-
-/** kit, plain, apollo-default, then kit/plain and kit/apollo-default where a ratio means something. */
-export function formatRoundsReport(report: RoundsReport): string {
-  const columns = (['kit', 'colocated', 'colocated-workers', 'plain', 'apollo-default'] as const).filter(
-    (c) => report.summary[c],
-  );
-  const { config } = report;
-  const processes = [...STACK_PROCESSES, 'simulators', 'load'];
-  const rows: (Row | string)[] = [
-    ['requests/s', (s) => s.requestsPerSec, 1, true],
-    ['good requests/s', (s) => s.goodRequestsPerSec, 1, true],
-    ['latency p50 (ms)', (s) => s.latencyMs.p50, 1, true],
-    ['latency p99 (ms)', (s) => s.latencyMs.p99, 1, true],
-    ['unloaded p50, 1 connection (ms)', (s) => s.unloadedP50Ms, 1, true],
-    ['errors (all rounds)', (s) => s.errors, 0, false],
-    ['legacy calls per query', (s) => s.legacyCallsPerQuery, 2, false],
-    ['discovery calls per query', (s) => s.discoveryCallsPerQuery, 2, false],
-    'CPU ms per query',
-    ...processes.map((p): Row => [
-      `  ${p}`,
-      (s) => s.cpuMsPerQuery[p] ?? 0,
-      2,
-      STACK_PROCESSES.includes(p as never),
-    ]),
-    ['  stack (gateway+orders+catalog)', (s) => s.stackCpuMsPerQuery, 2, true],
-    'peak RSS (MiB)',
-    ...processes.map((p): Row => [
-      `  ${p}`,
-      (s) => s.peakRssMb[p] ?? 0,
-      0,
-      STACK_PROCESSES.includes(p as never),
-    ]),
-    ['cores busy, other processes (max)', (s) => s.otherCoresBusyMax, 2, false],
-  ];
-  const ratioColumns = [
-    ...(report.summary.plain && report.summary.kit ? [['kit/plain', 'kit', 'plain'] as const] : []),
-    ...(report.summary.plain && report.summary.colocated
-      ? [['colocated/plain', 'colocated', 'plain'] as const]
-      : []),
-    ...(report.summary.plain && report.summary['colocated-workers']
-      ? [['workers/plain', 'colocated-workers', 'plain'] as const]
-      : []),
-    ...(report.summary['apollo-default'] && report.summary.kit
-      ? [['kit/apollo-default', 'kit', 'apollo-default'] as const]
-      : []),
-  ];
-  const header = ['', ...columns, ...ratioColumns.map(([h]) => h)];
-  const table = rows.map((row) => {
-    if (typeof row === 'string') return [row, ...header.slice(1).map(() => '')];
-    const [label, pick, digits, withRatio] = row;
-    return [
-      label,
-      ...columns.map((c) => pick(report.summary[c]!).toFixed(digits)),
-      ...ratioColumns.map(([, ours, base]) =>
-        withRatio && report.summary[ours]
-          ? ratio(pick(report.summary[ours]!), pick(report.summary[base]!)).toFixed(2)
-          : '',
-      ),
-    ];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((cells) => cells[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ');
-  return [
-    `Switchyard bench ${report.date} (node ${report.node}, ${report.machine.cpus} CPUs)`,
-    `order history, pageSize 20, ${config.loadLearners} learners; ${config.connections} connections; ` +
-      `${config.rounds} alternating rounds of ${config.durationS} s (+${config.unloadedS} s at 1 connection) ` +
-      `after ${config.warmupS} s warm-up; upstream latency ${config.upstreamLatencyMs} ms. Medians over rounds.`,
-    `same data checked for ${report.checkedLearners.join(', ')}`,
-    '',
-    line(header),
-    ...table.map(line),
-    ...OUR_STACKS.flatMap((c) => failFastLines(c, report.deployments[c]?.failFast)),
-    ...OUR_STACKS.flatMap((c) => [
-      ...goalLines(DEPLOYMENT_NAMES[c] ?? c, report.deployments[c]?.goals),
-      ...pairedLines(c, report.deployments[c]?.paired),
-    ]),
-    ...Object.entries(report.summary)
-      .filter(([, s]) => s.otherCoresBusyMax > NOISY_CORES)
-      .map(
-        ([client, s]) =>
-          `WARNING: other processes used up to ${s.otherCoresBusyMax.toFixed(2)} cores during ${client}'s rounds; ` +
-          'its figures are disturbed, rerun on a quiet machine.',
-      ),
-  ].join('\n');
 }

@@ -102,3 +102,16 @@ export async function getJson(url: string, authorization?: string): Promise<{ st
   const response = await fetch(url, { headers: authorization ? { authorization } : {} });
   return { status: response.status, body: await response.json() };
 }
+
+/**
+ * The stack's upstream settings (legacy, discovery, vendor, LMS: its simulators' URLs and clients), for
+ * a component spawned as its own process against the same simulators.
+ */
+export function upstreamVarsOf(stack: TestStack): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(stack.upstreamEnv).filter(
+      (entry): entry is [string, string] =>
+        typeof entry[1] === 'string' && /^(LEGACY|DISCOVERY|VENDOR|LMS)_/.test(entry[0]),
+    ),
+  );
+}

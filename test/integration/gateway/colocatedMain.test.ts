@@ -2,7 +2,7 @@ import { ORDER_HISTORY_QUERY } from '../../../bench/orderHistoryQuery';
 import { signToken } from '../../../platform/auth/signToken';
 import { parseJwtEnv } from '../../../platform/config/jwtEnv';
 import { spawnComponent, type Component } from '../../helpers/spawnComponent';
-import { startTestStack, type TestStack } from '../../helpers/startTestStack';
+import { startTestStack, upstreamVarsOf, type TestStack } from '../../helpers/startTestStack';
 
 // The co-located gateway's production entry point (dist/colocated/main.js): one process, one
 // port, configured from the union of the three components' variables, and refusing to start on a bad
@@ -16,13 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => simulators?.stop());
 
-const upstreams = (): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(simulators.upstreamEnv).filter(
-      (entry): entry is [string, string] =>
-        typeof entry[1] === 'string' && /^(LEGACY|DISCOVERY|VENDOR|LMS)_/.test(entry[0]),
-    ),
-  );
+const upstreams = () => upstreamVarsOf(simulators);
 
 describe('a running co-located gateway', () => {
   let gateway: Component;

@@ -2,7 +2,7 @@ import { ORDER_HISTORY_QUERY } from '../../../bench/orderHistoryQuery';
 import { signToken } from '../../../platform/auth/signToken';
 import { parseJwtEnv } from '../../../platform/config/jwtEnv';
 import { spawnComponent, type Component } from '../../helpers/spawnComponent';
-import { startTestStack, type TestStack } from '../../helpers/startTestStack';
+import { startTestStack, upstreamVarsOf, type TestStack } from '../../helpers/startTestStack';
 
 // COLOCATED_WORKERS=2: a primary forks two co-located gateways that share the public port
 // (node:cluster) and serves the admin port for both: `/metrics` summed over the workers, `/status`
@@ -16,12 +16,8 @@ let url: string;
 let admin: string;
 beforeAll(async () => {
   simulators = await startTestStack();
-  const upstreams = Object.fromEntries(
-    Object.entries(simulators.upstreamEnv).filter(
-      (entry): entry is [string, string] =>
-        typeof entry[1] === 'string' && /^(LEGACY|DISCOVERY|VENDOR|LMS)_/.test(entry[0]),
-    ),
-  );
+  const upstreams = upstreamVarsOf(simulators);
+
   primary = spawnComponent('colocated/main.js', { ...upstreams, GATEWAY_PORT: '0', COLOCATED_WORKERS: '2' });
   admin = String((await primary.waitFor('co-located gateway primary started')).admin);
   url = String((await primary.waitFor((l) => l.msg === WORKER_LISTENING && listening() >= 2, 30_000)).url);
