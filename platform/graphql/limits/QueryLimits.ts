@@ -31,6 +31,6 @@ export const queryLimitsEnv = {
   maxTokens: () => env.positiveInt(1000, 100_000),
   // graphql-armor's default; no document we ship carries a directive.
   maxDirectives: () => env.nonNegativeInt(50, 1000),
-  // No document we ship spreads a fragment; the explorer's introspection query spreads 13 times.
+  // No document we ship spreads a fragment; the explorer's introspection query spreads 10 times.
   maxSpreads: () => env.nonNegativeInt(100, 10_000),
 };
