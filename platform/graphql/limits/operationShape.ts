@@ -27,28 +27,37 @@ const EMPTY: OperationShape = Object.freeze({ depth: 0, aliases: 0, directives: 
 
 /**
  * The shape of `operation`, in one pass over the document: each fragment is walked once and its shape
- * reused wherever it is spread, so the work is linear in the document's size however the fragments
- * nest. (The walk it replaces re-walked a fragment at every spread: twenty-three fragments that each
- * spread the next one twice, under a kilobyte, took 2^23 walks and held a gateway for seconds.)
- * Counts that multiply through spreads saturate at Number.MAX_SAFE_INTEGER rather than grow past
- * what a JSON number can say exactly. Cached per validation, so every rule shares one walk.
+ * reused wherever it is spread, by this operation or another in the document, so the work is linear
+ * in the document's size however the fragments nest. (The walk it replaces re-walked a fragment at
+ * every spread: twenty-three fragments that each spread the next one twice, under a kilobyte, took
+ * 2^23 walks and held a gateway for seconds.) Counts that multiply through spreads saturate at
+ * Number.MAX_SAFE_INTEGER rather than grow past what a JSON number can say exactly. Kept per
+ * validation, so every rule shares one walk.
  */
 export function operationShape(
   context: ValidationContext,
   operation: OperationDefinitionNode,
 ): OperationShape {
-  let perOperation = shapes.get(context);
-  if (!perOperation) shapes.set(context, (perOperation = new WeakMap()));
-  let shape = perOperation.get(operation);
+  let walked = walks.get(context);
+  if (!walked) {
+    walked = {
+      fragments: new FragmentShapes((name) => context.getFragment(name)),
+      operations: new WeakMap(),
+    };
+    walks.set(context, walked);
+  }
+  let shape = walked.operations.get(operation);
   if (!shape) {
-    const fragments = new FragmentShapes((name) => context.getFragment(name));
-    shape = withDirectives(fragments.of(operation.selectionSet), operation.directives);
-    perOperation.set(operation, shape);
+    shape = withDirectives(walked.fragments.of(operation.selectionSet), operation.directives);
+    walked.operations.set(operation, shape);
   }
   return shape;
 }
 
-const shapes = new WeakMap<ValidationContext, WeakMap<OperationDefinitionNode, OperationShape>>();
+const walks = new WeakMap<
+  ValidationContext,
+  { fragments: FragmentShapes; operations: WeakMap<OperationDefinitionNode, OperationShape> }
+>();
 
 /** Selection sets' shapes, each fragment's computed on first use and kept. */
 class FragmentShapes {

@@ -302,6 +302,16 @@ describe('the limit rules (operationShape)', () => {
     expect(elapsedMs).toBeLessThan(200);
   });
 
+  it('walk a fragment once for the whole document, however many operations spread it', () => {
+    const fragment = `fragment Big on Node { ${Array.from({ length: 100 }, (_, i) => `a${i}: name`).join(' ')} }`;
+    const operations = Array.from({ length: 50 }, (_, i) => `query Q${i} { node { ...Big } }`);
+    const text = [...operations, fragment].join('\n');
+    const { document, work } = counted(parse(text));
+    const lenient = [maxDepthRule(10), maxAliasesRule(100), maxDirectivesRule(0), maxSpreadsRule(1)];
+    expect(validate(schema, document, lenient)).toEqual([]);
+    expect(work()).toBeLessThanOrEqual(2 * tokens(text));
+  });
+
   it('saturate a count that no JSON number can hold', () => {
     // 1100 levels: 2^1100 spreads as executed, past what a double can hold (Infinity, which JSON writes as null).
     const errors = validate(schema, parse(doubling(1100)), [maxSpreadsRule(100)]);
