@@ -76,7 +76,7 @@ describe('the gateway, default limits', () => {
     ['a learner', { user: 'learner1' }],
     ['staff', { user: 'staff', staff: true }],
   ])(
-    'refuses 40 doubling levels from %s at validation, in well under a second, /healthz answering meanwhile',
+    'refuses 40 doubling levels from %s at validation, in under a second, /healthz answering meanwhile',
     async (_who, caller) => {
       const before = upstreamCalls(stack);
       expectRefusedQuickly(await withHealthProbe(stack.gatewayUrl, () => stack.query(FORTY, caller)));
@@ -140,7 +140,7 @@ describe('PERSISTED_QUERIES=require', () => {
   });
   afterAll(() => stack.stop());
 
-  it('refuses 40 doubling levels at validation, before the safelist is asked, in well under a second', async () => {
+  it('refuses 40 doubling levels at validation, before the safelist is asked, in under a second', async () => {
     expectRefusedQuickly(await withHealthProbe(stack.gatewayUrl, () => stack.query(FORTY)));
     // Under the limits, the safelist is what refuses it.
     const small = await stack.query(doubling(3), { user: 'learner1' });
@@ -156,7 +156,7 @@ describe('the co-located deployment', () => {
   });
   afterAll(() => stack.stop());
 
-  it('refuses 40 doubling levels in well under a second, the in-process subgraphs untouched', async () => {
+  it('refuses 40 doubling levels in under a second, the in-process subgraphs untouched', async () => {
     const before = upstreamCalls(stack);
     expectRefusedQuickly(
       await withHealthProbe(stack.gatewayUrl, () => stack.query(FORTY, { user: 'learner1' })),
