@@ -67,6 +67,8 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
       GATEWAY_MAX_DEPTH: queryLimitsEnv.maxDepth(),
       GATEWAY_MAX_ALIASES: queryLimitsEnv.maxAliases(),
       GATEWAY_MAX_TOKENS: queryLimitsEnv.maxTokens(),
+      GATEWAY_MAX_DIRECTIVES: queryLimitsEnv.maxDirectives(),
+      GATEWAY_MAX_SPREADS: queryLimitsEnv.maxSpreads(),
       // The order-history page the MFE asks for is estimated at 350; 5000 is graphql-armor's maxCost.
       GATEWAY_MAX_COST: env.positiveInt(5000, 10_000_000),
       // The same value every subgraph is given; required (32 bytes or more) in production.
@@ -120,6 +122,8 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
       maxDepth: parsed.GATEWAY_MAX_DEPTH,
       maxAliases: parsed.GATEWAY_MAX_ALIASES,
       maxTokens: parsed.GATEWAY_MAX_TOKENS,
+      maxDirectives: parsed.GATEWAY_MAX_DIRECTIVES,
+      maxSpreads: parsed.GATEWAY_MAX_SPREADS,
     }),
     maxCost: parsed.GATEWAY_MAX_COST,
     introspection: parsed.GATEWAY_INTROSPECTION,

@@ -90,10 +90,12 @@ export const groups = {
   },
   limits: {
     title: 'Query limits and demand control',
-    // Depth, aliases and tokens, and the cost estimate from @cost/@listSize (GATEWAY_MAX_COST).
+    // Depth, aliases, directives, spreads and tokens, and the cost estimate from @cost/@listSize
+    // (GATEWAY_MAX_COST); documentWalks holds the walks linear and equal to the naive expansion.
     mutate: ['platform/graphql/limits/*.ts'],
     tests: [
       'test/unit/gateway/queryLimits.test.ts',
+      'test/unit/platform/documentWalks.test.ts',
       'test/integration/gateway/queryLimits.test.ts',
       'test/unit/platform/estimateCost.test.ts',
       'test/integration/gateway/costLimit.test.ts',

@@ -26,6 +26,8 @@ export function parseSubgraphSecurityConfig(source: Env): Readonly<SubgraphSecur
       SUBGRAPH_MAX_DEPTH: queryLimitsEnv.maxDepth(),
       SUBGRAPH_MAX_ALIASES: queryLimitsEnv.maxAliases(),
       SUBGRAPH_MAX_TOKENS: queryLimitsEnv.maxTokens(),
+      SUBGRAPH_MAX_DIRECTIVES: queryLimitsEnv.maxDirectives(),
+      SUBGRAPH_MAX_SPREADS: queryLimitsEnv.maxSpreads(),
       // The gateway reads the committed supergraph, never a subgraph's schema: nothing needs this on.
       SUBGRAPH_INTROSPECTION: env.boolean(!isProduction(source)),
     },
@@ -37,6 +39,8 @@ export function parseSubgraphSecurityConfig(source: Env): Readonly<SubgraphSecur
       maxDepth: parsed.SUBGRAPH_MAX_DEPTH,
       maxAliases: parsed.SUBGRAPH_MAX_ALIASES,
       maxTokens: parsed.SUBGRAPH_MAX_TOKENS,
+      maxDirectives: parsed.SUBGRAPH_MAX_DIRECTIVES,
+      maxSpreads: parsed.SUBGRAPH_MAX_SPREADS,
     }),
     introspection: parsed.SUBGRAPH_INTROSPECTION,
   });

@@ -62,9 +62,18 @@ describe('the subgraphs’ limits and introspection', () => {
   it('default to the gateway’s limits, and read their own variables', () => {
     expect(subgraph({}).limits).toEqual(parseGatewayConfig({}).limits);
     expect(
-      subgraph({ SUBGRAPH_MAX_DEPTH: '4', SUBGRAPH_MAX_ALIASES: '0', SUBGRAPH_MAX_TOKENS: '300' }).limits,
-    ).toEqual({ maxDepth: 4, maxAliases: 0, maxTokens: 300 });
+      subgraph({
+        SUBGRAPH_MAX_DEPTH: '4',
+        SUBGRAPH_MAX_ALIASES: '0',
+        SUBGRAPH_MAX_TOKENS: '300',
+        SUBGRAPH_MAX_DIRECTIVES: '2',
+        SUBGRAPH_MAX_SPREADS: '7',
+      }).limits,
+    ).toEqual({ maxDepth: 4, maxAliases: 0, maxTokens: 300, maxDirectives: 2, maxSpreads: 7 });
+    expect(subgraph({}).limits).toMatchObject({ maxDirectives: 50, maxSpreads: 100 });
     expect(configError(() => subgraph({ SUBGRAPH_MAX_DEPTH: '0' }))).toMatch(/SUBGRAPH_MAX_DEPTH/);
+    expect(configError(() => subgraph({ SUBGRAPH_MAX_SPREADS: '-1' }))).toMatch(/SUBGRAPH_MAX_SPREADS/);
+    expect(configError(() => subgraph({ SUBGRAPH_MAX_DIRECTIVES: 'x' }))).toMatch(/SUBGRAPH_MAX_DIRECTIVES/);
   });
 
   it('turn introspection off in production unless SUBGRAPH_INTROSPECTION says otherwise', () => {

@@ -27,6 +27,7 @@ export interface SizedList {
 export class OperationCostContext {
   readonly fragments = new Map<string, FragmentDefinitionNode>();
   dependsOnVariables = false;
+  private readonly variableCosts = new WeakMap<CostedInput, Map<string, number>>();
 
   constructor(
     readonly model: CostModel,
@@ -129,7 +130,7 @@ export class OperationCostContext {
         // An unweighted leaf (or list of them) costs 0 whatever its value: no need to read it, and
         // not reading it keeps the estimate reusable across requests.
         if (input.weight === null && !isInputObjectType(input.namedType)) return 0;
-        return this.valueCost(this.variable(value.name.value), input);
+        return this.variableCost(value.name.value, input);
       case Kind.NULL:
         return 0;
       case Kind.LIST:
@@ -146,6 +147,16 @@ export class OperationCostContext {
       default:
         return input.weight ?? 0;
     }
+  }
+
+  // A variable's value is walked once per input it is given to, however many fields it is given to:
+  // a large list sent once must not be walked again at every spread of the fragment that reads it.
+  private variableCost(name: string, input: CostedInput): number {
+    let byName = this.variableCosts.get(input);
+    if (!byName) this.variableCosts.set(input, (byName = new Map()));
+    let cost = byName.get(name);
+    if (cost === undefined) byName.set(name, (cost = this.valueCost(this.variable(name), input)));
+    return cost;
   }
 
   private valueCost(value: unknown, input: CostedInput): number {

@@ -12,6 +12,10 @@ export interface QueryLimits {
   maxAliases: number;
   /** Lexical tokens per document: bounds parsing work before anything else runs. */
   maxTokens: number;
+  /** Directives per operation, counted as executed. */
+  maxDirectives: number;
+  /** Fragment spreads per operation, counted as executed: bounds what a naive expansion would cost. */
+  maxSpreads: number;
 }
 
 /**
@@ -25,4 +29,8 @@ export const queryLimitsEnv = {
   maxAliases: () => env.nonNegativeInt(15, 1000),
   // The explorer's introspection query is about 200 tokens, the order-history page about 60.
   maxTokens: () => env.positiveInt(1000, 100_000),
+  // graphql-armor's default; no document we ship carries a directive.
+  maxDirectives: () => env.nonNegativeInt(50, 1000),
+  // No document we ship spreads a fragment; the explorer's introspection query spreads 10 times.
+  maxSpreads: () => env.nonNegativeInt(100, 10_000),
 };

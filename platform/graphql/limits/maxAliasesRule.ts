@@ -1,5 +1,5 @@
-import { GraphQLError, type ValidationRule } from 'graphql';
-import { walkOperation } from './walkOperation';
+import type { ValidationRule } from 'graphql';
+import { shapeLimitRule } from './shapeLimitRule';
 
 /**
  * Rejects an operation with more than `max` aliased fields: aliases are how one request asks for the
@@ -7,20 +7,5 @@ import { walkOperation } from './walkOperation';
  * call. Counted as executed, so a fragment with aliases spread twice counts twice.
  */
 export function maxAliasesRule(max: number): ValidationRule {
-  return (context) => ({
-    OperationDefinition(operation) {
-      let aliases = 0;
-      walkOperation(context, operation, (field) => {
-        if (field.alias) aliases++;
-      });
-      if (aliases > max) {
-        context.reportError(
-          new GraphQLError(`Query uses ${aliases} aliases; the limit is ${max}`, {
-            nodes: [operation],
-            extensions: { limit: { name: 'aliases', max, actual: aliases } },
-          }),
-        );
-      }
-    },
-  });
+  return shapeLimitRule('aliases', max, (actual) => `Query uses ${actual} aliases; the limit is ${max}`);
 }

@@ -13,6 +13,8 @@ beforeAll(async () => {
     GATEWAY_MAX_DEPTH: '4',
     GATEWAY_MAX_ALIASES: '3',
     GATEWAY_MAX_TOKENS: '200',
+    GATEWAY_MAX_DIRECTIVES: '2',
+    GATEWAY_MAX_SPREADS: '3',
   });
 });
 afterAll(() => stack.stop());
@@ -60,6 +62,32 @@ it('refuses more aliases than GATEWAY_MAX_ALIASES', async () => {
     'GRAPHQL_VALIDATION_FAILED',
   );
   expect(error.extensions.limit).toEqual({ name: 'aliases', max: 3, actual: 4 });
+});
+
+it('refuses more directives than GATEWAY_MAX_DIRECTIVES and more fragment spreads than GATEWAY_MAX_SPREADS, as executed', async () => {
+  const directives = `{ orderHistory(pageSize: 1) { ...C ...C } } fragment C on OrderHistoryPage { count @include(if: true) }`;
+  const directivesError = await expectRefusedUpfront(
+    () =>
+      stack.query(directives.replace('{ ...C ...C }', '{ ...C ...C pageCount @skip(if: false) }'), {
+        user: 'learner1',
+      }),
+    'GRAPHQL_VALIDATION_FAILED',
+  );
+  expect(directivesError.extensions.limit).toEqual({ name: 'directives', max: 2, actual: 3 });
+  const spreads = `{ orderHistory(pageSize: 1) { ...P ...P } } fragment P on OrderHistoryPage { ...C ...C } fragment C on OrderHistoryPage { count }`;
+  const spreadsError = await expectRefusedUpfront(
+    () => stack.query(spreads, { user: 'learner1' }),
+    'GRAPHQL_VALIDATION_FAILED',
+  );
+  expect(spreadsError.extensions.limit).toEqual({ name: 'spreads', max: 3, actual: 6 });
+  // At the limits the same shapes go through.
+  for (const query of [
+    directives,
+    `{ orderHistory(pageSize: 1) { ...P } } fragment P on OrderHistoryPage { ...C ...C } fragment C on OrderHistoryPage { count }`,
+  ]) {
+    const ok = await stack.query(query, { user: 'learner1' });
+    expect(ok.body.errors).toBeUndefined();
+  }
 });
 
 it('refuses a document of more than GATEWAY_MAX_TOKENS tokens before parsing it all', async () => {
@@ -118,4 +146,11 @@ it('stops start-up when the explorer is on but introspection is off, naming both
     configError(() => parseGatewayConfig({ EXPLORER_ENABLED: 'true', GATEWAY_INTROSPECTION: 'false' })),
   ).toMatch(/EXPLORER_ENABLED.*GATEWAY_INTROSPECTION/);
   expect(configError(() => parseGatewayConfig({ GATEWAY_MAX_DEPTH: '0' }))).toMatch(/GATEWAY_MAX_DEPTH/);
+  expect(configError(() => parseGatewayConfig({ GATEWAY_MAX_DIRECTIVES: '-1' }))).toMatch(
+    /GATEWAY_MAX_DIRECTIVES/,
+  );
+  expect(configError(() => parseGatewayConfig({ GATEWAY_MAX_SPREADS: '10001' }))).toMatch(
+    /GATEWAY_MAX_SPREADS/,
+  );
+  expect(parseGatewayConfig({}).limits).toMatchObject({ maxDirectives: 50, maxSpreads: 100 });
 });

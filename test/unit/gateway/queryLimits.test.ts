@@ -1,6 +1,8 @@
 import { buildSchema, getIntrospectionQuery, parse, validate } from 'graphql';
 import { maxAliasesRule } from '../../../platform/graphql/limits/maxAliasesRule';
 import { maxDepthRule } from '../../../platform/graphql/limits/maxDepthRule';
+import { maxDirectivesRule } from '../../../platform/graphql/limits/maxDirectivesRule';
+import { maxSpreadsRule } from '../../../platform/graphql/limits/maxSpreadsRule';
 
 const schema = buildSchema(`
   type Query { orderHistory: Page  node: Node }
@@ -60,11 +62,65 @@ describe('maxAliasesRule', () => {
   });
 });
 
+describe('maxDirectivesRule', () => {
+  it('counts directives as executed: on fields, fragments, spreads and the operation, a fragment’s at each spread', () => {
+    const query = `query Q @a { orderHistory @include(if: true) { ...F @skip(if: false) ... @b { orders { number } } } }
+      fragment F on Page @c { orders @d { number } }`;
+    // @a, @include, @b, then per spread of F: @skip, @c, @d.
+    expect(errorsOf(query, maxDirectivesRule(6))).toEqual([]);
+    expect(errorsOf(query, maxDirectivesRule(5))).toEqual([
+      {
+        message: 'Query uses 6 directives; the limit is 5',
+        limit: { name: 'directives', max: 5, actual: 6 },
+      },
+    ]);
+    const twice = query.replace('...F @skip(if: false)', '...F ...F');
+    expect(errorsOf(twice, maxDirectivesRule(5))[0]?.limit).toEqual({
+      name: 'directives',
+      max: 5,
+      actual: 7,
+    });
+  });
+});
+
+describe('maxSpreadsRule', () => {
+  it('counts fragment spreads as executed, a fragment’s own spreads at each spread of it', () => {
+    const query = `{ orderHistory { ...A ...A } }
+      fragment A on Page { ...B ... on Page { ...B } }
+      fragment B on Page { orders { number } }`;
+    expect(errorsOf(query, maxSpreadsRule(6))).toEqual([]);
+    expect(errorsOf(query, maxSpreadsRule(5))).toEqual([
+      {
+        message: 'Query spreads fragments 6 times; the limit is 5',
+        limit: { name: 'spreads', max: 5, actual: 6 },
+      },
+    ]);
+  });
+
+  it('counts spreads under introspection too, and ends on a fragment cycle', () => {
+    const introspection = `{ __schema { ...S ...S } } fragment S on __Schema { queryType { name } }`;
+    expect(errorsOf(introspection, maxSpreadsRule(1))[0]?.limit).toEqual({
+      name: 'spreads',
+      max: 1,
+      actual: 2,
+    });
+    expect(errorsOf(getIntrospectionQuery({ descriptions: true }), maxSpreadsRule(100))).toEqual([]);
+    const cycle = `query { node { ...A } } fragment A on Node { child { ...B } } fragment B on Node { ...A }`;
+    expect(() => errorsOf(cycle, maxSpreadsRule(1))).not.toThrow();
+  });
+});
+
 describe('where a refusal points', () => {
   // The error locates the operation refused, so a client (and the explorer) can show which one.
   it.each([
     ['depth', maxDepthRule(1), 'query Deep { orderHistory { orders { number } } }'],
     ['aliases', maxAliasesRule(0), 'query Aliased { a: orderHistory { orders { number } } }'],
+    [
+      'directives',
+      maxDirectivesRule(0),
+      'query Skipping { orderHistory @skip(if: false) { orders { number } } }',
+    ],
+    ['spreads', maxSpreadsRule(0), 'query Spreading { orderHistory { orders { ...F } } }'],
   ])('points a %s refusal at the operation', (_name, rule, query) => {
     const document = `fragment F on Order { number }\n  ${query}`;
     const [error, ...rest] = validate(schema, parse(document), [rule]);
