@@ -166,6 +166,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     logger: deps.logger,
   });
 
+  const { limitsPlugin, ...limitOptions } = queryLimitOptions<GatewayContext>(config.limits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // APQ registrations in Redis when configured (every instance knows a hash any one registered),
@@ -174,7 +175,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     formatError: createFormatError(deps.logger),
     includeStacktraceInErrorResponses: false,
     // Rejected before planning, so an abusive document never reaches a subgraph.
-    ...queryLimitOptions(config.limits),
+    ...limitOptions,
     // One operation per request: array batches would multiply work past every per-operation limit.
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
@@ -184,6 +185,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     stopOnTerminationSignals: false,
     logger: deps.logger,
     plugins: [
+      limitsPlugin,
       nameRequestSpan<GatewayContext>(),
       noteOperation(deps.logger),
       ...(config.persistedQueries.mode === 'require' && config.persistedQueries.manifest

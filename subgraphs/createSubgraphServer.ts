@@ -72,7 +72,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
   const { security } = options;
-  const limits = queryLimitOptions(security.limits);
+  const { limitsPlugin, ...limits } = queryLimitOptions<TContext>(security.limits);
   const formatError = createFormatError(options.logger);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({
@@ -98,6 +98,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       // is the only one that watches every field: without it Apollo wraps no resolver at all, which
       // was ~3 % of a subgraph's CPU per page (bench/PROFILE.md).
       ApolloServerPluginCacheControlDisabled(),
+      limitsPlugin,
       nameRequestSpan<TContext>(),
       reportDegraded<TContext>(),
       ...(options.plugins ?? []),
