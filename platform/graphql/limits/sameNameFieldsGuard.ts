@@ -4,6 +4,7 @@ import {
   Kind,
   parse,
   type DocumentNode,
+  type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationRule,
 } from 'graphql';
@@ -57,32 +58,67 @@ export function sameNameFieldsGuard<TContext extends BaseContext>(
   };
 }
 
-/** The largest number of fields sharing one response name in any selection set of `document`. */
+/**
+ * The largest number of fields sharing one response name in any selection set of `document`, as
+ * graphql-js's merge check sees a set: its inline fragments merged in, and the fields of every
+ * distinct fragment it spreads (and that those spread) compared with it too.
+ */
 export function mostSameNameFields(document: DocumentNode): number {
-  let most = 0;
+  const fragments = new Map<string, FragmentDefinitionNode>();
   const pending: SelectionSetNode[] = [];
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION)
-      pending.push(definition.selectionSet);
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    if (definition.kind === Kind.OPERATION_DEFINITION) pending.push(definition.selectionSet);
   }
-  // Each selection set is read once: its fields (through its inline fragments) are counted here and
-  // their own selection sets queued, so the pass is linear in the document.
-  while (pending.length > 0) {
+  // A fragment's names are counted once and reused wherever it is spread; a set spreading the same
+  // fragment twice takes it once, as graphql-js compares it once. So the pass stays linear in the
+  // document, doubling fragments included.
+  const ofFragment = new Map<string, ReadonlyMap<string, number> | typeof ON_PATH>();
+  const namesOf = (selectionSet: SelectionSetNode): Map<string, number> => {
     const counts = new Map<string, number>();
-    const sets = [pending.pop()!];
+    const spread = new Set<string>();
+    const sets = [selectionSet];
     while (sets.length > 0) {
       for (const selection of sets.pop()!.selections) {
         if (selection.kind === Kind.INLINE_FRAGMENT) {
           sets.push(selection.selectionSet);
-        } else if (selection.kind === Kind.FIELD) {
+        } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+          spread.add(selection.name.value);
+        } else {
           const name = selection.alias?.value ?? selection.name.value;
-          const count = (counts.get(name) ?? 0) + 1;
-          counts.set(name, count);
-          if (count > most) most = count;
+          counts.set(name, (counts.get(name) ?? 0) + 1);
           if (selection.selectionSet) pending.push(selection.selectionSet);
         }
       }
     }
-  }
+    for (const name of spread) {
+      for (const [field, count] of fragmentNames(name))
+        counts.set(field, Math.min((counts.get(field) ?? 0) + count, Number.MAX_SAFE_INTEGER));
+    }
+    return counts;
+  };
+  const fragmentNames = (name: string): ReadonlyMap<string, number> => {
+    const known = ofFragment.get(name);
+    // A cycle or an unknown fragment is graphql's own rules' to refuse; here it must only end.
+    if (known === ON_PATH) return EMPTY;
+    if (known) return known;
+    const definition = fragments.get(name);
+    if (!definition) return EMPTY;
+    ofFragment.set(name, ON_PATH);
+    const names = namesOf(definition.selectionSet);
+    ofFragment.set(name, names);
+    return names;
+  };
+  // Every selection set is read once: an operation's, a fragment's (through fragmentNames, which
+  // keeps it), and each field's, queued by the read of the set that holds the field.
+  let most = 0;
+  const take = (counts: ReadonlyMap<string, number>) => {
+    for (const count of counts.values()) if (count > most) most = count;
+  };
+  for (const name of fragments.keys()) take(fragmentNames(name));
+  while (pending.length > 0) take(namesOf(pending.pop()!));
   return most;
 }
+
+const ON_PATH = Symbol('on the current path');
+const EMPTY: ReadonlyMap<string, number> = new Map();

@@ -13,6 +13,10 @@ const REPEATED = {
   fields: `{ ${'orderHistory { count } '.repeat(198)}}`,
   inlineFragments: `{ ${'... { orderHistory { count } } '.repeat(140)}}`,
   nested: `{ orderHistory { count ${'orders { number } '.repeat(150)}} }`,
+  manyFragments: `{ ${Array.from({ length: 75 }, (_, i) => `...F${i}`).join(' ')} } ${Array.from(
+    { length: 75 },
+    (_, i) => `fragment F${i} on Query { orderHistory { count } }`,
+  ).join(' ')}`,
   inAFragment: `query Q { ...F } fragment F on Query { ${'orderHistory { count } '.repeat(150)}}`,
 };
 
@@ -71,5 +75,30 @@ describe('mostSameNameFields', () => {
     expect(mostSameNameFields(parse('{ x: a y: a a }'))).toBe(1);
     expect(mostSameNameFields(parse('query { a } fragment F on Q { b { c c } }'))).toBe(2);
     expect(mostSameNameFields(parse('{ a { b } a { b } }'))).toBe(2);
+  });
+});
+
+describe('mostSameNameFields through named fragments', () => {
+  it('adds the fields of each distinct fragment a set spreads, once however often it is spread', () => {
+    const many = Array.from({ length: 30 }, (_, i) => `...F${i}`).join(' ');
+    const defs = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Q { a { b } }`).join(' ');
+    expect(mostSameNameFields(parse(`{ ${many} } ${defs}`))).toBe(30);
+    expect(mostSameNameFields(parse('{ ...F ...F ...F } fragment F on Q { a }'))).toBe(1);
+    expect(mostSameNameFields(parse('{ a ...F } fragment F on Q { a ...G } fragment G on Q { a }'))).toBe(3);
+    expect(mostSameNameFields(parse('{ ...F } fragment F on Q { ...F a }'))).toBe(1);
+  });
+
+  it('reads each selection set once, however deep the fragments nest', () => {
+    // Fragments that each spread the next one twice, with deep selections: a pass that re-read a
+    // fragment per spread, or queued its sets twice, would not finish.
+    const levels = 60;
+    const fragments = Array.from(
+      { length: levels },
+      (_, i) => `fragment F${i} on Q { a { a { a { b } } } ...F${i + 1} ...F${i + 1} }`,
+    );
+    const document = parse(`{ ...F0 } ${fragments.join(' ')} fragment F${levels} on Q { c }`);
+    const started = performance.now();
+    expect(mostSameNameFields(document)).toBe(levels);
+    expect(performance.now() - started).toBeLessThan(200);
   });
 });
