@@ -209,7 +209,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       // Before any plan runs; Apollo runs these hooks together, so the order here is not the order run.
       ...(rateLimiter ? [enforceRateLimits(config.rateLimit, rateLimiter, rateLimitMetrics)] : []),
       requireAuthentication(),
-      guardApqRegistrations(config.apq, config.rateLimit, apqRegistrations),
+      guardApqRegistrations(config.apq, config.rateLimit, apqRegistrations, metrics),
       // Demand control: the estimate from the supergraph's @cost/@listSize, before any plan runs.
       enforceCostLimit<GatewayContext>({ gateway, maxCost: config.maxCost, metrics }),
       echoRequestId(),

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { Counter, type Registry } from 'prom-client';
 import { ErrorCode } from '../../platform/ErrorCode';
 import { codedError } from '../../platform/codedError';
 import type { RateLimiter } from '../../platform/ratelimit/RateLimiter';
@@ -28,13 +29,21 @@ export function guardApqRegistrations(
   apq: ApqConfig,
   rateLimit: RateLimitConfig,
   limiter: RateLimiter,
+  metrics: Registry,
 ): ApolloServerPlugin<GatewayContext> {
+  const registrations = new Counter({
+    name: 'switchyard_apq_registrations_total',
+    help: 'APQ registrations checked: admitted (stored unless another check refuses the operation), anonymous, too_large, limited',
+    labelNames: ['outcome'],
+    registers: [metrics],
+  });
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, metrics, source }) {
           if (!metrics.persistedQueryRegister) return;
           if (!contextValue.identity) {
+            registrations.inc({ outcome: 'anonymous' });
             throw codedError(
               ErrorCode.UNAUTHENTICATED,
               'Registering a persisted query needs authentication: send Authorization: JWT <token>, or the query without extensions.persistedQuery',
@@ -43,6 +52,7 @@ export function guardApqRegistrations(
           }
           const bytes = Buffer.byteLength(source, 'utf8');
           if (bytes > apq.maxBytes) {
+            registrations.inc({ outcome: 'too_large' });
             throw codedError(
               ErrorCode.PERSISTED_QUERY_TOO_LARGE,
               `A persisted query may be at most ${apq.maxBytes} bytes (comments and whitespace count); this one is ${bytes}: send it without extensions.persistedQuery`,
@@ -55,6 +65,7 @@ export function guardApqRegistrations(
               limit: apq.registrationsPerHour,
             },
           ]);
+          registrations.inc({ outcome: decision.allowed ? 'admitted' : 'limited' });
           if (decision.allowed) return;
           const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
           throw new GraphQLError(

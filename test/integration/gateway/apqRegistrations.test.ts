@@ -10,6 +10,7 @@ import { signToken } from '../../../platform/auth/signToken';
 import type { Env } from '../../../platform/config/parseEnv';
 import { silentLogger } from '../../../platform/createLogger';
 import { close, listen } from '../../../platform/http/listen';
+import { promSample } from '../../helpers/promSample';
 
 // Issue 20 §2: anonymous callers parked ~0.9 MB each in the shared Redis through APQ (`{ __typename }`
 // plus a 900 KB comment, sent with a persistedQuery hash), with no TTL, in development and in
@@ -33,6 +34,8 @@ function typenameOf(bytes: number): string {
 
 interface Running {
   url: string;
+  /** `switchyard_apq_registrations_total{outcome}` on the admin port. */
+  registrations(outcome: string): Promise<number>;
   token(user: string, staff?: boolean): string;
   stop(): Promise<void>;
 }
@@ -41,10 +44,16 @@ async function gatewayWith(env: Env): Promise<Running> {
   const config = parseGatewayConfig({ REDIS_URL, RATE_LIMIT_KEY_PREFIX: prefix, ...env });
   const gateway: Gateway = await createGateway(config, { logger: silentLogger(), now: () => clock.now });
   const url = await listen(gateway.httpServer, 0);
+  const admin = await listen(gateway.adminServer, 0);
   return {
     url,
+    registrations: async (outcome) =>
+      promSample(await (await fetch(`${admin}/metrics`)).text(), 'switchyard_apq_registrations_total', {
+        outcome,
+      }) ?? 0,
     token: (user, staff = false) => signToken(user, config.jwt, { staff }),
     stop: async () => {
+      await close(gateway.adminServer, 1000);
       await close(gateway.httpServer, 1000);
       await gateway.stop();
     },
@@ -131,6 +140,7 @@ describe.each([
     }
     await barrier(gateway);
     for (const query of queries) expect(await redis.exists(apqKey(query))).toBe(0);
+    expect(await gateway.registrations('anonymous')).toBe(2);
   });
 
   it('still answers anonymous lookups of a hash a user registered, and the same query sent plainly', async () => {
@@ -187,6 +197,7 @@ describe('what a learner may register', () => {
     }
     await barrier(gateway);
     expect(await redis.exists(apqKey(comment), apqKey(spaces))).toBe(0);
+    expect(await gateway.registrations('too_large')).toBe(2);
   });
 });
 
@@ -209,54 +220,62 @@ describe('the most one caller can park in Redis in an hour (defaults)', () => {
     return total;
   };
 
-  it('a learner: 20 registrations of at most 8 KiB an hour, then RATE_LIMITED; lookups never count', async () => {
-    const user = `apq-learner-${randomUUID().slice(0, 8)}`;
-    const authorization = `JWT ${gateway.token(user)}`;
-    const queries = Array.from({ length: 21 }, () => typenameOf(8192));
-    const answers: Answer[] = [];
-    // Spread over the hour, under the per-minute operation limit (60).
-    for (const query of queries) {
-      answers.push(await register(gateway, query, authorization));
-      clock.now += 60_000;
-    }
-    expect(answers.slice(0, 20).map((a) => a.status)).toEqual(Array(20).fill(200));
-    const refused = answers[20]!;
-    expect(refused.status).toBe(429);
-    expect(codeOf(refused)).toBe('RATE_LIMITED');
-    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
-    await barrier(gateway);
-    const stored = queries.slice(0, 20).map(apqKey);
-    expect(await redis.exists(...stored)).toBe(20);
-    expect(await redis.exists(apqKey(queries[20]!))).toBe(0);
-    // Lookups of what is registered are not registrations: never refused, never counted.
-    for (const query of queries.slice(0, 5))
-      expect((await lookUp(gateway, query, authorization)).status).toBe(200);
+  it.each([
+    ['learner', false],
+    ['staff', true],
+  ])(
+    'a %s: 20 registrations of at most 8 KiB an hour, then RATE_LIMITED; lookups never count',
+    async (caller, staff) => {
+      const user = `apq-${caller}-${randomUUID().slice(0, 8)}`;
+      const authorization = `JWT ${gateway.token(user, staff)}`;
+      const limitedBefore = await gateway.registrations('limited');
+      const queries = Array.from({ length: 21 }, () => typenameOf(8192));
+      const answers: Answer[] = [];
+      // Spread over the hour, under the per-minute operation limit (60).
+      for (const query of queries) {
+        answers.push(await register(gateway, query, authorization));
+        clock.now += 60_000;
+      }
+      expect(answers.slice(0, 20).map((a) => a.status)).toEqual(Array(20).fill(200));
+      const refused = answers[20]!;
+      expect(refused.status).toBe(429);
+      expect(codeOf(refused)).toBe('RATE_LIMITED');
+      expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+      await barrier(gateway);
+      const stored = queries.slice(0, 20).map(apqKey);
+      expect(await redis.exists(...stored)).toBe(20);
+      expect(await redis.exists(apqKey(queries[20]!))).toBe(0);
+      expect((await gateway.registrations('limited')) - limitedBefore).toBe(1);
+      // Lookups of what is registered are not registrations: never refused, never counted.
+      for (const query of queries.slice(0, 5))
+        expect((await lookUp(gateway, query, authorization)).status).toBe(200);
 
-    const registrationsKey = apqRegistrationKey(
-      parseGatewayConfig({ RATE_LIMIT_KEY_PREFIX: prefix }).rateLimit,
-      user,
-    );
-    const operationsKey = `${prefix}:ratelimit:{user:${user}}:operations`;
-    const apqBytes = await usage(stored);
-    const windowBytes = await usage([registrationsKey, operationsKey]);
-    expect(await redis.zcard(registrationsKey)).toBe(20);
-    // The bound docs/security.md states: 20 × (8192 B + Redis's own per-key cost, allocator rounding
-    // included, under 2.5 KiB) + the two windows (under 8 KiB together).
-    expect(apqBytes).toBeLessThanOrEqual(20 * (8192 + 2560));
-    expect(windowBytes).toBeLessThanOrEqual(8192);
-    for (const key of stored) expect(await redis.ttl(key)).toBeLessThanOrEqual(3600);
-    figures.learner = {
-      registrations: 20,
-      apqBytes,
-      perRegistration: Math.round(apqBytes / 20),
-      windowBytes,
-      totalBytes: apqBytes + windowBytes,
-    };
+      const registrationsKey = apqRegistrationKey(
+        parseGatewayConfig({ RATE_LIMIT_KEY_PREFIX: prefix }).rateLimit,
+        user,
+      );
+      const operationsKey = `${prefix}:ratelimit:{user:${user}}:operations`;
+      const apqBytes = await usage(stored);
+      const windowBytes = await usage([registrationsKey, operationsKey]);
+      expect(await redis.zcard(registrationsKey)).toBe(20);
+      // The bound docs/security.md states: 20 × (8192 B + Redis's own per-key cost, allocator rounding
+      // included, under 2.5 KiB) + the two windows (under 8 KiB together).
+      expect(apqBytes).toBeLessThanOrEqual(20 * (8192 + 2560));
+      expect(windowBytes).toBeLessThanOrEqual(8192);
+      for (const key of stored) expect(await redis.ttl(key)).toBeLessThanOrEqual(3600);
+      figures[caller] = {
+        registrations: 20,
+        apqBytes,
+        perRegistration: Math.round(apqBytes / 20),
+        windowBytes,
+        totalBytes: apqBytes + windowBytes,
+      };
 
-    // An hour after the first, the window has room again (and the first registrations have expired).
-    clock.now += HOUR;
-    expect((await register(gateway, typenameOf(100), authorization)).status).toBe(200);
-  });
+      // An hour after the first, the window has room again (and the first registrations have expired).
+      clock.now += HOUR;
+      expect((await register(gateway, typenameOf(100), authorization)).status).toBe(200);
+    },
+  );
 
   it('an anonymous address: no registration ever; its operations window, and nothing else', async () => {
     const queries = Array.from({ length: 70 }, () => typenameOf(8192));
