@@ -29,18 +29,19 @@ export function guardApqRegistrations(
   apq: ApqConfig,
   rateLimit: RateLimitConfig,
   limiter: RateLimiter,
-  metrics: Registry,
+  registry: Registry,
 ): ApolloServerPlugin<GatewayContext> {
   const registrations = new Counter({
     name: 'switchyard_apq_registrations_total',
     help: 'APQ registrations checked: admitted (stored unless another check refuses the operation), anonymous, too_large, limited',
     labelNames: ['outcome'],
-    registers: [metrics],
+    registers: [registry],
   });
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, metrics, source }) {
+          // Apollo's own flag: the query came with a persistedQuery hash, which it will store next.
           if (!metrics.persistedQueryRegister) return;
           if (!contextValue.identity) {
             registrations.inc({ outcome: 'anonymous' });
