@@ -61,7 +61,14 @@ export async function startStack(
   const plain = client === 'plain';
   const colocated = client === 'colocated' || client === 'colocated-workers';
   // One worker per core, as a single host would run it; the primary only supervises.
-  const workers = client === 'colocated-workers' ? { COLOCATED_WORKERS: String(availableParallelism()) } : {};
+  // Several workers share their state through Redis: without REDIS_URL they refuse to start.
+  const workers =
+    client === 'colocated-workers'
+      ? {
+          COLOCATED_WORKERS: String(availableParallelism()),
+          REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        }
+      : {};
   const [
     legacyPort,
     discoveryPort,

@@ -40,6 +40,7 @@ import { connectGatewayRedis } from './connectGatewayRedis';
 import { createRateLimiter } from './createRateLimiter';
 import { createRateLimitMetrics } from './rateLimitMetrics';
 import { createApqCache } from './safelist/createApqCache';
+import { APQ_REGISTRATION_WINDOW_MS, guardApqRegistrations } from './plugins/guardApqRegistrations';
 import { SubgraphDataSource } from './SubgraphDataSource';
 import { InProcessDataSource } from './InProcessDataSource';
 import type { InProcessSubgraph } from '../platform/graphql/InProcessSubgraph';
@@ -130,6 +131,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const rateLimiter = config.rateLimit.enabled
     ? createRateLimiter(config.rateLimit, { redis, metrics: rateLimitMetrics, now: deps.now })
     : null;
+  // APQ registrations are counted per user whether or not RATE_LIMIT_ENABLED: they bound what one
+  // caller may park in the shared Redis, not how often it may call.
+  const apqRegistrations = createRateLimiter(
+    { ...config.rateLimit, windowMs: APQ_REGISTRATION_WINDOW_MS },
+    { redis, metrics: rateLimitMetrics, now: deps.now },
+  );
   const buildService =
     deps.buildService ??
     (({ upstream, subgraphSecret }: SubgraphService) => new SubgraphDataSource(upstream, subgraphSecret));
@@ -171,7 +178,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     gateway,
     // APQ registrations in Redis when configured (every instance knows a hash any one registered),
     // and the safelist's operations known by id on every instance from the start.
-    persistedQueries: { cache: createApqCache(config.persistedQueries, redis) },
+    // Each registration bounded in bytes and lifetime, and made by an authenticated user within their
+    // hourly count (guardApqRegistrations, boundedApqCache).
+    persistedQueries: {
+      cache: createApqCache(config.persistedQueries, redis, config.apq),
+      ttl: config.apq.ttlSeconds,
+    },
     formatError: createFormatError(deps.logger),
     includeStacktraceInErrorResponses: false,
     // Rejected before planning, so an abusive document never reaches a subgraph.
@@ -199,6 +211,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       // Before any plan runs; Apollo runs these hooks together, so the order here is not the order run.
       ...(rateLimiter ? [enforceRateLimits(config.rateLimit, rateLimiter, rateLimitMetrics)] : []),
       requireAuthentication(),
+      guardApqRegistrations(config.apq, config.rateLimit, apqRegistrations, metrics),
       // Demand control: the estimate from the supergraph's @cost/@listSize, before any plan runs.
       enforceCostLimit<GatewayContext>({ gateway, maxCost: config.maxCost, metrics }),
       echoRequestId(),
@@ -254,6 +267,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       await apollo.stop();
       await Promise.all(upstreams.map((u) => u.close()));
       await rateLimiter?.close();
+      await apqRegistrations.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       await tracing.shutdown();
     },

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { schemaDirectory } from '../schema/schemaDirectory';
 import { readPersistedQueryManifest, type PersistedQueryManifest } from './safelist/PersistedQueryManifest';
+import { parseApqConfig, type ApqConfig } from './safelist/apqConfig';
 
 export interface GatewayConfig {
   port: number;
@@ -42,6 +43,8 @@ export interface GatewayConfig {
   supergraph: Readonly<{ path: string; watchIntervalMs: number }>;
   /** The safelist (docs/api.md, persisted queries): `off` ignores any manifest. */
   persistedQueries: Readonly<PersistedQueriesConfig>;
+  /** APQ registrations: TTL, size cap, per-user count (anonymous callers never register). */
+  apq: ApqConfig;
 }
 
 export interface PersistedQueriesConfig {
@@ -136,6 +139,7 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
       path: parsed.SUPERGRAPH_PATH,
       watchIntervalMs: parsed.SUPERGRAPH_WATCH_INTERVAL_MS,
     }),
+    apq: parseApqConfig(source),
     persistedQueries: Object.freeze({
       mode: parsed.PERSISTED_QUERIES,
       manifest:

@@ -16,8 +16,10 @@ export interface IdempotentCall<T> {
   execute: () => Promise<T>;
   /**
    * May this caller make this call at all (ownership)? Runs once the key is claimed, before
-   * `execute` (not on a takeover: the dead attempt passed it); a refusal releases the claim, so a refused request leaves no record
-   * and a replay of a completed one never depends on the upstream being up.
+   * `reconcile` and `execute`, on a takeover too: the dead attempt may have died before (or while)
+   * authorizing — a lease also runs out under a slow check — so nothing proves it passed. A refusal
+   * of a fresh claim releases it, so a refused request leaves no record and a replay of a completed
+   * one never depends on the upstream being up; a refused takeover stays taken over (see authorize).
    */
   authorize?: () => Promise<void>;
   /**
@@ -101,9 +103,8 @@ interface Claim {
 }
 
 async function execute<T>(call: IdempotentCall<T>, claim: Claim): Promise<IdempotentResult<T>> {
-  // A takeover's dead attempt passed this check for the same user and arguments; its reconcile reads
-  // the order as this caller anyway.
-  if (call.authorize && !claim.takeover) await authorize(call, claim);
+  // Fresh claim or takeover alike: whether the dead attempt ever passed this check is unknown.
+  if (call.authorize) await authorize(call, claim);
   const found = claim.takeover ? await reconcile(call, claim) : null;
   let outcome: StoredOutcome;
   let data: T | undefined;
@@ -179,14 +180,26 @@ async function reconcile<T>(call: IdempotentCall<T>, claim: Claim): Promise<T | 
   }
 }
 
-/** Refused (or could not tell): nothing was done, so nothing is kept, as if the key was never used. */
+/**
+ * Refused (or could not tell). A fresh claim did nothing, so nothing is kept, as if the key was never
+ * used. A takeover is abandoned instead, never released: its dead attempt may have passed the check
+ * and written upstream before the answer changed (or the check failed only for now), so the next
+ * retry must still authorize and then reconcile, never execute blind. Nothing new is recorded: the
+ * record is the dead attempt's.
+ */
 async function authorize<T>(call: IdempotentCall<T>, claim: Claim): Promise<void> {
   try {
     await call.authorize!();
   } catch (error) {
     const graphqlError = toCodedError(error);
-    await call.store.release(call.scope, claim.token).catch(cleanupFailed(call, 'released'));
-    call.audit('refused', { code: graphqlError.extensions.code });
+    if (claim.takeover)
+      await call.store
+        .abandon(call.scope, claim.token, claim.print, call.ttlMs)
+        .catch(cleanupFailed(call, 'abandoned'));
+    else await call.store.release(call.scope, claim.token).catch(cleanupFailed(call, 'released'));
+    call.audit(claim.takeover ? 'refused, still taken over' : 'refused', {
+      code: graphqlError.extensions.code,
+    });
     throw graphqlError;
   }
 }

@@ -34,6 +34,11 @@ export enum ErrorCode {
   DEFERRED_DELIVERY_UNAVAILABLE = 'DEFERRED_DELIVERY_UNAVAILABLE',
   /** An APQ registration whose sha256Hash is not the query's (Apollo Server raises it without a code). */
   PERSISTED_QUERY_HASH_MISMATCH = 'PERSISTED_QUERY_HASH_MISMATCH',
+  /**
+   * An APQ registration whose query text is over APQ_MAX_BYTES (comments and whitespace count):
+   * nothing is stored; the same query sent without `extensions.persistedQuery` still runs.
+   */
+  PERSISTED_QUERY_TOO_LARGE = 'PERSISTED_QUERY_TOO_LARGE',
   /** PERSISTED_QUERIES=require and the operation is not in the manifest (by id or exact body). */
   PERSISTED_QUERY_NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST',
   /** The document asked for more upstream reads than one request may make (ORDERS_MAX_UPSTREAM_CALLS_PER_REQUEST). */

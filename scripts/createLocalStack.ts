@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import { createCatalogSubgraph } from '../subgraphs/catalog/createCatalogSubgraph';
@@ -10,6 +11,7 @@ import { createGateway } from '../gateway/createGateway';
 import { parseGatewayConfig } from '../gateway/gatewayConfig';
 import { signToken } from '../platform/auth/signToken';
 import { parseJwtEnv } from '../platform/config/jwtEnv';
+import { isProduction } from '../platform/config/secretEnv';
 import { env, parseEnv, type Env } from '../platform/config/parseEnv';
 import { DEFAULT_ADMIN_PORTS } from '../platform/config/adminEnv';
 import { close, listen } from '../platform/http/listen';
@@ -151,7 +153,10 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     // environment names (else the dev one), signed with the stack's JWT settings.
     const lmsClient = {
       LMS_OAUTH2_CLIENT_ID: source.LMS_OAUTH2_CLIENT_ID ?? LMS_DEV_SERVICE_CLIENT.clientId,
-      LMS_OAUTH2_CLIENT_SECRET: source.LMS_OAUTH2_CLIENT_SECRET ?? LMS_DEV_SERVICE_CLIENT.clientSecret,
+      // Production refuses the published development secret: the simulated LMS gets a random one then.
+      LMS_OAUTH2_CLIENT_SECRET:
+        source.LMS_OAUTH2_CLIENT_SECRET ??
+        (isProduction(source) ? randomBytes(32).toString('hex') : LMS_DEV_SERVICE_CLIENT.clientSecret),
     };
     if (!source.LMS_OAUTH2_URL) {
       simulators.lms = await createLmsOAuthSimulator({

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { JwtOptions } from '../auth/JwtOptions';
 import { env, parseEnv, type Env } from './parseEnv';
+import { DEV_JWT_SECRET } from './publishedSecrets';
 import { secretEnv } from './secretEnv';
 
-// Public, so `npm start` and the tests run without configuration; never accepted in production
-// (secretEnv): anyone who can read this repository could mint a staff token with it.
-export const DEV_JWT_SECRET = 'switchyard-dev-secret-change-me';
+// Defined with the other published values, which production refuses (publishedSecrets.ts).
+export { DEV_JWT_SECRET };
 
 /**
  * The LMS's JWT settings, read by every component. JWT_SECRET must be set, and be at least 32 bytes,

@@ -62,3 +62,16 @@ it('refuses a bad gateway setting the same way', async () => {
   expect(await gateway.exited).toBe(1);
   expect(gateway.stderr()).toContain('GATEWAY_MAX_COST');
 });
+
+// Workers without a shared Redis would each keep their own idempotency records and rate-limit
+// windows: one Idempotency-Key executed once per worker, one learner admitted a full limit per worker.
+it('refuses COLOCATED_WORKERS above 1 without REDIS_URL, naming both, before forking a worker', async () => {
+  const gateway = spawnComponent('colocated/main.js', {
+    ...upstreams(),
+    GATEWAY_PORT: '0',
+    COLOCATED_WORKERS: '2',
+  });
+  expect(await gateway.exited).toBe(1);
+  expect(gateway.stderr()).toMatch(/COLOCATED_WORKERS=2 needs REDIS_URL/);
+  expect(gateway.logs.some((line) => /primary started|listening/.test(String(line.msg)))).toBe(false);
+});

@@ -18,7 +18,13 @@ beforeAll(async () => {
   simulators = await startTestStack();
   const upstreams = upstreamVarsOf(simulators);
 
-  primary = spawnComponent('colocated/main.js', { ...upstreams, GATEWAY_PORT: '0', COLOCATED_WORKERS: '2' });
+  // Several workers share their state through Redis (they refuse to start without it).
+  primary = spawnComponent('colocated/main.js', {
+    ...upstreams,
+    GATEWAY_PORT: '0',
+    COLOCATED_WORKERS: '2',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+  });
   admin = String((await primary.waitFor('co-located gateway primary started')).admin);
   url = String((await primary.waitFor((l) => l.msg === WORKER_LISTENING && listening() >= 2, 30_000)).url);
 });

@@ -148,8 +148,10 @@ describe('APQ across gateway instances (REDIS_URL)', () => {
   let first: TestStack;
   let second: TestStack;
   beforeAll(async () => {
-    first = await startTestStack({ REDIS_URL: 'redis://127.0.0.1:6379' });
-    second = await startTestStack({ REDIS_URL: 'redis://127.0.0.1:6379' });
+    // Registrations are counted per user in Redis (APQ_REGISTRATIONS_PER_HOUR): this run's own count.
+    const env = { REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_KEY_PREFIX: `test-pq-${randomUUID()}` };
+    first = await startTestStack(env);
+    second = await startTestStack(env);
   });
   afterAll(() => Promise.all([first.stop(), second.stop()]));
 

@@ -129,9 +129,9 @@ describe('runIdempotent: first call and replays', () => {
     });
     expect(events()).toEqual(['key in use']);
     lapse(LEASE + 1);
-    // The first attempt is presumed dead: the retry reconciles instead of authorizing and executing.
+    // The first attempt is presumed dead: the retry authorizes again, then reconciles instead of executing.
     expect(await run()).toEqual({ data: { refundIds: ['r1'] }, replayed: false });
-    expect(calls).toEqual({ execute: 1, authorize: 1, reconcile: 1 });
+    expect(calls).toEqual({ execute: 1, authorize: 2, reconcile: 1 });
     expect(events()).toEqual(['key in use', 'takeover reconciled', 'outcome']);
     finish();
     // Its record was replaced by the retry's: the late first attempt stores nothing, says so, and
@@ -169,7 +169,7 @@ describe('runIdempotent: a takeover looks upstream first', () => {
     const h = harness();
     await deadAttempt(h);
     expect(await h.run()).toEqual({ data: { refundIds: ['r1'] }, replayed: false });
-    expect(h.calls).toEqual({ execute: 1, authorize: 0, reconcile: 1 });
+    expect(h.calls).toEqual({ execute: 1, authorize: 1, reconcile: 1 });
     expect(h.audit[0]).toEqual(['takeover reconciled', { alreadyApplied: false }]);
   });
 
@@ -188,7 +188,26 @@ describe('runIdempotent: a takeover looks upstream first', () => {
     ]);
     // Not released (a retry would execute blind), not in flight (no lease wait): reconciled again at once.
     await h.run();
-    expect(h.calls).toEqual({ execute: 1, authorize: 0, reconcile: 1 });
+    expect(h.calls).toEqual({ execute: 1, authorize: 2, reconcile: 1 });
+  });
+
+  // The dead attempt may have died before its check ran (or while it ran: a slow check outlives the
+  // lease too), so the takeover is checked like a fresh claim, before it looks upstream or executes.
+  it('authorizes a takeover like a fresh claim: refused, it neither looks nor executes', async () => {
+    const h = harness();
+    await deadAttempt(h);
+    const authorize = async () => {
+      h.calls.authorize++;
+      throw codedError(ErrorCode.NOT_FOUND, 'No such order');
+    };
+    await expect(h.run({ authorize })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    expect(h.calls).toEqual({ execute: 0, authorize: 1, reconcile: 0 });
+    expect(h.audit).toEqual([['refused, still taken over', { code: 'NOT_FOUND' }]]);
+    // Still taken over, not released and not in flight: the next retry is checked again at once, and
+    // reconciles before it executes (whatever the dead attempt did is still unknown).
+    expect(await h.run()).toEqual({ data: { refundIds: ['r1'] }, replayed: false });
+    expect(h.calls).toEqual({ execute: 1, authorize: 2, reconcile: 1 });
+    expect(h.events()).toEqual(['refused, still taken over', 'takeover reconciled', 'outcome']);
   });
 
   it('stays taken over when its own write provably never left', async () => {
@@ -201,7 +220,7 @@ describe('runIdempotent: a takeover looks upstream first', () => {
     await expect(h.run({ execute })).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
     expect(h.audit[1]).toEqual(['not sent, still taken over', { code: 'UPSTREAM_UNAVAILABLE' }]);
     await h.run();
-    expect(h.calls).toEqual({ execute: 2, authorize: 0, reconcile: 2 });
+    expect(h.calls).toEqual({ execute: 2, authorize: 2, reconcile: 2 });
   });
 });
 
@@ -257,7 +276,7 @@ describe('runIdempotent: what a failure leaves behind', () => {
     });
     expect(audit).toEqual([['attempt failed, will reconcile on retry', { code: 'UPSTREAM_UNAVAILABLE' }]]);
     expect(await run({ retryableErrors: 'abandon' })).toMatchObject({ replayed: false });
-    expect(calls).toEqual({ execute: 1, authorize: 1, reconcile: 1 });
+    expect(calls).toEqual({ execute: 1, authorize: 2, reconcile: 1 });
   });
 
   it('abandon keeps a failure that is not retryable as the answer', async () => {
@@ -366,6 +385,13 @@ describe('runIdempotent: the store', () => {
       false,
       { repeatable: true, execute: failing(maybeSent) },
       'UPSTREAM_UNAVAILABLE',
+    ],
+    [
+      'a takeover refused by authorize',
+      'abandoned',
+      true,
+      { authorize: failing(() => codedError(ErrorCode.NOT_FOUND, 'x')) },
+      'NOT_FOUND',
     ],
     ['never sent', 'released', false, { execute: failing(notSent) }, 'UPSTREAM_UNAVAILABLE'],
     ['never sent after a takeover', 'abandoned', true, { execute: failing(notSent) }, 'UPSTREAM_UNAVAILABLE'],

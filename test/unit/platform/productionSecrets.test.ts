@@ -7,9 +7,10 @@ import { configError } from '../../helpers/configError';
 
 const PRODUCTION = { NODE_ENV: 'production' };
 const BYTES_20 = 'x'.repeat(20);
-const BYTES_32 = 'k'.repeat(32);
+// Generated-looking: production also refuses few distinct characters (publishedSecrets.ts).
+const BYTES_32 = 'k3Jq9ZrT2vWm8XsB5nDf1HgL7cPy4AeU';
 // 16 characters, 32 bytes in UTF-8: the floor is bytes, what an HMAC key is made of.
-const MULTIBYTE_32 = 'é'.repeat(16);
+const MULTIBYTE_32 = 'éàüöçñøåæœßðþłžš';
 
 describe('JWT_SECRET in production', () => {
   it('must be set: start-up stops naming it (outside production the development secret still serves)', () => {

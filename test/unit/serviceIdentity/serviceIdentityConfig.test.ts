@@ -6,7 +6,8 @@ import {
 } from '../../../subgraphs/serviceIdentity/serviceIdentityConfig';
 import { configError } from '../../helpers/configError';
 
-const SECRET_32 = 'x'.repeat(32);
+// 32 bytes of a generated-looking value: production also refuses few distinct characters.
+const SECRET_32 = 'q7Vd2mXkP9sLw4HcT1nRb8ZyE3gJf6Ua';
 const production = {
   NODE_ENV: 'production',
   LMS_OAUTH2_URL: 'https://lms.example.org/oauth2',
@@ -60,8 +61,8 @@ describe('LMS_OAUTH2_* configuration', () => {
       ...production,
       LMS_OAUTH2_CLIENT_SECRET: undefined,
       DISCOVERY_URL: 'https://discovery.example.org',
-      JWT_SECRET: 'j'.repeat(32),
-      SUBGRAPH_SHARED_SECRET: 's'.repeat(32),
+      JWT_SECRET: 'jwt-Secret-for-these-unit-tests-0001',
+      SUBGRAPH_SHARED_SECRET: 'subgraph-Secret-for-unit-tests-0002',
     };
     expect(configError(() => parseCatalogConfig(catalog))).toContain('LMS_OAUTH2_CLIENT_SECRET');
   });

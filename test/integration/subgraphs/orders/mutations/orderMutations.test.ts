@@ -238,6 +238,40 @@ describe('DEFERRED requestRefund', () => {
     expect(retry).toEqual({ replayed: false, data: expect.objectContaining({ status: 'PENDING' }) });
     expect(await queue.getData(retry.data.id)).not.toBeNull();
   });
+
+  // Issue 20 §6: the takeover after a crash skipped the ownership check, so a learner whose first
+  // attempt died (or whose check outlived the lease) had someone else's order queued on the retry.
+  it('authorizes a takeover like a fresh claim: someone else’s order is NOT_FOUND, nothing queued', async () => {
+    let clock = 1_000_000;
+    const { mutations, events } = harness({ store: new MemoryIdempotencyStore(() => clock) });
+    const foreign = seed.orders.find((o) => o.username === 'learner7' && o.status === 'Complete')!.number;
+    const c = call(learner);
+    const before = refundWrites();
+    // The first attempt claims the key and dies while its ownership check is in flight.
+    let checking!: () => void;
+    const started = new Promise<void>((resolve) => (checking = resolve));
+    const real = writesFor;
+    writesFor = (number) => ({
+      ...real(number),
+      assertChangeable: () => (checking(), new Promise<void>(() => undefined)),
+    });
+    void mutations.requestRefund(input(foreign), 'DEFERRED', c);
+    await started;
+    writesFor = real;
+    clock += 15_001;
+
+    await expect(mutations.requestRefund(input(foreign), 'DEFERRED', c)).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
+    expect(await queue.getData(refundJobId(learner, c.idempotencyKey))).toBeNull();
+    expect(refundWrites()).toBe(before);
+    expect(events(c.idempotencyKey)).toContain('refused, still taken over');
+    // And again on the next retry: the record stays taken over, each retry is checked.
+    await expect(mutations.requestRefund(input(foreign), 'DEFERRED', c)).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
+    expect(await queue.getData(refundJobId(learner, c.idempotencyKey))).toBeNull();
+  });
 });
 
 describe('IMMEDIATE requestRefund', () => {
