@@ -140,7 +140,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     subgraphs: Object.keys(config.subgraphs),
     manifest: config.persistedQueries.manifest,
   };
-  const problem = supergraphProblem(initialSdl, supergraphCheck);
+  const problem = await supergraphProblem(initialSdl, supergraphCheck);
   if (problem) throw new Error(`supergraph ${supergraphPath ?? '(given in code)'} ${problem}`);
   const supergraph = createSupergraphSource({
     path: supergraphPath,

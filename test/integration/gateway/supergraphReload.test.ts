@@ -193,11 +193,13 @@ describe('supergraph reloads without a restart', () => {
 });
 
 describe('supergraph checks', () => {
-  it('refuses a supergraph naming a subgraph the gateway has no URL for', () => {
-    expect(supergraphProblem(ORIGINAL, { subgraphs: ['orders'], manifest: null })).toBe(
+  it('refuses a supergraph naming a subgraph the gateway has no URL for', async () => {
+    expect(await supergraphProblem(ORIGINAL, { subgraphs: ['orders'], manifest: null })).toBe(
       'names subgraphs with no configured URL: catalog',
     );
-    expect(supergraphProblem(ORIGINAL, { subgraphs: ['orders', 'catalog'], manifest: null })).toBeNull();
+    expect(
+      await supergraphProblem(ORIGINAL, { subgraphs: ['orders', 'catalog'], manifest: null }),
+    ).toBeNull();
   });
 
   it('stops start-up on an unreadable SUPERGRAPH_PATH', async () => {
