@@ -33,6 +33,12 @@ const DEPRECATED = variant('deprecated', (sdl) =>
 const DROPPED = variant('dropped', (sdl) =>
   sdl.replace(/paymentMethod: String/, 'paymentMethodGone: String'),
 );
+// paymentMethod kept in the subgraph but hidden from clients: gone for every client all the same.
+const HIDDEN = variant('hidden', (sdl) =>
+  sdl
+    .replace(/import: \[("@key")/, 'import: [$1, "@inaccessible"')
+    .replace(/paymentMethod: String/, 'paymentMethod: String @inaccessible'),
+);
 
 const DEPRECATION = '{ __type(name: "Order") { fields(includeDeprecated: true) { name isDeprecated } } }';
 const PAYMENT = 'query Payment { order(number: "EDX-100001") { number paymentMethod } }';
@@ -131,6 +137,22 @@ describe('supergraph reloads without a restart', () => {
     await startGateway({ PERSISTED_QUERIES: 'require', PERSISTED_QUERIES_MANIFEST: manifestPath });
     writeFileSync(file, DROPPED);
     expect(await gateway.reloadSupergraph()).toBe('refused');
+    const answer = await stack.query<{ order: { paymentMethod: string | null } }>(PAYMENT, {
+      user: 'learner1',
+      url: `${url}/graphql`,
+    });
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data!.order).toMatchObject({ number: 'EDX-100001' });
+  });
+
+  it('refuses a supergraph that hides a safelisted field with @inaccessible, and keeps answering it', async () => {
+    await startGateway({ PERSISTED_QUERIES: 'require', PERSISTED_QUERIES_MANIFEST: manifestPath });
+    // The field is still in the candidate supergraph: only its API schema lacks it.
+    expect(HIDDEN).toMatch(/paymentMethod: String.*@inaccessible/);
+    writeFileSync(file, HIDDEN);
+    expect(await gateway.reloadSupergraph()).toBe('refused');
+    const metrics = await (await fetch(`${adminUrl}/metrics`)).text();
+    expect(metrics).toMatch(/switchyard_supergraph_reloads_total\{[^}]*outcome="refused"[^}]*\} 1\n/);
     const answer = await stack.query<{ order: { paymentMethod: string | null } }>(PAYMENT, {
       user: 'learner1',
       url: `${url}/graphql`,
