@@ -32,6 +32,7 @@ import type { GatewayContext } from './GatewayContext';
 import { logMutationEnd } from './logMutationEnd';
 import { echoRequestId } from './plugins/echoRequestId';
 import { noteOperation } from './plugins/noteOperation';
+import { countFieldUsage } from './plugins/countFieldUsage';
 import { enforceSafelist } from './plugins/enforceSafelist';
 import { requireAuthentication } from './plugins/requireAuthentication';
 import { enforceRateLimits } from './plugins/enforceRateLimits';
@@ -186,6 +187,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     plugins: [
       nameRequestSpan<GatewayContext>(),
       noteOperation(deps.logger),
+      ...(config.fieldUsage.enabled
+        ? [countFieldUsage({ clients: new Set(config.fieldUsage.clients), metrics })]
+        : []),
       ...(config.persistedQueries.mode === 'require' && config.persistedQueries.manifest
         ? [
             enforceSafelist(config.persistedQueries.manifest, {

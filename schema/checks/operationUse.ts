@@ -40,13 +40,19 @@ export function operationUse(
     visitWithTypeInfo(typeInfo, {
       Field(node) {
         const parent = typeInfo.getParentType();
-        if (parent && typeInfo.getFieldDef() && !node.name.value.startsWith('__'))
+        if (parent && typeInfo.getFieldDef() && !isIntrospection(parent.name, node.name.value))
           use.coordinates.add(`${parent.name}.${node.name.value}`);
       },
       Argument(node) {
         const parent = typeInfo.getParentType();
         const field = typeInfo.getFieldDef();
-        if (!typeInfo.getDirective() && parent && field && typeInfo.getArgument())
+        if (
+          !typeInfo.getDirective() &&
+          parent &&
+          field &&
+          typeInfo.getArgument() &&
+          !isIntrospection(parent.name, field.name)
+        )
           use.coordinates.add(`${parent.name}.${field.name}(${node.name.value}:)`);
       },
       ObjectField(node) {
@@ -67,6 +73,9 @@ export function operationUse(
   );
   return use;
 }
+
+// Introspection (`__schema`, `__Type.fields`, `__typename`) is the same for every schema: never a change, never usage.
+const isIntrospection = (type: string, field: string) => type.startsWith('__') || field.startsWith('__');
 
 function addWholeType(type: GraphQLNamedType, into: Set<string>): void {
   if (into.has(type.name)) return;

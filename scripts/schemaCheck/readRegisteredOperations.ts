@@ -3,9 +3,7 @@ import { basename, join } from 'node:path';
 import { ConfigError } from '../../platform/config/ConfigError';
 import { readPersistedQueryManifest } from '../../gateway/safelist/PersistedQueryManifest';
 import type { ClientOperation } from '../../schema/checks/ClientOperation';
-
-/** A client name as MFEs send it in `apollographql-client-name`, and as a manifest's file is named. */
-export const CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+import { CLIENT_NAME } from '../../schema/checks/clientName';
 
 export interface RegisteredOperations {
   /** The registered clients, from their manifests' file names, sorted. */
