@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeSupergraph } from '../gateway/composeSupergraph';
+import { apiSchemaOf } from '../schema/checks/apiSchemaOf';
 import { candidateBreaks } from '../schema/checks/candidateBreaks';
 import { schemaDirectory } from '../schema/schemaDirectory';
 import { describeBreak } from './schemaCheck/describeBreak';
@@ -41,9 +42,11 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const target = join(args.schemaDir, 'supergraph.graphql');
   const candidate = composeSupergraph(args.schemaDir);
+  // No supergraph yet, or one that no longer builds: nothing to diff against, operations are still validated.
   let current: string | null;
   try {
     current = readFileSync(target, 'utf8');
+    apiSchemaOf(current);
   } catch {
     current = null;
   }

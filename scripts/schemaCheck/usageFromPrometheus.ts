@@ -20,6 +20,26 @@ const vectorAnswer = z.object({
   }),
 });
 
+/** Far above what a schema's coordinates times the listed clients can produce; a bigger answer is not ours. */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
+async function boundedText(response: Response, max: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString('utf8');
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new UsageSourceError(`Prometheus answered more than ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+}
+
 export const WINDOW = /^[1-9][0-9]{0,4}[smhdw]$/;
 
 /**
@@ -38,7 +58,7 @@ export async function usageFromPrometheus(
   let text: string;
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
-    text = await response.text();
+    text = await boundedText(response, MAX_ANSWER_BYTES);
     if (!response.ok)
       throw new UsageSourceError(
         `Prometheus at ${url.origin} answered ${response.status}: ${text.slice(0, 200)}`,
