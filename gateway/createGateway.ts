@@ -32,6 +32,7 @@ import type { GatewayContext } from './GatewayContext';
 import { logMutationEnd } from './logMutationEnd';
 import { echoRequestId } from './plugins/echoRequestId';
 import { noteOperation } from './plugins/noteOperation';
+import { countFieldUsage } from './plugins/countFieldUsage';
 import { enforceSafelist } from './plugins/enforceSafelist';
 import { requireAuthentication } from './plugins/requireAuthentication';
 import { enforceRateLimits } from './plugins/enforceRateLimits';
@@ -147,7 +148,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     subgraphs: Object.keys(config.subgraphs),
     manifest: config.persistedQueries.manifest,
   };
-  const problem = supergraphProblem(initialSdl, supergraphCheck);
+  const problem = await supergraphProblem(initialSdl, supergraphCheck);
   if (problem) throw new Error(`supergraph ${supergraphPath ?? '(given in code)'} ${problem}`);
   const supergraph = createSupergraphSource({
     path: supergraphPath,
@@ -200,6 +201,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       limitsPlugin,
       nameRequestSpan<GatewayContext>(),
       noteOperation(deps.logger),
+      ...(config.fieldUsage.enabled
+        ? [countFieldUsage({ clients: new Set(config.fieldUsage.clients), metrics })]
+        : []),
       ...(config.persistedQueries.mode === 'require' && config.persistedQueries.manifest
         ? [
             enforceSafelist(config.persistedQueries.manifest, {

@@ -14,6 +14,7 @@ import { DEFAULT_ADMIN_PORTS, parseAdminEnv, type AdminOptions } from '../platfo
 import { join } from 'node:path';
 import { z } from 'zod';
 import { schemaDirectory } from '../schema/schemaDirectory';
+import { CLIENT_NAME, OTHER_CLIENT } from '../schema/checks/clientName';
 import { readPersistedQueryManifest, type PersistedQueryManifest } from './safelist/PersistedQueryManifest';
 import { parseApqConfig, type ApqConfig } from './safelist/apqConfig';
 
@@ -45,6 +46,8 @@ export interface GatewayConfig {
   persistedQueries: Readonly<PersistedQueriesConfig>;
   /** APQ registrations: TTL, size cap, per-user count (anonymous callers never register). */
   apq: ApqConfig;
+  /** Field usage per client for schema checks (gateway/plugins/countFieldUsage.ts, docs/schema-changes.md). */
+  fieldUsage: Readonly<{ enabled: boolean; clients: readonly string[] }>;
 }
 
 export interface PersistedQueriesConfig {
@@ -84,6 +87,20 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
         .enum(['off', 'allow', 'require'], { error: 'must be off, allow or require' })
         .default('off'),
       PERSISTED_QUERIES_MANIFEST: z.string().min(1).optional(),
+      FIELD_USAGE_METRICS: env.boolean(true),
+      // The clients (apollographql-client-name) counted by name; any other is counted as `other`.
+      FIELD_USAGE_CLIENTS: z
+        .string()
+        .optional()
+        .transform((v) =>
+          (v ?? '')
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean),
+        )
+        .refine((names) => names.every((n) => CLIENT_NAME.test(n) && n !== OTHER_CLIENT), {
+          message: `must be client names separated by commas (letters, digits, . _ -, up to 64; not "${OTHER_CLIENT}")`,
+        }),
     },
     source,
   );
@@ -146,6 +163,10 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
         parsed.PERSISTED_QUERIES === 'off' || !parsed.PERSISTED_QUERIES_MANIFEST
           ? null
           : readPersistedQueryManifest(parsed.PERSISTED_QUERIES_MANIFEST),
+    }),
+    fieldUsage: Object.freeze({
+      enabled: parsed.FIELD_USAGE_METRICS,
+      clients: Object.freeze(parsed.FIELD_USAGE_CLIENTS),
     }),
   });
 }

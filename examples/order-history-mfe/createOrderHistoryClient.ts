@@ -9,7 +9,15 @@ export interface OrderHistoryClientOptions {
    * client built once must not keep sending an expired one.
    */
   getToken: () => string | null;
+  /** The MFE's build version, sent as `apollographql-client-version` (the gateway counts field usage per version). */
+  version?: string;
 }
+
+/**
+ * Sent as `apollographql-client-name` on every request, and the name of this MFE's registered manifest
+ * (`persisted-queries/order-history-mfe.json`): schema checks name it when a change would break it.
+ */
+export const ORDER_HISTORY_CLIENT = 'order-history-mfe';
 
 /**
  * The Apollo Client an MFE creates once. Pages are cached by their arguments (`page`, `pageSize`), so
@@ -23,5 +31,6 @@ export function createOrderHistoryClient(options: OrderHistoryClientOptions): Ap
   return new ApolloClient({
     link: auth.concat(new HttpLink({ uri: options.uri })),
     cache: new InMemoryCache(),
+    clientAwareness: { name: ORDER_HISTORY_CLIENT, ...(options.version ? { version: options.version } : {}) },
   });
 }

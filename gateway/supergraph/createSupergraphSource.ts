@@ -49,7 +49,8 @@ export function createSupergraphSource(options: SupergraphSourceOptions): Superg
   });
   loadedAt.setToCurrentTime();
   let update: ((sdl: string) => void) | null = null;
-  let servingHash = hashOf(options.initialSdl);
+  let servingSdl = options.initialSdl;
+  let servingHash = hashOf(servingSdl);
   let running: Promise<ReloadOutcome> | null = null;
 
   const count = (outcome: ReloadOutcome): ReloadOutcome => {
@@ -70,7 +71,7 @@ export function createSupergraphSource(options: SupergraphSourceOptions): Superg
     }
     const hash = hashOf(sdl);
     if (hash === servingHash) return count('unchanged');
-    const problem = supergraphProblem(sdl, options);
+    const problem = await supergraphProblem(sdl, { ...options, servingSdl });
     if (problem) {
       logger.error(
         { path: options.path, supergraph: hash.slice(0, 12), problem },
@@ -87,6 +88,7 @@ export function createSupergraphSource(options: SupergraphSourceOptions): Superg
       );
       return count('refused');
     }
+    servingSdl = sdl;
     servingHash = hash;
     loadedAt.setToCurrentTime();
     logger.info({ path: options.path, supergraph: hash.slice(0, 12) }, 'supergraph reloaded');

@@ -32,3 +32,10 @@ it('still finds them when asked (the check is not blind)', () => {
   ) as string[];
   expect(loaded.filter((path) => HEAVY.test(path)).length).toBeGreaterThan(0);
 });
+
+it('gateway/createGateway.js loads graphql-inspector only when a supergraph is diffed (schema/checks/schemaChanges.ts)', () => {
+  const script = `require(${JSON.stringify(join(ROOT, 'dist', 'gateway/createGateway.js'))});
+    process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
+  const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as string[];
+  expect(loaded.filter((path) => path.includes('node_modules/@graphql-inspector/'))).toEqual([]);
+});

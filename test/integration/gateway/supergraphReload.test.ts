@@ -33,6 +33,12 @@ const DEPRECATED = variant('deprecated', (sdl) =>
 const DROPPED = variant('dropped', (sdl) =>
   sdl.replace(/paymentMethod: String/, 'paymentMethodGone: String'),
 );
+// paymentMethod kept in the subgraph but hidden from clients: gone for every client all the same.
+const HIDDEN = variant('hidden', (sdl) =>
+  sdl
+    .replace(/import: \[("@key")/, 'import: [$1, "@inaccessible"')
+    .replace(/paymentMethod: String/, 'paymentMethod: String @inaccessible'),
+);
 
 const DEPRECATION = '{ __type(name: "Order") { fields(includeDeprecated: true) { name isDeprecated } } }';
 const PAYMENT = 'query Payment { order(number: "EDX-100001") { number paymentMethod } }';
@@ -139,6 +145,22 @@ describe('supergraph reloads without a restart', () => {
     expect(answer.body.data!.order).toMatchObject({ number: 'EDX-100001' });
   });
 
+  it('refuses a supergraph that hides a safelisted field with @inaccessible, and keeps answering it', async () => {
+    await startGateway({ PERSISTED_QUERIES: 'require', PERSISTED_QUERIES_MANIFEST: manifestPath });
+    // The field is still in the candidate supergraph: only its API schema lacks it.
+    expect(HIDDEN).toMatch(/paymentMethod: String.*@inaccessible/);
+    writeFileSync(file, HIDDEN);
+    expect(await gateway.reloadSupergraph()).toBe('refused');
+    const metrics = await (await fetch(`${adminUrl}/metrics`)).text();
+    expect(metrics).toMatch(/switchyard_supergraph_reloads_total\{[^}]*outcome="refused"[^}]*\} 1\n/);
+    const answer = await stack.query<{ order: { paymentMethod: string | null } }>(PAYMENT, {
+      user: 'learner1',
+      url: `${url}/graphql`,
+    });
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data!.order).toMatchObject({ number: 'EDX-100001' });
+  });
+
   it('applies the same drop when no safelist needs the field', async () => {
     await startGateway();
     writeFileSync(file, DROPPED);
@@ -193,11 +215,13 @@ describe('supergraph reloads without a restart', () => {
 });
 
 describe('supergraph checks', () => {
-  it('refuses a supergraph naming a subgraph the gateway has no URL for', () => {
-    expect(supergraphProblem(ORIGINAL, { subgraphs: ['orders'], manifest: null })).toBe(
+  it('refuses a supergraph naming a subgraph the gateway has no URL for', async () => {
+    expect(await supergraphProblem(ORIGINAL, { subgraphs: ['orders'], manifest: null })).toBe(
       'names subgraphs with no configured URL: catalog',
     );
-    expect(supergraphProblem(ORIGINAL, { subgraphs: ['orders', 'catalog'], manifest: null })).toBeNull();
+    expect(
+      await supergraphProblem(ORIGINAL, { subgraphs: ['orders', 'catalog'], manifest: null }),
+    ).toBeNull();
   });
 
   it('stops start-up on an unreadable SUPERGRAPH_PATH', async () => {
