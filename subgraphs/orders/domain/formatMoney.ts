@@ -1,20 +1,22 @@
-import { currencyDigits } from './currencyDigits';
+import { isoDigits } from './isoDigits';
 import { fromUnits, decimalText, parseDecimal, type DecimalAmount } from './DecimalAmount';
 import type { Money } from './Order';
 
 /**
  * Money as the schema shows it: the exact amount with the currency's ISO 4217 minor digits
- * (currencyDigits: "149.00" USD, "1500" JPY, "1.500" KWD, "10000.00" IDR), and more only when the
- * owning system recorded more that are not zero (a commercetools high-precision price: "12.34567"
- * EUR). Nothing is ever rounded away.
+ * (isoDigits: "149.00" USD, "1500" JPY, "1.500" KWD, "10000.00" IDR), and more only when the owning
+ * system recorded more that are not zero (a commercetools high-precision price: "12.34567" EUR).
+ * Nothing is ever rounded away. A code ISO does not list is shown with `fallbackDigits` (what the
+ * owning system itself used): one odd currency must not take a learner's history down.
  */
-export function toMoney(amount: DecimalAmount, currency: string): Money {
-  return { amount: decimalText(amount, currencyDigits(currency)), currency };
+export function toMoney(amount: DecimalAmount, currency: string, fallbackDigits: number): Money {
+  return { amount: decimalText(amount, isoDigits(currency) ?? fallbackDigits), currency };
 }
 
 /** A decimal string ("1500.50", as the legacy API sends money) as Money in `currency`. */
 export function formatMoney(decimal: string, currency: string): Money {
-  return toMoney(parseDecimal(decimal), currency);
+  const amount = parseDecimal(decimal);
+  return toMoney(amount, currency, amount.scale);
 }
 
 /**
@@ -23,5 +25,5 @@ export function formatMoney(decimal: string, currency: string): Money {
  * table, so an amount the system scaled its own way still comes out at its value.
  */
 export function moneyFromUnits(count: number | bigint, fractionDigits: number, currency: string): Money {
-  return toMoney(fromUnits(count, fractionDigits), currency);
+  return toMoney(fromUnits(count, fractionDigits), currency, fractionDigits);
 }

@@ -8,7 +8,7 @@ import { legacyOrderSchema } from '../../../subgraphs/orders/backends/legacy/dto
 import { toOrder as legacyToOrder } from '../../../subgraphs/orders/backends/legacy/toOrder';
 import { vendorOrderSchema } from '../../../subgraphs/orders/backends/vendor/dto';
 import { toOrder as vendorToOrder } from '../../../subgraphs/orders/backends/vendor/toOrder';
-import { currencyDigits } from '../../../subgraphs/orders/domain/currencyDigits';
+import { isoDigits } from '../../../subgraphs/orders/domain/isoDigits';
 import type { Money } from '../../../subgraphs/orders/domain/Order';
 
 // Issue 22, "Money": for every ISO 4217 currency (the currency-codes list), an amount issued by a
@@ -54,7 +54,7 @@ it('covers the whole ISO 4217 list', () => {
 });
 
 describe.each(currencies)('%s', (currency) => {
-  const digits = currencyDigits(currency);
+  const digits = isoDigits(currency)!;
 
   it('vendor: a centPrecision amount comes back exact, in ISO digits', () => {
     fc.assert(

@@ -10,7 +10,7 @@ import { toMoney } from '../../domain/formatMoney';
 import type { Order, OrderLine, OrderStatus } from '../../domain/Order';
 import { toUtcIso } from '../../domain/toUtcIso';
 import type { VendorLineItem, VendorOrder } from './dto';
-import { vendorAmount, vendorCurrency, vendorMoney } from './vendorMoney';
+import { fallbackDigits, vendorAmount, vendorCurrency, vendorMoney } from './vendorMoney';
 
 // commercetools OrderState (Open | Confirmed | Complete | Cancelled, OrderState.raml) → domain. Any
 // other value is UNKNOWN and logged.
@@ -59,7 +59,9 @@ export function toOrder(dto: VendorOrder, options: ToOrderOptions): Order {
     placedAt: toUtcIso(dto.completedAt ?? dto.createdAt),
     status: status ?? 'UNKNOWN',
     total: vendorMoney(dto.totalPrice),
-    discount: isZero(discount) ? null : toMoney(discount, vendorCurrency(dto.totalPrice.currencyCode)),
+    discount: isZero(discount)
+      ? null
+      : toMoney(discount, vendorCurrency(dto.totalPrice.currencyCode), fallbackDigits(dto.totalPrice)),
     // The last payment is the one that settled the order (earlier ones may have failed), as CC reads it.
     paymentMethod: (payment?.name && localized(payment.name)) ?? payment?.method ?? null,
     receiptUrl: receipt.toString(),

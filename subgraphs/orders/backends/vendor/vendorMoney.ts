@@ -27,6 +27,14 @@ export function vendorCurrency(currencyCode: string): string {
   return /^[A-Z]{3}0$/.test(currencyCode) ? currencyCode.slice(0, 3) : currencyCode;
 }
 
+/**
+ * A code ISO 4217 does not list is shown in the digits commercetools gave it: a `centPrecision`
+ * money's `fractionDigits` are its currency's default (CentPrecisionMoney.raml).
+ */
 export function vendorMoney(money: VendorMoney): Money {
-  return toMoney(vendorAmount(money), vendorCurrency(money.currencyCode));
+  return toMoney(vendorAmount(money), vendorCurrency(money.currencyCode), fallbackDigits(money));
+}
+
+export function fallbackDigits(money: VendorMoney): number {
+  return money.type === 'highPrecision' || money.preciseAmount !== undefined ? 0 : money.fractionDigits;
 }
