@@ -21,6 +21,8 @@ import { setRequestId } from '../platform/tracing/requestSpan';
 import { markReplayed } from '../platform/plugins/markReplayed';
 import { reportDegraded } from '../platform/plugins/reportDegraded';
 import { enforceCostLimit } from '../platform/plugins/enforceCostLimit';
+import { enforceArgumentBounds } from '../platform/plugins/enforceArgumentBounds';
+import { ARGUMENT_BOUNDS } from '../schema/argumentBounds';
 import { statusBody, statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
 import { createUpstream } from '../upstream/createUpstream';
 import type { Upstream } from '../upstream/Upstream';
@@ -218,6 +220,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       guardApqRegistrations(config.apq, config.rateLimit, apqRegistrations, metrics),
       // Demand control: the estimate from the supergraph's @cost/@listSize, before any plan runs.
       enforceCostLimit<GatewayContext>({ gateway, maxCost: config.maxCost, metrics }),
+      // Every argument within its bound (schema/argumentBounds.ts) before any plan runs: an oversized
+      // value is refused here, and its bytes go no further than this process. After the cost limit,
+      // so that a page both too costly and too large is answered COST_LIMIT_EXCEEDED, as before.
+      enforceArgumentBounds<GatewayContext>(ARGUMENT_BOUNDS),
       echoRequestId(),
       markReplayed<GatewayContext>(),
       reportDegraded<GatewayContext>(),

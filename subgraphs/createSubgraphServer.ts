@@ -11,6 +11,8 @@ import type { Registry } from 'prom-client';
 import type { Upstream } from '../upstream/Upstream';
 import { nameRequestSpan } from '../platform/plugins/nameRequestSpan';
 import { reportDegraded } from '../platform/plugins/reportDegraded';
+import { enforceArgumentBounds } from '../platform/plugins/enforceArgumentBounds';
+import { ARGUMENT_BOUNDS } from '../schema/argumentBounds';
 import { statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
 import { createFormatError } from '../platform/createFormatError';
 import { ErrorCode } from '../platform/ErrorCode';
@@ -101,6 +103,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       limitsPlugin,
       nameRequestSpan<TContext>(),
       reportDegraded<TContext>(),
+      // The gateway's argument bounds again (defence in depth), from the same declaration: refused
+      // before any resolver runs, so before any upstream call, idempotency record or queued job.
+      enforceArgumentBounds<TContext>(ARGUMENT_BOUNDS),
       ...(options.plugins ?? []),
     ],
   });

@@ -1,5 +1,6 @@
 import {
-  CURRENCY_DIGITS,
+  currencyDigits,
+  decimalOfUnits,
   discountsOf,
   subtotalMinor,
   totalMinor,
@@ -7,11 +8,19 @@ import {
   type SeedOrder,
 } from '../seed/SeedOrder';
 
-/** DRF DecimalField(decimal_places=2) renders every amount with two places, yen included. */
+/**
+ * DRF DecimalField(decimal_places=2) renders every amount with two places, yen included: Oscar stores
+ * order amounts as `DecimalField(decimal_places=2, max_digits=12)`. Exact (integers, never a float);
+ * an amount needing a third place (a KWD price in fils) cannot be stored there, so the seed must not
+ * hold one.
+ */
 export const drfDecimal = (minor: number, currency: string): string => {
-  const digits = CURRENCY_DIGITS[currency] ?? 2;
-  const value = minor / 10 ** digits;
-  return value.toFixed(2);
+  const digits = currencyDigits(currency);
+  if (digits <= 2) return decimalOfUnits(BigInt(minor) * 10n ** BigInt(2 - digits), 2);
+  const scale = 10n ** BigInt(digits - 2);
+  if (BigInt(minor) % scale !== 0n)
+    throw new Error(`${minor} minor units of ${currency} do not fit Oscar's two decimal places`);
+  return decimalOfUnits(BigInt(minor) / scale, 2);
 };
 
 /**
@@ -107,7 +116,8 @@ export function toLegacyOrder(order: SeedOrder, baseUrl: string): Record<string,
 function toBasketDiscount(discount: SeedDiscount, currency: string): Record<string, unknown> {
   const voucher = discount.code !== null;
   return {
-    amount: discount.amountMinor / 10 ** (CURRENCY_DIGITS[currency] ?? 2),
+    // A JSON number, as DRF's encoder writes float(Decimal): the nearest double to the exact amount.
+    amount: Number(decimalOfUnits(discount.amountMinor, currencyDigits(currency))),
     benefit_value: voucher ? 10 : null,
     code: discount.code,
     condition_name: discount.conditionName,

@@ -1,7 +1,10 @@
+import { data } from 'currency-codes';
+
 /**
  * A backend-neutral order: each simulator renders it in its own wire shape, so the same logical
  * orders can live in the legacy and the vendor system (contract tests, shadow comparison).
- * Money is in minor units of the currency (cents; yen for JPY) so no float ever touches it.
+ * Money is in minor units of the currency as ISO 4217 counts them (currencyDigits: cents for USD, yen
+ * for JPY, fils for KWD, sen for IDR) so no float ever touches it.
  */
 export interface SeedLine {
   productId: number;
@@ -18,6 +21,11 @@ export interface SeedLine {
   // per unit, in minor units, as commercetools states them (docs/reference/vendor-commercetools.md).
   /** The unit price is sent as `highPrecision` money with this many fraction digits (> the currency's). */
   priceFractionDigits?: number;
+  /**
+   * With `priceFractionDigits`: the exact unit price, in 1/10^priceFractionDigits (commercetools'
+   * `preciseAmount`), when it has more digits than `unitPriceMinor` (which is then its rounding).
+   */
+  unitPricePrecise?: number;
   /** A product discount: `price.discounted` is the unit price less this. */
   productDiscountMinor?: number;
   /** A cart discount targeting this line: one `discountedPricePerQuantity` entry for every unit. */
@@ -68,7 +76,26 @@ export interface SeedOrder {
   imported?: boolean;
 }
 
-export const CURRENCY_DIGITS: Readonly<Record<string, number>> = { USD: 2, EUR: 2, GBP: 2, JPY: 0 };
+/**
+ * The currency's minor-unit digits per ISO 4217 (the `currency-codes` package's copy of the list), as
+ * commercetools counts a `centAmount` ("the smallest indivisible unit of a currency", Money.raml; IDR
+ * and HUF 2, where `Intl`'s CLDR tables say 0) and as the seed counts its minor units.
+ */
+export function currencyDigits(currency: string): number {
+  const digits = ISO_DIGITS.get(currency);
+  if (digits === undefined) throw new Error(`seed currency ${currency} is not in ISO 4217`);
+  return digits;
+}
+const ISO_DIGITS = new Map(data.map((record) => [record.code, record.digits]));
+
+/** `minor` units of 1/10^`digits` as an exact decimal string with `digits` places: (150050, 2) → "1500.50". */
+export function decimalOfUnits(minor: number | bigint, digits: number): string {
+  const units = BigInt(minor);
+  const negative = units < 0n;
+  const text = (negative ? -units : units).toString().padStart(digits + 1, '0');
+  const decimal = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return negative ? `-${decimal}` : decimal;
+}
 
 export const subtotalMinor = (order: SeedOrder) =>
   order.lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);

@@ -1,10 +1,4 @@
-import {
-  CURRENCY_DIGITS,
-  lineTotalMinor,
-  totalMinor,
-  type SeedLine,
-  type SeedOrder,
-} from '../seed/SeedOrder';
+import { currencyDigits, lineTotalMinor, totalMinor, type SeedLine, type SeedOrder } from '../seed/SeedOrder';
 import { stableId } from './stableId';
 
 /** The `expand` paths the simulator honours; without them references come back as bare `{typeId, id}`. */
@@ -55,12 +49,13 @@ export function toVendorOrder(
   customerId: string | undefined,
   expand: ReadonlySet<string> = new Set(),
 ): Record<string, unknown> {
-  // CentPrecisionMoney: `fractionDigits` is the currency's own (CentPrecisionMoney.raml).
+  // CentPrecisionMoney: each money value carries its `fractionDigits`, "the number of default fraction
+  // digits for the given currency" (CentPrecisionMoney.raml): ISO 4217's, so IDR 2, KWD 3, JPY 0.
   const money: MoneyOf = (minor) => ({
     type: 'centPrecision',
     currencyCode: order.currency,
     centAmount: minor,
-    fractionDigits: CURRENCY_DIGITS[order.currency] ?? 2,
+    fractionDigits: currencyDigits(order.currency),
   });
   const [orderState, paymentState] = ORDER_STATES[order.status] ?? ['Open', 'Pending'];
   const discountRef = { typeId: 'cart-discount', id: stableId(`cart-discount/${order.voucherCode}`) };
@@ -142,7 +137,7 @@ function toLineItem(
     price: {
       id: stableId(`price/${line.productId}/${line.unitPriceMinor}`),
       value: line.priceFractionDigits
-        ? highPrecision(money(line.unitPriceMinor), line.priceFractionDigits)
+        ? highPrecision(money(line.unitPriceMinor), line.priceFractionDigits, line.unitPricePrecise)
         : money(line.unitPriceMinor),
       ...(line.productDiscountMinor
         ? {
@@ -181,17 +176,33 @@ function toLineItem(
 }
 
 /**
- * The same amount as HighPrecisionMoney: `centAmount` stays in the currency's minor units and
- * `preciseAmount` is in 1/10^fractionDigits (HighPrecisionMoney.raml, TypedMoney.raml).
+ * The price as HighPrecisionMoney (HighPrecisionMoney.raml): `preciseAmount` is the amount in
+ * 1/10^fractionDigits, and `centAmount` its rounding to the currency's own digits ("the API calculates
+ * the value automatically using the default rounding mode half even", HighPrecisionMoneyDraft.raml).
+ * `precise` absent: the cent amount itself, written out to more digits. Integers only.
  */
-function highPrecision(cent: Record<string, unknown>, fractionDigits: number): Record<string, unknown> {
-  const scale = 10 ** (fractionDigits - (cent.fractionDigits as number));
+function highPrecision(
+  cent: Record<string, unknown>,
+  fractionDigits: number,
+  precise?: number,
+): Record<string, unknown> {
+  const scale = 10n ** BigInt(fractionDigits - (cent.fractionDigits as number));
+  const preciseAmount = precise === undefined ? BigInt(cent.centAmount as number) * scale : BigInt(precise);
   return {
     ...cent,
     type: 'highPrecision',
-    preciseAmount: (cent.centAmount as number) * scale,
+    centAmount: Number(roundHalfEven(preciseAmount, scale)),
+    preciseAmount: Number(preciseAmount),
     fractionDigits,
   };
+}
+
+function roundHalfEven(value: bigint, divisor: bigint): bigint {
+  const quotient = value / divisor;
+  const remainder = value % divisor;
+  const twice = 2n * (remainder < 0n ? -remainder : remainder);
+  if (twice < divisor || (twice === divisor && quotient % 2n === 0n)) return quotient;
+  return quotient + (value < 0n ? -1n : 1n);
 }
 
 /**

@@ -8,8 +8,6 @@ import type { Order, OrderLine } from './domain/Order';
 import { mutationResolvers } from './mutations/mutationResolvers';
 import { authorized, type OrdersContext } from './OrdersContext';
 
-export const MAX_PAGE_SIZE = 100;
-
 interface OrderHistoryArgs {
   username?: string | null;
   page: number;
@@ -29,14 +27,7 @@ export const ordersResolvers: GraphQLResolverMap<OrdersContext> = {
       info: GraphQLResolveInfo,
     ) => {
       const { identity, loaders } = authorized(context);
-      if (!Number.isInteger(args.page) || args.page < 1) {
-        throw codedError(ErrorCode.BAD_USER_INPUT, 'page must be 1 or more', { argument: 'page' });
-      }
-      if (!Number.isInteger(args.pageSize) || args.pageSize < 1 || args.pageSize > MAX_PAGE_SIZE) {
-        throw codedError(ErrorCode.BAD_USER_INPUT, `pageSize must be between 1 and ${MAX_PAGE_SIZE}`, {
-          argument: 'pageSize',
-        });
-      }
+      // page and pageSize are within their bounds already (schema/argumentBounds.ts).
       const username = args.username ?? identity.username;
       if (username !== identity.username && !identity.isStaff) {
         throw codedError(ErrorCode.FORBIDDEN, "Only staff may read another user's orders");

@@ -5,7 +5,7 @@ import {
   type LegacyEcommerceSimulator,
 } from '../../simulators/legacy/createLegacyEcommerceSimulator';
 import { createSeed } from '../../simulators/seed/createSeed';
-import { CURRENCY_DIGITS } from '../../simulators/seed/SeedOrder';
+import { currencyDigits } from '../../simulators/seed/SeedOrder';
 
 // The legacy ecommerce simulator is a claim about openedx/ecommerce (and the django-oscar and DRF code
 // it runs on): each read-side rule below names the file it comes from (docs/reference/legacy-ecommerce.md
@@ -138,7 +138,7 @@ describe('trailing slashes', () => {
 });
 
 describe('order fields', () => {
-  const money = (minor: number, currency: string) => minor / 10 ** (CURRENCY_DIGITS[currency] ?? 2);
+  const money = (minor: number, currency: string) => minor / 10 ** currencyDigits(currency);
   const cents = (decimal: string | number) => Math.round(Number(decimal) * 100);
 
   // ecommerce/extensions/api/serializers.py OrderSerializer: get_discount returns str() of the FIRST

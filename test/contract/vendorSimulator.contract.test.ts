@@ -1,5 +1,5 @@
 import { createSeed } from '../../simulators/seed/createSeed';
-import { CURRENCY_DIGITS } from '../../simulators/seed/SeedOrder';
+import { currencyDigits } from '../../simulators/seed/SeedOrder';
 import {
   createVendorSimulator,
   VENDOR_DEV_PROJECT,
@@ -157,7 +157,7 @@ describe('money', () => {
     const orders = await allOrders();
     const money = orders.flatMap(moneyIn);
     for (const m of money.filter((x) => x.type === 'centPrecision')) {
-      expect(m.fractionDigits).toBe(CURRENCY_DIGITS[m.currencyCode as string]);
+      expect(m.fractionDigits).toBe(currencyDigits(m.currencyCode as string));
     }
     expect(money.some((m) => m.currencyCode === 'JPY' && m.fractionDigits === 0)).toBe(true);
     const totals = orders.flatMap((o) => [o.totalPrice, ...(o.lineItems as Json[]).map((l) => l.totalPrice)]);
@@ -165,7 +165,7 @@ describe('money', () => {
     const highPrecision = money.filter((m) => m.type === 'highPrecision');
     expect(highPrecision.length).toBeGreaterThan(0);
     for (const m of highPrecision) {
-      const digits = CURRENCY_DIGITS[m.currencyCode as string]!;
+      const digits = currencyDigits(m.currencyCode as string);
       expect(m.fractionDigits).toBeGreaterThan(digits);
       expect(Math.round(m.preciseAmount / 10 ** (m.fractionDigits - digits))).toBe(m.centAmount);
     }

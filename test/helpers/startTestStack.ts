@@ -6,6 +6,7 @@ import { signToken } from '../../platform/auth/signToken';
 import { parseJwtEnv } from '../../platform/config/jwtEnv';
 import { silentLogger } from '../../platform/createLogger';
 import { LOAD_TEST_THROTTLE_RATE } from '../../simulators/legacy/createLegacyEcommerceSimulator';
+import type { Seed } from '../../simulators/seed/createSeed';
 import type { Env } from '../../platform/config/parseEnv';
 import { SUBGRAPH_SECRET_HEADER } from '../../platform/http/subgraphSecret';
 
@@ -53,6 +54,8 @@ export async function startTestStack(
     logger?: (component: string) => Logger;
     /** The gateway executes the subgraphs in its process (createLocalStack). @default false */
     colocated?: boolean;
+    /** The simulators' world. @default createSeed() */
+    seed?: Seed;
   } = {},
 ): Promise<TestStack> {
   const { spans } = options;
@@ -72,6 +75,7 @@ export async function startTestStack(
     spanProcessor: spans && (() => new SimpleSpanProcessor(spans)),
     refundWorker: options.refundWorker ?? false,
     colocated: options.colocated ?? false,
+    ...(options.seed ? { seed: options.seed } : {}),
   });
   const jwt = parseJwtEnv(env);
   const token: TestStack['token'] = (username, options = {}) => signToken(username, jwt, options);

@@ -2,7 +2,10 @@ import type { SystemFailure } from './SystemFailure';
 
 /** The orders domain, independent of any backend's wire shape. Field names follow the GraphQL schema. */
 export interface Money {
-  /** Decimal string with the currency's own minor digits: "149.00" USD, "1500" JPY. */
+  /**
+   * The exact amount, a decimal string with the currency's ISO 4217 minor digits ("149.00" USD, "1500"
+   * JPY, "1.500" KWD), and more only for a more precise recorded price (formatMoney.ts).
+   */
   amount: string;
   currency: string;
 }

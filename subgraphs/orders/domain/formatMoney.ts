@@ -1,51 +1,29 @@
+import { isoDigits } from './isoDigits';
+import { fromUnits, decimalText, parseDecimal, type DecimalAmount } from './DecimalAmount';
 import type { Money } from './Order';
 
-const digitsCache = new Map<string, number>();
-
-/** The currency's minor digits per ISO 4217 as Intl knows them: USD 2, JPY 0, KWD 3. */
-export function currencyDigits(currency: string): number {
-  let digits = digitsCache.get(currency);
-  if (digits === undefined) {
-    // Throws RangeError for a code that is not three letters; callers treat that as a malformed upstream value.
-    digits =
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2;
-    digitsCache.set(currency, digits);
-  }
-  return digits;
+/**
+ * Money as the schema shows it: the exact amount with the currency's ISO 4217 minor digits
+ * (isoDigits: "149.00" USD, "1500" JPY, "1.500" KWD, "10000.00" IDR), and more only when the owning
+ * system recorded more that are not zero (a commercetools high-precision price: "12.34567" EUR).
+ * Nothing is ever rounded away. A code ISO does not list is shown with `fallbackDigits` (what the
+ * owning system itself used): one odd currency must not take a learner's history down.
+ */
+export function toMoney(amount: DecimalAmount, currency: string, fallbackDigits: number): Money {
+  return { amount: decimalText(amount, isoDigits(currency) ?? fallbackDigits), currency };
 }
 
-const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
-
-/**
- * Re-scales a decimal string to the currency's digits without ever going through a float
- * ("1500.00" JPY → "1500", "49" USD → "49.00", "0.125" USD → "0.13", half away from zero).
- */
+/** A decimal string ("1500.50", as the legacy API sends money) as Money in `currency`. */
 export function formatMoney(decimal: string, currency: string): Money {
-  const match = DECIMAL.exec(decimal.trim());
-  if (!match) throw new RangeError(`not a decimal amount: ${JSON.stringify(decimal)}`);
-  const [, sign = '', whole = '0', fraction = ''] = match;
-  const digits = currencyDigits(currency);
-  let scaled = BigInt(whole + fraction.padEnd(digits, '0').slice(0, digits));
-  const dropped = fraction.slice(digits);
-  if (dropped !== '' && Number(dropped[0]) >= 5) scaled += 1n;
-  const text = scaled.toString().padStart(digits + 1, '0');
-  const amount = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
-  return { amount: scaled === 0n ? amount : `${sign}${amount}`, currency };
+  const amount = parseDecimal(decimal);
+  return toMoney(amount, currency, amount.scale);
 }
 
 /**
- * Money from an integer count of the currency's minor units (ISO 4217: cents for USD, yen for JPY, fils
- * for KWD). This is what a commercetools `centAmount` is, whatever the money's type: for
- * `highPrecision` money the `fractionDigits` describe `preciseAmount`, never `centAmount`
- * (docs/reference/vendor-commercetools.md, "Money"), so they are not an argument here.
+ * `count` units of 1/10^`fractionDigits` of `currency`: the digits come with the amount (a
+ * commercetools money's own `fractionDigits`, as Commerce Coordinator divides by them), not from any
+ * table, so an amount the system scaled its own way still comes out at its value.
  */
-export function moneyFromMinor(minor: number, currency: string): Money {
-  if (!Number.isSafeInteger(minor)) throw new RangeError(`not an integer amount: ${minor}`);
-  const digits = currencyDigits(currency);
-  const text = Math.abs(minor)
-    .toString()
-    .padStart(digits + 1, '0');
-  const decimal = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
-  return formatMoney(`${minor < 0 ? '-' : ''}${decimal}`, currency);
+export function moneyFromUnits(count: number | bigint, fractionDigits: number, currency: string): Money {
+  return toMoney(fromUnits(count, fractionDigits), currency, fractionDigits);
 }

@@ -10,6 +10,7 @@ import type { RefundQueue } from '../queue/RefundQueue';
 import type { Order } from '../domain/Order';
 import type { RefundInput, RefundReceipt, RefundRequest } from '../domain/Refund';
 import type { OrderWrites, WriteContext } from '../port/OrderWrites';
+import { assertDeferredRefundable } from './assertDeferredRefundable';
 import { enqueueRefund } from './enqueueRefund';
 import type { RefundRequestStore } from './RefundRequestStore';
 
@@ -184,10 +185,13 @@ export class OrderMutations {
       repeatable: true,
       // Owner or staff, checked exactly as IMMEDIATE checks it, before anything is queued: a foreign
       // order and a missing one get the same NOT_FOUND, and the refusal leaves no record and no job.
+      // A course run the order has no line for is refused here too, not found doomed by the worker.
       authorize: () =>
-        this.deps
-          .writesFor(input.orderNumber)
-          .assertChangeable(input.orderNumber, this.writeContext(call, audit)),
+        assertDeferredRefundable(
+          this.deps.writesFor(input.orderNumber),
+          input,
+          this.writeContext(call, audit),
+        ),
       execute: async () => {
         const queued = await enqueueRefund(
           queue,

@@ -27,6 +27,12 @@ export interface OrderWrites {
    * verified user only.
    */
   assertChangeable(number: string, context: WriteContext): Promise<void>;
+  /**
+   * The course runs the order's lines were sold for, after the same check as assertChangeable (and
+   * with the same one upstream read): what a DEFERRED refund naming a course run is checked against
+   * at acceptance, so that a job no worker could ever deliver is never queued.
+   */
+  courseRunsOf(number: string, context: WriteContext): Promise<string[]>;
   requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt>;
   /** What the system already recorded for this refund request, or null: used to reconcile after a crash. */
   findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null>;

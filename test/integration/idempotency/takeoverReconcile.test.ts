@@ -68,6 +68,7 @@ function writersFor(legacyUrl: string, extra: Record<string, string> = {}) {
  */
 const diesAfterUpstream = (writes: OrderWrites, died: () => void): OrderWrites => ({
   assertChangeable: (number, context) => writes.assertChangeable(number, context),
+  courseRunsOf: (number, context) => writes.courseRunsOf(number, context),
   requestRefund: async (input, context) => {
     await writes.requestRefund(input, context);
     died();

@@ -88,9 +88,9 @@ describe('vendor toOrder', () => {
     expect(toOrder(variant({ totalPrice: yen }), options).total).toEqual({ amount: '1500', currency: 'JPY' });
   });
 
-  // HighPrecisionMoney.raml / TypedMoney.raml: centAmount is in the currency's minor units whatever the
-  // type; a highPrecision money's fractionDigits describe preciseAmount (docs/reference/vendor-commercetools.md).
-  it('reads centAmount in the currency’s minor units even for highPrecision money: 4900, 4 digits → "49.00"', () => {
+  // HighPrecisionMoney.raml: a highPrecision money's exact amount is preciseAmount in 1/10^fractionDigits
+  // (its centAmount is that, rounded); docs/reference/vendor-commercetools.md, "Money".
+  it('reads a highPrecision money at its own digits: 490000, 4 digits → "49.00"; 1234567, 5 → "12.34567"', () => {
     const precise = {
       type: 'highPrecision' as const,
       currencyCode: 'USD',
@@ -101,8 +101,43 @@ describe('vendor toOrder', () => {
     const line = { ...base.lineItems[0]!, price: { value: precise } };
     const order = toOrder(variant({ lineItems: [line] }), options);
     expect(order.lines[0]!.unitPrice).toEqual({ amount: '49.00', currency: 'USD' });
-    const yen = { type: 'highPrecision' as const, currencyCode: 'JPY', centAmount: 1500, fractionDigits: 3 };
-    expect(toOrder(variant({ totalPrice: yen }), options).total).toEqual({ amount: '1500', currency: 'JPY' });
+    const euro = {
+      ...precise,
+      currencyCode: 'EUR',
+      centAmount: 1235,
+      preciseAmount: 1234567,
+      fractionDigits: 5,
+    };
+    const exact = toOrder(variant({ lineItems: [{ ...line, price: { value: euro } }] }), options);
+    expect(exact.lines[0]!.unitPrice).toEqual({ amount: '12.34567', currency: 'EUR' });
+    // Without preciseAmount a highPrecision money says nothing exact: malformed, not guessed.
+    const bare = { type: 'highPrecision' as const, currencyCode: 'JPY', centAmount: 1500, fractionDigits: 3 };
+    expect(() => toOrder(variant({ totalPrice: bare }), options)).toThrow(RangeError);
+  });
+
+  // CentPrecisionMoney.raml: centAmount in the money's own fractionDigits, which are ISO 4217's (IDR 2,
+  // where Intl says 0); non-standard currencies (NonStandardCurrency.raml) are the ISO one without digits.
+  it('scales a centPrecision money by its own fractionDigits: IDR 1000000 → "10000.00", HUF0 1500 → "1500.00" HUF', () => {
+    const idr = {
+      type: 'centPrecision' as const,
+      currencyCode: 'IDR',
+      centAmount: 1_000_000,
+      fractionDigits: 2,
+    };
+    expect(toOrder(variant({ totalPrice: idr }), options).total).toEqual({
+      amount: '10000.00',
+      currency: 'IDR',
+    });
+    const huf0 = {
+      type: 'centPrecision' as const,
+      currencyCode: 'HUF0',
+      centAmount: 1500,
+      fractionDigits: 0,
+    };
+    expect(toOrder(variant({ totalPrice: huf0 }), options).total).toEqual({
+      amount: '1500.00',
+      currency: 'HUF',
+    });
   });
 
   // CC's calculate_total_discount_on_order (commerce_coordinator/apps/commercetools/utils.py) adds all

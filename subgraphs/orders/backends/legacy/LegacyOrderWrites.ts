@@ -48,6 +48,10 @@ export class LegacyOrderWrites implements OrderWrites {
     await this.readOrder(number, context);
   }
 
+  async courseRunsOf(number: string, context: WriteContext): Promise<string[]> {
+    return courseKeysOf(await this.readOrder(number, context));
+  }
+
   /**
    * A refund in the terms the real API accepts (docs/reference/legacy-ecommerce.md, "Refunds"): one
    * `POST /api/v2/refunds/ {username, course_id}` per course run in the order (or the one asked for).

@@ -44,6 +44,13 @@ export class VendorOrderWrites implements OrderWrites {
     await this.visibleOrder(number, context);
   }
 
+  /** The SKU a line was sold under is its course run key (toOrder, refundableItems). */
+  async courseRunsOf(number: string, context: WriteContext): Promise<string[]> {
+    const order = await this.visibleOrder(number, context);
+    const skus = order.lineItems.map((line) => line.variant.sku);
+    return [...new Set(skus.filter((sku): sku is string => sku !== undefined && sku !== ''))];
+  }
+
   async requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt> {
     const order = await this.visibleOrder(input.orderNumber, context);
     const { before, after } = await this.update(order, [], context, (current) => {

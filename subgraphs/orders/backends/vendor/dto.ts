@@ -5,14 +5,16 @@ import { z } from 'zod';
 // malformed body.
 
 /**
- * commercetools TypedMoney. `centAmount` is always in the currency's minor units; `fractionDigits` is
- * the currency's own for `centPrecision` and describes `preciseAmount` for `highPrecision` (so 4900
- * with 4 fraction digits is still $49.00). See docs/reference/vendor-commercetools.md, "Money".
+ * commercetools TypedMoney. `centAmount` is always in the currency's minor units, and for
+ * `centPrecision` its `fractionDigits` say how many those are; a `highPrecision` money's exact amount
+ * is `preciseAmount` in 1/10^`fractionDigits` (its `centAmount` is that, rounded). See
+ * docs/reference/vendor-commercetools.md, "Money".
  */
 export const vendorMoneySchema = z.object({
   type: z.enum(['centPrecision', 'highPrecision']).optional(),
   currencyCode: z.string(),
   centAmount: z.number().int(),
+  preciseAmount: z.number().int().optional(),
   fractionDigits: z.number().int().min(0).max(20),
 });
 

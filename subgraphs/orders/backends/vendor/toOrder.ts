@@ -1,7 +1,16 @@
-import { moneyFromMinor } from '../../domain/formatMoney';
-import type { Money, Order, OrderLine, OrderStatus } from '../../domain/Order';
+import {
+  addAmounts,
+  isZero,
+  subtractAmounts,
+  timesCount,
+  ZERO,
+  type DecimalAmount,
+} from '../../domain/DecimalAmount';
+import { toMoney } from '../../domain/formatMoney';
+import type { Order, OrderLine, OrderStatus } from '../../domain/Order';
 import { toUtcIso } from '../../domain/toUtcIso';
-import type { VendorLineItem, VendorMoney, VendorOrder } from './dto';
+import type { VendorLineItem, VendorOrder } from './dto';
+import { fallbackDigits, vendorAmount, vendorCurrency, vendorMoney } from './vendorMoney';
 
 // commercetools OrderState (Open | Confirmed | Complete | Cancelled, OrderState.raml) → domain. Any
 // other value is UNKNOWN and logged.
@@ -37,7 +46,7 @@ function statusOf(dto: VendorOrder): OrderStatus | undefined {
 export function toOrder(dto: VendorOrder, options: ToOrderOptions): Order {
   const status = statusOf(dto);
   if (!status) options.onUnknownStatus?.(dto.orderState, dto.orderNumber);
-  const discountMinor = totalDiscountMinor(dto);
+  const discount = totalDiscount(dto);
   const receipt = new URL(options.receiptBaseUrl);
   receipt.searchParams.set('order_number', dto.orderNumber);
   const payment = dto.paymentInfo?.payments.at(-1)?.obj?.paymentMethodInfo;
@@ -49,8 +58,10 @@ export function toOrder(dto: VendorOrder, options: ToOrderOptions): Order {
     // moves it, so the history would reorder itself — Commerce Coordinator did exactly that.
     placedAt: toUtcIso(dto.completedAt ?? dto.createdAt),
     status: status ?? 'UNKNOWN',
-    total: toMoney(dto.totalPrice),
-    discount: discountMinor !== 0 ? moneyFromMinor(discountMinor, dto.totalPrice.currencyCode) : null,
+    total: vendorMoney(dto.totalPrice),
+    discount: isZero(discount)
+      ? null
+      : toMoney(discount, vendorCurrency(dto.totalPrice.currencyCode), fallbackDigits(dto.totalPrice)),
     // The last payment is the one that settled the order (earlier ones may have failed), as CC reads it.
     paymentMethod: (payment?.name && localized(payment.name)) ?? payment?.method ?? null,
     receiptUrl: receipt.toString(),
@@ -66,9 +77,9 @@ function toOrderLine(line: VendorLineItem): OrderLine {
     title,
     description: title,
     quantity: line.quantity,
-    unitPrice: toMoney(line.price.value),
+    unitPrice: vendorMoney(line.price.value),
     // The line's own total (quantity and line discounts applied), not the unit price CC sent twice.
-    linePrice: toMoney(line.totalPrice),
+    linePrice: vendorMoney(line.totalPrice),
     status: (state && localized(state)) ?? null,
     // edX sells a course run under its key as the SKU (docs/reference/vendor-commercetools.md); donations
     // have none.
@@ -77,34 +88,31 @@ function toOrderLine(line: VendorLineItem): OrderLine {
 }
 
 /**
- * Every discount on the order, in minor units, as Commerce Coordinator adds them up
+ * Every discount on the order, exactly, as Commerce Coordinator adds them up
  * (`calculate_total_discount_on_order`, commerce_coordinator/apps/commercetools/utils.py): the cart
  * discount on the total, line-targeted cart discounts and product discounts. The two line kinds are
  * per unit, so each is multiplied by the units it applies to (CC does not multiply: its lines are all
- * quantity 1). See docs/reference/vendor-commercetools.md, "Discounts".
+ * quantity 1). Each amount is read at its own precision (vendorAmount), so a high-precision price's
+ * product discount keeps its sub-cent digits. See docs/reference/vendor-commercetools.md, "Discounts".
  */
-function totalDiscountMinor(dto: VendorOrder): number {
-  let minor = dto.discountOnTotalPrice?.discountedAmount.centAmount ?? 0;
+function totalDiscount(dto: VendorOrder): DecimalAmount {
+  const onTotal = dto.discountOnTotalPrice?.discountedAmount;
+  let total = onTotal ? vendorAmount(onTotal) : ZERO;
   for (const line of dto.lineItems) {
     for (const portion of line.discountedPricePerQuantity ?? []) {
       const perUnit = portion.discountedPrice.includedDiscounts.reduce(
-        (sum, included) => sum + included.discountedAmount.centAmount,
-        0,
+        (sum, included) => addAmounts(sum, vendorAmount(included.discountedAmount)),
+        ZERO,
       );
-      minor += perUnit * portion.quantity;
+      total = addAmounts(total, timesCount(perUnit, portion.quantity));
     }
     const discounted = line.price.discounted;
-    if (discounted) minor += (line.price.value.centAmount - discounted.value.centAmount) * line.quantity;
+    if (discounted) {
+      const perUnit = subtractAmounts(vendorAmount(line.price.value), vendorAmount(discounted.value));
+      total = addAmounts(total, timesCount(perUnit, line.quantity));
+    }
   }
-  return minor;
-}
-
-/**
- * `centAmount` in the currency's own minor units: 4900 USD → "49.00" (never CC's float "49.0"), whether
- * the money is `centPrecision` or `highPrecision` (whose `fractionDigits` describe `preciseAmount`).
- */
-function toMoney(money: VendorMoney): Money {
-  return moneyFromMinor(money.centAmount, money.currencyCode);
+  return total;
 }
 
 function localized(value: Readonly<Record<string, string>>): string | undefined {

@@ -60,8 +60,8 @@ describe('input limits, refused before any upstream call', () => {
     const before = upstreamCalls();
     const answer = await refund({ orderNumber: order(), reason: 'r'.repeat(501) });
     expect(answer.body.errors![0]!).toMatchObject({
-      message: 'reason must be at most 500 characters',
-      extensions: { code: 'BAD_USER_INPUT', argument: 'input.reason' },
+      message: 'input.reason must be at most 500 characters',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'input.reason', bound: { maxLength: 500 } },
     });
     expect(upstreamCalls()).toBe(before);
   });
@@ -71,8 +71,8 @@ describe('input limits, refused before any upstream call', () => {
     const many = Array.from({ length: 51 }, (_, i) => `EDX-${String(200000 + i)}`);
     const answer = await refund({ orderNumber: order(), alsoRefund: many }, { user: 'support', staff: true });
     expect(answer.body.errors![0]!).toMatchObject({
-      message: 'alsoRefund names at most 50 orders',
-      extensions: { code: 'BAD_USER_INPUT', argument: 'input.alsoRefund' },
+      message: 'input.alsoRefund must have at most 50 items',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'input.alsoRefund', bound: { maxItems: 50 } },
     });
     expect(upstreamCalls()).toBe(before);
   });
@@ -87,7 +87,7 @@ describe('input limits, refused before any upstream call', () => {
     const fifty = Array.from({ length: 50 }, (_, i) => `EDX-${String(200000 + i)}`);
     const also = await refund({ orderNumber: order(), alsoRefund: fifty }, { user: 'support', staff: true });
     // Past the limit check: refused later, for naming orders the refund would not touch.
-    expect(also.body.errors![0]!.message).not.toBe('alsoRefund names at most 50 orders');
+    expect(also.body.errors![0]!.message).not.toBe('input.alsoRefund must have at most 50 items');
   });
 });
 
