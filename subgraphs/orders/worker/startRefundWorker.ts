@@ -95,7 +95,7 @@ export function startRefundWorker(
     maxDelayMs: config.mutations.refundRetryMaxMs,
     lockDurationMs: config.mutations.workerLockMs,
     tracer: tracing.tracer,
-    deliver: async (job) => infra.mutations.deliverDeferred(job, await service.identity()),
+    deliver: (job) => infra.mutations.deliverDeferred(job),
   });
 
   // BullMQ says 'ready' once both of its connections (commands and the blocking fetch) are up.

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { expectStatus, unexpectedStatus } from '../../../../upstream/expectStatus';
 import { parseBody } from '../../../../upstream/parseBody';
+import { sendRenewingOn401 } from '../../../../upstream/sendRenewingOn401';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../../../../upstream/Upstream';
 import type { CallContext } from '../../port/OrdersBackend';
 import { vendorErrorSchema, type VendorErrorBody } from './dto';
@@ -69,16 +70,13 @@ export class VendorApi {
     return `/${encodeURIComponent(this.projectKey)}/${resource}${search ? `?${search}` : ''}`;
   }
 
-  private async send(request: UpstreamRequest, context: CallContext): Promise<UpstreamResponse> {
-    let token = await this.tokens.token();
-    let response = await this.attempt(request, token, context);
-    if (response.status === 401) {
-      // Revoked or expired early (a key rotation): renew once. A second 401 is not going to change.
-      this.tokens.invalidate(token);
-      token = await this.tokens.token();
-      response = await this.attempt(request, token, context);
-    }
-    return response;
+  private send(request: UpstreamRequest, context: CallContext): Promise<UpstreamResponse> {
+    // Revoked or expired early (a key rotation): renew once. An update is re-sent too: commercetools
+    // authenticates the token before it reads the request, so a 401 applied nothing.
+    return sendRenewingOn401(
+      { current: () => this.tokens.token(), invalidate: (refused) => this.tokens.invalidate(refused) },
+      (token) => this.attempt(request, token, context),
+    );
   }
 
   private attempt(request: UpstreamRequest, token: string, context: CallContext): Promise<UpstreamResponse> {
