@@ -74,6 +74,7 @@ function createVendorBackend(
     auth,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
+    scopes: config.scopes,
   });
   const backend = new VendorOrdersBackend({
     api,
