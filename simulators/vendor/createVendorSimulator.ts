@@ -1,4 +1,5 @@
 import { createSimulator, type SimRequest, type SimResponse, type Simulator } from '../kit/createSimulator';
+import { lmsUserIdOf } from '../seed/lmsUserIdOf';
 import type { SeedOrder } from '../seed/SeedOrder';
 import { queryResources } from './queryResources';
 import { toVendorCustomer } from './toVendorCustomer';
@@ -101,7 +102,15 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
   const tokens = new VendorTokens(options.tokenTtlSeconds ?? 172_800, now);
   const writes = new VendorWrites(now);
   const usernames = options.customers ?? [...new Set(options.orders.map((o) => o.username))];
-  const customers = usernames.map((username, i) => toVendorCustomer(username, i));
+  // The first customer of a name is that LMS user; a second one with the same name (a test's twin)
+  // belongs to another user.
+  const customers = usernames.map((username, i) =>
+    toVendorCustomer(
+      username,
+      i,
+      lmsUserIdOf(usernames.indexOf(username) === i ? username : `${username}#${i}`),
+    ),
+  );
   const customerIdOf = new Map<string, string>();
   for (const [i, username] of usernames.entries()) {
     if (!customerIdOf.has(username)) customerIdOf.set(username, customers[i]?.id as string);
