@@ -12,6 +12,7 @@ import {
   parseServiceIdentityConfig,
 } from '../../../../subgraphs/serviceIdentity/serviceIdentityConfig';
 import { createUpstream } from '../../../../upstream/createUpstream';
+import { parseUpstreamEnv } from '../../../../upstream/upstreamEnv';
 import { configError } from '../../../helpers/configError';
 
 // The LMS user API's account read (docs/reference/lms-oauth.md "Accounts"), as the service user, over
@@ -58,11 +59,15 @@ it('fails closed, never a guess, when the LMS shows no id (a service user withou
 
 it('shows `id` to staff and the user themselves only; a request without a JWT is 401', async () => {
   await lookups();
+  const client = createUpstream(parseUpstreamEnv('TEST_LMS', 'lms-test', lms.url, {}));
+  started.push(client);
   const read = async (token?: string) => {
-    const response = await fetch(`${lms.url}/api/user/v1/accounts/learner3`, {
+    const response = await client.request({
+      method: 'GET',
+      path: '/api/user/v1/accounts/learner3',
       headers: token ? { authorization: `JWT ${token}` } : {},
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    return { status: response.status, body: response.body as Record<string, unknown> };
   };
   expect((await read(signToken('learner3', jwt))).body.id).toBe(123_456);
   expect((await read(signToken('support', jwt, { staff: true }))).body.id).toBe(123_456);
