@@ -31,6 +31,7 @@ import {
   LEGACY_THROTTLE_RATE,
   type LegacyEcommerceSimulator,
 } from '../simulators/legacy/createLegacyEcommerceSimulator';
+import { seedLmsAccounts } from '../simulators/seed/lmsUserIdOf';
 import { createSeed, type Seed } from '../simulators/seed/createSeed';
 import { LMS_SIMULATOR_DEV_PORT } from '../platform/auth/lmsDevClient';
 import {
@@ -169,6 +170,8 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
           },
         ],
         port: port(ports.LMS_SIMULATOR_PORT),
+        // The learners its user API knows, with the ids the vendor simulator's customers carry.
+        ...(seed ? { accounts: seedLmsAccounts(seed) } : {}),
       });
       stoppers.unshift(() => simulators.lms!.close());
     }

@@ -13,6 +13,7 @@ import {
 } from './legacy/createLegacyEcommerceSimulator';
 import { createLmsOAuthSimulator, LMS_DEV_SERVICE_CLIENT } from './lms/createLmsOAuthSimulator';
 import { createSeed, DEFAULT_LEARNERS, DEFAULT_SEED } from './seed/createSeed';
+import { seedLmsAccounts } from './seed/lmsUserIdOf';
 import { createVendorSimulator, VENDOR_DEV_PROJECT } from './vendor/createVendorSimulator';
 
 // The simulators standalone in one process, so the subgraphs can run as their own processes against
@@ -80,6 +81,7 @@ runMain(async () => {
           },
         ],
         port: config.LMS_SIMULATOR_PORT,
+        accounts: seedLmsAccounts(seed),
       }),
     );
     // The vendor last: once it answers, every simulator does (bench/startStack.ts waits on it).

@@ -1,3 +1,4 @@
+import jwt from 'jsonwebtoken';
 import type { Identity } from '../../platform/auth/Identity';
 import type { JwtOptions } from '../../platform/auth/JwtOptions';
 import { authenticate, isResponse } from '../kit/authenticate';
@@ -63,6 +64,13 @@ const MAX_PAGE_SIZE = 10_000;
 export interface LegacyEcommerceSimulator extends Simulator {
   /** Refund records and state-changing call counts. */
   writes: LegacyWrites;
+  /**
+   * A signing-key rotation as this service sees it: the LMS signs with a new key and the old one is
+   * dropped from the keys this service trusts, so every JWT issued (`iat`) before `epochSeconds` fails
+   * verification here — 401, before any view runs, like any bad signature — the service user's cached
+   * token and a learner's alike. Tokens issued since are accepted. `null` trusts every token again.
+   */
+  refuseTokensIssuedBefore(epochSeconds: number | null): void;
 }
 
 export async function createLegacyEcommerceSimulator(
@@ -123,6 +131,14 @@ export async function createLegacyEcommerceSimulator(
     return { status: 200, body: toLegacyOrder(order, baseUrl) };
   }
 
+  // refuseTokensIssuedBefore: the rotation's instant, in the `iat` unit (seconds).
+  let trustedFrom: number | null = null;
+  const signedWithRetiredKey = (token: string): boolean => {
+    if (trustedFrom === null) return false;
+    const iat = (jwt.decode(token, { json: true }) ?? {}).iat;
+    return typeof iat !== 'number' || iat < trustedFrom;
+  };
+
   const writes = new LegacyWrites(
     byNumber,
     options.changeOrderUsers ? new Set(options.changeOrderUsers) : undefined,
@@ -148,6 +164,7 @@ export async function createLegacyEcommerceSimulator(
     (request: SimRequest) => {
       const who = authenticate(request.headers, options.jwt);
       if (isResponse(who)) return who;
+      if (signedWithRetiredKey(who.token)) return { status: 401, body: { detail: 'Error decoding token.' } };
       if (scope !== 'orders' || !THROTTLE_EXEMPT_SERVICE_USERS.has(who.username)) {
         const decision = throttle.check(who.username);
         if (!decision.allowed) return throttledResponse(decision.waitSeconds);
@@ -199,5 +216,8 @@ export async function createLegacyEcommerceSimulator(
     { appendSlash: true },
   );
   baseUrl = simulator.url;
-  return Object.assign(simulator, { writes });
+  return Object.assign(simulator, {
+    writes,
+    refuseTokensIssuedBefore: (epochSeconds: number | null) => (trustedFrom = epochSeconds),
+  });
 }

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import type { JwtOptions } from '../../platform/auth/JwtOptions';
 import { LMS_DEV_CLIENT } from '../../platform/auth/lmsDevClient';
 import { createSimulator, type SimRequest, type SimResponse, type Simulator } from '../kit/createSimulator';
+import { lmsAccountRoutes, type LmsAccounts } from './lmsAccountRoutes';
 
 /** A DOT application with the client-credentials grant, and the LMS user it acts as. */
 export interface LmsOAuthClient {
@@ -43,6 +44,8 @@ export interface LmsOAuthSimulatorOptions {
   /** Clock of `iat`/`exp`, injectable so tests move time instead of waiting. @default Date.now */
   now?: () => number;
   port?: number;
+  /** The users the accounts API knows (lmsAccountRoutes). @default none */
+  accounts?: LmsAccounts;
 }
 
 export interface LmsOAuthSimulator extends Simulator {
@@ -151,6 +154,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
         name: 'oauth2.access_token',
         handle: accessToken,
       },
+      ...lmsAccountRoutes(options.accounts ?? new Map(), options.jwt),
     ],
     options.port,
     // oauthlib's error body for anything the simulator itself refuses.

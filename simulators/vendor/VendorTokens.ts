@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 export interface IssuedToken {
   accessToken: string;
   expiresInSeconds: number;
+  /** What the token may do: `scope` of the token answer, checked on every API call. */
+  scopes: readonly string[];
 }
 
 /**
@@ -12,17 +14,19 @@ export interface IssuedToken {
  */
 export class VendorTokens {
   private readonly expiresAt = new Map<string, number>();
+  private readonly scopes = new Map<string, readonly string[]>();
 
   constructor(
     private readonly ttlSeconds: number,
     private readonly now: () => number,
   ) {}
 
-  issue(): IssuedToken {
+  issue(scopes: readonly string[]): IssuedToken {
     this.forgetExpired();
     const accessToken = randomBytes(24).toString('base64url');
     this.expiresAt.set(accessToken, this.now() + this.ttlSeconds * 1000);
-    return { accessToken, expiresInSeconds: this.ttlSeconds };
+    this.scopes.set(accessToken, scopes);
+    return { accessToken, expiresInSeconds: this.ttlSeconds, scopes };
   }
 
   isValid(token: string): boolean {
@@ -30,13 +34,23 @@ export class VendorTokens {
     return expiresAt !== undefined && this.now() < expiresAt;
   }
 
+  /** The scopes of a valid token (empty for any other). */
+  scopesOf(token: string): readonly string[] {
+    return this.isValid(token) ? (this.scopes.get(token) ?? []) : [];
+  }
+
   expireAll(): void {
     this.expiresAt.clear();
+    this.scopes.clear();
   }
 
   /** Keeps a long-running simulator (npm start, the benchmark) from growing without bound. */
   private forgetExpired(): void {
     const now = this.now();
-    for (const [token, expiresAt] of this.expiresAt) if (expiresAt <= now) this.expiresAt.delete(token);
+    for (const [token, expiresAt] of this.expiresAt) {
+      if (expiresAt > now) continue;
+      this.expiresAt.delete(token);
+      this.scopes.delete(token);
+    }
   }
 }

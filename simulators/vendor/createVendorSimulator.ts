@@ -1,4 +1,5 @@
 import { createSimulator, type SimRequest, type SimResponse, type Simulator } from '../kit/createSimulator';
+import { lmsUserIdOf } from '../seed/lmsUserIdOf';
 import type { SeedOrder } from '../seed/SeedOrder';
 import { queryResources } from './queryResources';
 import { toVendorCustomer } from './toVendorCustomer';
@@ -37,6 +38,11 @@ export interface VendorSimulatorOptions {
   clientId?: string;
   /** @default VENDOR_DEV_PROJECT.clientSecret */
   clientSecret?: string;
+  /**
+   * The scopes of the API client, each `<scope>:<projectKey>`: what a token request without `scope`
+   * gets, and the most one with `scope` may ask for. @default devClientScopes(projectKey)
+   */
+  clientScopes?: readonly string[];
   /** Access token lifetime; commercetools' default. @default 172800 */
   tokenTtlSeconds?: number;
   /** Clock for token expiry, injectable so tests move time instead of waiting. @default Date.now */
@@ -47,6 +53,8 @@ export interface VendorSimulatorOptions {
 export interface VendorSimulator extends Simulator {
   /** Invalidates every issued token at once; callers find out through a 401. */
   expireAllTokens(): void;
+  /** The scopes of each token issued so far, oldest first. */
+  issuedScopes(): readonly (readonly string[])[];
   /** Order updates: what they changed, `executions`, and the ConcurrentModification knob. */
   writes: VendorWrites;
   /**
@@ -56,6 +64,28 @@ export interface VendorSimulator extends Simulator {
    * other field and its orders stay.
    */
   setCustomerField(username: string, field: EdxCustomerField, value: string | undefined): void;
+}
+
+/**
+ * The dev API client's scopes: what the adapter needs (vendorScopesFor) and one more it does not,
+ * `manage_customers`, as an API client made from a broader template has: a token request that
+ * names no scopes shows it.
+ */
+export function devClientScopes(projectKey: string): readonly string[] {
+  return ['view_orders', 'manage_orders', 'view_customers', 'manage_customers'].map(
+    (s) => `${s}:${projectKey}`,
+  );
+}
+
+/**
+ * Whether `scopes` allow an endpoint secured by `needed` (its `securedBy` in commercetools-api-reference):
+ * the scope itself, or one that implies it — a `manage_` scope implies its `view_` one (release notes,
+ * 29 June 2017), and `manage_project` grants every API of the project (docs.commercetools.com/api/scopes).
+ */
+function grantingScopes(needed: string, projectKey: string): string[] {
+  const [name] = needed.split(':');
+  const implying = name?.startsWith('view_') ? [`manage_${name.slice('view_'.length)}:${projectKey}`] : [];
+  return [needed, ...implying, `manage_project:${projectKey}`];
 }
 
 /**
@@ -72,7 +102,15 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
   const tokens = new VendorTokens(options.tokenTtlSeconds ?? 172_800, now);
   const writes = new VendorWrites(now);
   const usernames = options.customers ?? [...new Set(options.orders.map((o) => o.username))];
-  const customers = usernames.map((username, i) => toVendorCustomer(username, i));
+  // The first customer of a name is that LMS user; a second one with the same name (a test's twin)
+  // belongs to another user.
+  const customers = usernames.map((username, i) =>
+    toVendorCustomer(
+      username,
+      i,
+      lmsUserIdOf(usernames.indexOf(username) === i ? username : `${username}#${i}`),
+    ),
+  );
   const customerIdOf = new Map<string, string>();
   for (const [i, username] of usernames.entries()) {
     if (!customerIdOf.has(username)) customerIdOf.set(username, customers[i]?.id as string);
@@ -89,7 +127,8 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
     return rendered;
   });
   const byNumber = new Map(options.orders.map((o) => [o.number, o]));
-  const scope = ['view_orders', 'manage_orders', 'view_customers'].map((s) => `${s}:${projectKey}`).join(' ');
+  const clientScopes = options.clientScopes ?? devClientScopes(projectKey);
+  const issuedScopes: (readonly string[])[] = [];
 
   function token(request: SimRequest): SimResponse {
     const [scheme, encoded] = (request.headers.authorization ?? '').split(' ');
@@ -107,21 +146,37 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
       const message = 'Invalid grant type; only client_credentials is supported here.';
       return vendorError(400, 'unsupported_grant_type', message, { error: 'unsupported_grant_type' });
     }
-    const issued = tokens.issue();
+    // `scope` narrows the token to what is asked; without it the token gets every scope of the client
+    // (docs.commercetools.com/api/scopes). Asking for one the client lacks is refused (RFC 6749 §5.2).
+    const asked = form.get('scope') ?? request.url.searchParams.get('scope');
+    const scopes = asked === null ? clientScopes : asked.split(/\s+/).filter(Boolean);
+    const illegal = scopes.filter((s) => !clientScopes.includes(s));
+    if (illegal.length > 0) {
+      const message = `Illegal scope: ${illegal.join(' ')}`;
+      return vendorError(400, 'invalid_scope', message, {
+        error: 'invalid_scope',
+        error_description: message,
+      });
+    }
+    const issued = tokens.issue(scopes);
+    issuedScopes.push(scopes);
     return {
       status: 200,
       body: {
         access_token: issued.accessToken,
         token_type: 'Bearer',
         expires_in: issued.expiresInSeconds,
-        scope,
+        scope: scopes.join(' '),
       },
     };
   }
 
-  /** Runs `handle` for a valid bearer token on this project, else the commercetools 401/404. */
+  /**
+   * Runs `handle` for a valid bearer token on this project that holds `scope` (or one implying it),
+   * else the commercetools 401, 404 or 403 `insufficient_scope`.
+   */
   const api =
-    (handle: (request: SimRequest) => SimResponse) =>
+    (scope: string, handle: (request: SimRequest) => SimResponse) =>
     (request: SimRequest): SimResponse => {
       const [scheme, value] = (request.headers.authorization ?? '').split(' ');
       if (scheme?.toLowerCase() !== 'bearer' || !value || !tokens.isValid(value)) {
@@ -133,6 +188,16 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
       }
       if (request.params[0] !== projectKey) {
         return vendorError(404, 'ResourceNotFound', `The project '${request.params[0]}' was not found.`);
+      }
+      const needed = `${scope}:${projectKey}`;
+      const granting = grantingScopes(needed, projectKey);
+      if (!tokens.scopesOf(value).some((s) => granting.includes(s))) {
+        // InsufficientScopeError.raml's code and message; the OAuth `error` pair as on a 401.
+        const message = `Insufficient scope. One of the following scopes is missing: ${granting.join(', ')}`;
+        return vendorError(403, 'insufficient_scope', message, {
+          error: 'insufficient_scope',
+          error_description: message,
+        });
       }
       return handle(request);
     };
@@ -177,25 +242,25 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
         method: 'GET',
         pattern: new RegExp(`^/${project}/orders$`),
         name: 'orders.query',
-        handle: api(queryOrders),
+        handle: api('view_orders', queryOrders),
       },
       {
         method: 'GET',
         pattern: new RegExp(`^/${project}/orders/order-number=([^/]+)$`),
         name: 'orders.byNumber',
-        handle: api(orderByNumber),
+        handle: api('view_orders', orderByNumber),
       },
       {
         method: 'POST',
         pattern: new RegExp(`^/${project}/orders/([^/]+)$`),
         name: 'orders.update',
-        handle: api(updateOrder),
+        handle: api('manage_orders', updateOrder),
       },
       {
         method: 'GET',
         pattern: new RegExp(`^/${project}/customers$`),
         name: 'customers.query',
-        handle: api((request) => queryResources(customers, request.url.searchParams)),
+        handle: api('view_customers', (request) => queryResources(customers, request.url.searchParams)),
       },
     ],
     options.port,
@@ -210,5 +275,11 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
     }
   }
 
-  return { ...simulator, expireAllTokens: () => tokens.expireAll(), writes, setCustomerField };
+  return {
+    ...simulator,
+    expireAllTokens: () => tokens.expireAll(),
+    issuedScopes: () => [...issuedScopes],
+    writes,
+    setCustomerField,
+  };
 }

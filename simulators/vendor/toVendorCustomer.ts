@@ -3,9 +3,14 @@ import { stableId } from './stableId';
 /**
  * A commercetools Customer carrying the edX custom type `2u-user_information` (CC's ADR-0006):
  * the LMS user id and username as custom fields, the only link between a learner and their orders.
- * `index` keeps ids distinct when a test seeds two customers with one username.
+ * `index` keeps ids distinct when a test seeds two customers with one username; `lmsUserId` is the
+ * one the LMS simulator gives that user (lmsUserIdOf).
  */
-export function toVendorCustomer(username: string, index: number): Record<string, unknown> {
+export function toVendorCustomer(
+  username: string,
+  index: number,
+  lmsUserId: number,
+): Record<string, unknown> {
   return {
     id: stableId(`customer/${username}/${index}`),
     version: 1,
@@ -16,7 +21,7 @@ export function toVendorCustomer(username: string, index: number): Record<string
     authenticationMode: 'Password',
     custom: {
       type: { typeId: 'type', id: stableId('type/2u-user_information') },
-      fields: { 'edx-lms_user_id': String(1000 + index), 'edx-lms_user_name': username },
+      fields: { 'edx-lms_user_id': String(lmsUserId), 'edx-lms_user_name': username },
     },
     createdAt: '2024-01-01T00:00:00.000Z',
     lastModifiedAt: '2024-01-01T00:00:00.000Z',

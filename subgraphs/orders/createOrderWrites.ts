@@ -5,6 +5,7 @@ import { createOrderSystems, type OrderSystems } from './backends/createOrderSys
 import { LegacyOrderWrites } from './backends/legacy/LegacyOrderWrites';
 import { createVendorOrderWrites } from './backends/vendor/createVendorOrderWrites';
 import type { OrdersConfig } from './config/ordersConfig';
+import type { ServiceTokens } from '../serviceIdentity/createServiceTokens';
 import type { OrderWrites } from './port/OrderWrites';
 
 export interface OrderWritesDeps {
@@ -16,6 +17,8 @@ export interface OrderWritesDeps {
    * one name in `/status`. @default a set of their own (the refund worker, which serves no reads)
    */
   systems?: OrderSystems;
+  /** The process's service identity, for the systems built here (when `systems` is not given). */
+  service?: ServiceTokens;
 }
 
 export interface OrderWritesByNumber {
@@ -32,7 +35,8 @@ export interface OrderWritesByNumber {
  */
 export function createOrderWrites(config: OrdersConfig, deps: OrderWritesDeps): OrderWritesByNumber {
   const { logger } = deps;
-  const systems = deps.systems ?? createOrderSystems(config, logger, deps.upstreamDeps);
+  const systems =
+    deps.systems ?? createOrderSystems(config, logger, deps.upstreamDeps, { service: deps.service });
   const legacyWrites = new LegacyOrderWrites({
     upstream: systems.legacyUpstream,
     receiptBaseUrl: config.receiptBaseUrl,

@@ -38,6 +38,12 @@ export async function createOrdersSubgraph(
     ? createRedisClient(config.mutations.redisUrl, 'stale', deps.logger, { maxRetriesPerRequest: 1 })
     : null;
   const upstreamMetrics = createUpstreamMetrics(metrics);
+  // One service identity for the whole subgraph: fulfilment, and the LMS lookups of vendor reads.
+  const service = createServiceTokens(config.serviceIdentity, {
+    metrics: upstreamMetrics,
+    logger: deps.logger,
+    tracer: tracing.tracer,
+  });
   const reads = selectOrdersBackend(
     config,
     deps.logger,
@@ -47,15 +53,10 @@ export async function createOrdersSubgraph(
       tracer: tracing.tracer,
       ...(staleRedis ? { staleStore: new RedisStaleStore(staleRedis) } : {}),
     },
-    { registry: metrics },
+    { registry: metrics, service },
   );
   // On the reads' own upstream clients: writes to a system share its pool, bulkhead and breaker.
   const writes = createOrderWrites(config, { logger: deps.logger, systems: reads.systems });
-  const service = createServiceTokens(config.serviceIdentity, {
-    metrics: upstreamMetrics,
-    logger: deps.logger,
-    tracer: tracing.tracer,
-  });
   const upstreams = [...reads.upstreams, ...service.upstreams];
   const backend = reads.backend;
   const infra = createMutationInfra(config.mutations, writes.writesFor, deps.logger, service);

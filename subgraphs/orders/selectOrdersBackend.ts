@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import type { UpstreamDeps } from '../../upstream/createUpstream';
 import type { Upstream } from '../../upstream/Upstream';
 import { createOrderSystems, type OrderSystems } from './backends/createOrderSystems';
+import type { ServiceTokens } from '../serviceIdentity/createServiceTokens';
 import type { OrdersConfig } from './config/ordersConfig';
 import type { OrdersMode } from './config/ordersMode';
 import { historiesOf } from './layers/historiesOf';
@@ -27,6 +28,8 @@ export interface OrdersLayerDeps {
   registry?: Registry;
   /** Shadow sampling; injected in tests. @default Math.random */
   random?: () => number;
+  /** The subgraph's service identity, shared by the systems built here. @default each its own */
+  service?: ServiceTokens;
 }
 
 /**
@@ -40,7 +43,7 @@ export function selectOrdersBackend(
   upstreamDeps: UpstreamDeps = {},
   layerDeps: OrdersLayerDeps = {},
 ): SelectedBackend {
-  const systems = createOrderSystems(config, logger, upstreamDeps);
+  const systems = createOrderSystems(config, logger, upstreamDeps, { service: layerDeps.service });
   const upstreams = [...systems.upstreams];
   const histories = historiesOf(systems, logger);
   const routing = new RoutingOrdersBackend({
@@ -61,6 +64,7 @@ export function selectOrdersBackend(
     const shadowSystems = createOrderSystems(config, logger, upstreamDeps, {
       upstreamOptions: shadowUpstreamOptions,
       budgeted: false,
+      service: layerDeps.service,
     });
     upstreams.push(...shadowSystems.upstreams);
     backend = new ShadowOrdersBackend({

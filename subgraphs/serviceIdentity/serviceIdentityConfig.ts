@@ -56,3 +56,20 @@ export function oauth2BaseUrl(url: string): string {
   if (stripped.endsWith('/access_token')) return stripped.slice(0, -'/access_token'.length);
   return stripped.endsWith('/oauth2') ? stripped : `${stripped}/oauth2`;
 }
+
+/**
+ * `LMS_API_URL` (and `LMS_API_*` tuning): the LMS's REST APIs, called as the service user (the user
+ * API's account read: docs/reference/lms-oauth.md "Accounts"). @default the root of the OAuth2
+ * provider's URL, the LMS itself in every Open edX deployment.
+ */
+export function parseLmsApiConfig(
+  source: Env,
+  identity: Pick<ServiceIdentityConfig, 'oauth2'>,
+): UpstreamOptions {
+  const parsed = parseEnv(
+    { LMS_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional() },
+    source,
+  );
+  const root = parsed.LMS_API_URL ?? identity.oauth2.baseUrl.replace(/\/oauth2$/, '');
+  return parseUpstreamEnv('LMS_API', 'lms-api', root.replace(/\/+$/, ''), source);
+}

@@ -1,6 +1,10 @@
 import { silentLogger } from '../../platform/createLogger';
 import { VENDOR_DEV_PROJECT } from '../../simulators/vendor/createVendorSimulator';
-import { VendorOrdersBackend } from '../../subgraphs/orders/backends/vendor/VendorOrdersBackend';
+import { lmsUserIdOf } from '../../simulators/seed/lmsUserIdOf';
+import {
+  VendorOrdersBackend,
+  type LearnerIds,
+} from '../../subgraphs/orders/backends/vendor/VendorOrdersBackend';
 import { VendorTokenProvider } from '../../subgraphs/orders/backends/vendor/VendorTokenProvider';
 import { createUpstream } from '../../upstream/createUpstream';
 import type { Upstream } from '../../upstream/Upstream';
@@ -13,6 +17,11 @@ export interface VendorAdapterOptions {
   /** The simulator's clock, so token expiry can be stepped. @default Date.now */
   now?: () => number;
   clientSecret?: string;
+  /**
+   * The LMS's answer for a username a staff member reads. @default the simulators' own ids
+   * (lmsUserIdOf), every name known: tests of the LMS lookup itself run the LMS simulator instead.
+   */
+  learnerIds?: LearnerIds;
 }
 
 /**
@@ -38,6 +47,7 @@ export function createVendorAdapter(
   return new VendorOrdersBackend({
     api: upstream('vendor-commerce'),
     tokens,
+    learnerIds: options.learnerIds ?? { userIdOf: async (username) => lmsUserIdOf(username) },
     projectKey: VENDOR_DEV_PROJECT.projectKey,
     receiptBaseUrl: `${simulatorUrl}/receipt/`,
     logger: silentLogger(),

@@ -5,7 +5,9 @@ import {
   createLegacyEcommerceSimulator,
   LOAD_TEST_THROTTLE_RATE,
 } from '../../simulators/legacy/createLegacyEcommerceSimulator';
+import { createLmsOAuthSimulator } from '../../simulators/lms/createLmsOAuthSimulator';
 import { createSeed } from '../../simulators/seed/createSeed';
+import { seedLmsAccounts } from '../../simulators/seed/lmsUserIdOf';
 import type { SeedOrder } from '../../simulators/seed/SeedOrder';
 import {
   createVendorSimulator,
@@ -22,7 +24,10 @@ export interface TwinSimulators {
   vendor: VendorSimulator;
   /** The logical orders, as the legacy system holds them (newest first per user). */
   orders: SeedOrder[];
-  /** LEGACY_* and VENDOR_* variables pointing at the two simulators. */
+  /**
+   * LEGACY_*, VENDOR_* and LMS_OAUTH2_URL variables pointing at the simulators: the LMS's, because a
+   * staff read of someone's vendor history asks it for the learner's user id.
+   */
   env: Env;
   close(): Promise<void>;
 }
@@ -55,6 +60,7 @@ export async function startTwinSimulators(
   // Brought over by Order Import, so each carries its purchase time as completedAt.
   const imported = orders.map((o) => ({ ...structuredClone(o), imported: true }));
   const vendor = await createVendorSimulator({ orders: vendorEdit(imported) });
+  const lms = await createLmsOAuthSimulator({ jwt, accounts: seedLmsAccounts(seed) });
   return {
     legacy,
     vendor,
@@ -67,7 +73,8 @@ export async function startTwinSimulators(
       VENDOR_CLIENT_ID: VENDOR_DEV_PROJECT.clientId,
       VENDOR_CLIENT_SECRET: VENDOR_DEV_PROJECT.clientSecret,
       VENDOR_RECEIPT_BASE_URL: vendorReceiptBaseUrl(vendor.url),
+      LMS_OAUTH2_URL: `${lms.url}/oauth2`,
     },
-    close: async () => void (await Promise.all([legacy.close(), vendor.close()])),
+    close: async () => void (await Promise.all([legacy.close(), vendor.close(), lms.close()])),
   };
 }

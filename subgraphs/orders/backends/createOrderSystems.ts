@@ -5,8 +5,10 @@ import type { UpstreamOptions } from '../../../upstream/UpstreamOptions';
 import { budgetedUpstream } from '../budget/budgetedUpstream';
 import type { OrdersConfig } from '../config/ordersConfig';
 import type { VendorConfig } from '../config/vendorConfig';
+import { createServiceTokens, type ServiceTokens } from '../../serviceIdentity/createServiceTokens';
+import { LmsUserIds } from '../../serviceIdentity/LmsUserIds';
 import { LegacyOrdersBackend } from './legacy/LegacyOrdersBackend';
-import { VendorOrdersBackend } from './vendor/VendorOrdersBackend';
+import { VendorOrdersBackend, type LearnerIds } from './vendor/VendorOrdersBackend';
 import { VendorTokenProvider } from './vendor/VendorTokenProvider';
 
 export interface OrderSystems {
@@ -19,6 +21,11 @@ export interface OrderSystems {
 }
 
 export interface OrderSystemsOptions {
+  /**
+   * The process's service identity, for the LMS user API the vendor reads call (LmsUserIds).
+   * @default one of the systems' own (a tool such as `npm run compare`)
+   */
+  service?: ServiceTokens;
   /** Adjusts each system's upstream options, e.g. a separate set for the shadow layer. @default as configured */
   upstreamOptions?: (options: UpstreamOptions) => UpstreamOptions;
   /**
@@ -52,7 +59,16 @@ export function createOrderSystems(
     api: own(config.vendor.api),
     auth: own(config.vendor.auth),
   };
-  const vendor = vendorConfig ? createVendorBackend(vendorConfig, logger, upstreamDeps, budgeted) : null;
+  let vendor: { backend: VendorOrdersBackend; upstreams: Upstream[] } | null = null;
+  if (vendorConfig) {
+    // Only vendor reads need the LMS: a staff member's view of a learner's vendor history.
+    const lmsApi = budgeted(createUpstream(own(config.lmsApi), upstreamDeps));
+    const service = options.service ?? createServiceTokens(config.serviceIdentity, upstreamDeps);
+    const learnerIds = new LmsUserIds(lmsApi, service);
+    const created = createVendorBackend(vendorConfig, learnerIds, logger, upstreamDeps, budgeted);
+    const lmsUpstreams = [lmsApi, ...(options.service ? [] : service.upstreams)];
+    vendor = { backend: created.backend, upstreams: [...created.upstreams, ...lmsUpstreams] };
+  }
   return {
     legacy,
     vendor: vendor?.backend ?? null,
@@ -63,6 +79,7 @@ export function createOrderSystems(
 
 function createVendorBackend(
   config: VendorConfig,
+  learnerIds: LearnerIds,
   logger: Logger,
   upstreamDeps: UpstreamDeps,
   budgeted: (upstream: Upstream) => Upstream,
@@ -74,10 +91,12 @@ function createVendorBackend(
     auth,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
+    scopes: config.scopes,
   });
   const backend = new VendorOrdersBackend({
     api,
     tokens,
+    learnerIds,
     projectKey: config.projectKey,
     receiptBaseUrl: config.receiptBaseUrl,
     logger,

@@ -7,6 +7,7 @@ import { parseTracingConfig, type TracingConfig } from '../../../platform/tracin
 import type { UpstreamOptions } from '../../../upstream/UpstreamOptions';
 import { parseUpstreamEnv } from '../../../upstream/upstreamEnv';
 import {
+  parseLmsApiConfig,
   parseServiceIdentityConfig,
   type ServiceIdentityConfig,
 } from '../../serviceIdentity/serviceIdentityConfig';
@@ -57,6 +58,11 @@ export interface OrdersConfig {
    * permission no staff token has, and the refund worker's deliveries (docs/reference/legacy-ecommerce.md).
    */
   serviceIdentity: Readonly<ServiceIdentityConfig>;
+  /**
+   * The LMS's REST API (`LMS_API_URL`), as the service user: the learner's LMS user id when staff read
+   * someone else's vendor history (docs/reference/vendor-commercetools.md "Customers").
+   */
+  lmsApi: UpstreamOptions;
 }
 
 /** Parses the orders subgraph's environment once, at start-up; throws ConfigError naming each bad variable. */
@@ -85,6 +91,7 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     ['ORDERS_SHADOW_BACKEND', layers.shadow?.mode],
   ];
   const vendorUser = vendorUsers.find(([, mode]) => mode !== undefined && needsVendor(mode));
+  const serviceIdentity = parseServiceIdentityConfig(source);
   return Object.freeze({
     port: parsed.ORDERS_SUBGRAPH_PORT,
     admin: parseAdminEnv(source, DEFAULT_ADMIN_PORTS.orders),
@@ -103,6 +110,7 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     logLevel: parsed.LOG_LEVEL,
     tracing: parseTracingConfig(source, 'switchyard-orders'),
     security: parseSubgraphSecurityConfig(source),
-    serviceIdentity: parseServiceIdentityConfig(source),
+    serviceIdentity,
+    lmsApi: parseLmsApiConfig(source, serviceIdentity),
   });
 }

@@ -9,7 +9,7 @@ import { actingForOf, isRefundRequestId, refundJobId, type RefundJobData } from 
 import type { RefundQueue } from '../queue/RefundQueue';
 import type { Order } from '../domain/Order';
 import type { RefundInput, RefundReceipt, RefundRequest } from '../domain/Refund';
-import type { OrderWrites, WriteContext } from '../port/OrderWrites';
+import type { OrderWrites, ServiceCredential, WriteContext } from '../port/OrderWrites';
 import { assertDeferredRefundable } from './assertDeferredRefundable';
 import { enqueueRefund } from './enqueueRefund';
 import type { RefundRequestStore } from './RefundRequestStore';
@@ -29,10 +29,11 @@ export interface OrderMutationsDeps {
   service: ServiceIdentitySource;
 }
 
-/** Where the service user's identity comes from (LMS OAuth2 client credentials, cached). */
-export interface ServiceIdentitySource {
-  identity(): Promise<Identity>;
-}
+/**
+ * Where the service user's identity comes from (LMS OAuth2 client credentials, cached), and how an
+ * adapter drops a token an upstream refused (WriteContext.service).
+ */
+export type ServiceIdentitySource = ServiceCredential;
 
 export interface MutationCall {
   identity: Identity;
@@ -97,30 +98,31 @@ export class OrderMutations {
       audit,
       // Fulfilment needs the `order.change_order` model permission upstream, which a staff member's own
       // token does not carry: it goes as the service user, for the staff member checked above.
-      execute: async () =>
-        this.deps.writesFor(number).fulfillOrder(number, await this.serviceContext(call, audit)),
+      execute: () => this.deps.writesFor(number).fulfillOrder(number, this.serviceContext(call, audit)),
       // Fulfilment leaves no record but the order's state: a fulfilled order after a crash is taken
       // as this request's result, since re-sending would only answer 406 (ORDER_NOT_FULFILLABLE). If
       // someone else fulfilled it meanwhile, the order is just as fulfilled: the answer holds.
-      reconcile: async () =>
-        this.deps.writesFor(number).findFulfilled(number, await this.serviceContext(call, audit)),
+      reconcile: () => this.deps.writesFor(number).findFulfilled(number, this.serviceContext(call, audit)),
     });
   }
 
   /**
    * The worker's delivery of a deferred refund: the same idempotent path, under the job's own key.
-   * The worker calls upstreams as its service user (`service`), which may change any order; it acts
+   * The worker calls upstreams as its service user (`deps.service`), which may change any order; it acts
    * for the job's verified user only, whose right to change the order every write checks again.
    */
-  async deliverDeferred(job: RefundJobData, service: Identity): Promise<RefundReceipt> {
+  async deliverDeferred(job: RefundJobData): Promise<RefundReceipt> {
     const actingFor = actingForOf(job);
+    // Who the worker is, for the audit trail; the writes ask for the token themselves (`service`), so
+    // one refused by the upstream is renewed mid-delivery instead of failing the attempt.
+    const service = await this.deps.service.identity();
     const call: MutationCall = {
       identity: { username: actingFor.username, isStaff: actingFor.isStaff, token: service.token },
       requestId: job.requestId,
       idempotencyKey: job.idempotencyKey,
     };
     const audit = this.auditor(DEFERRED_DELIVERY, call, service.username);
-    const context = () => ({ ...this.writeContext(call, audit), serviceToken: service.token });
+    const context = () => this.serviceContext(call, audit);
     const writes = () => this.deps.writesFor(job.input.orderNumber);
     const result = await runIdempotent<RefundReceipt>({
       store: this.deps.store,
@@ -250,9 +252,8 @@ export class OrderMutations {
     return { user: call.identity.username, operation: REFUND, key: call.idempotencyKey };
   }
 
-  private async serviceContext(call: MutationCall, audit: WriteContext['audit']): Promise<WriteContext> {
-    const service = await this.deps.service.identity();
-    return { ...this.writeContext(call, audit), serviceToken: service.token };
+  private serviceContext(call: MutationCall, audit: WriteContext['audit']): WriteContext {
+    return { ...this.writeContext(call, audit), service: this.deps.service };
   }
 
   private writeContext(call: MutationCall, audit: WriteContext['audit']): WriteContext {

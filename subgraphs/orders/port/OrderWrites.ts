@@ -1,14 +1,26 @@
+import type { Identity } from '../../../platform/auth/Identity';
 import type { CallContext } from '../../CallContext';
 import type { Order } from '../domain/Order';
 import type { RefundInput, RefundReceipt } from '../domain/Refund';
 
+/**
+ * Switchyard's own service user towards the upstreams (subgraphs/serviceIdentity: the LMS service
+ * token, cached for the process), renewable when an upstream refuses it before it expires.
+ */
+export interface ServiceCredential {
+  identity(): Promise<Identity>;
+  /** An upstream answered 401 to `identity.token`: the next `identity()` fetches a fresh token. */
+  invalidate(identity: Identity): void;
+}
+
 export interface WriteContext extends CallContext {
   /**
-   * Set when the call is made with a service identity (the refund worker) on behalf of
-   * `identity`, the verified user: upstreams see this token, and the adapter itself enforces that
-   * `identity` may change the order, since the service user may change any.
+   * Set when the call is made with the service identity (fulfilment, the refund worker) on behalf of
+   * `identity`, the verified user: upstreams see its token, the adapter renews it once on a 401, and
+   * the adapter itself enforces that `identity` may change the order, since the service user may
+   * change any.
    */
-  serviceToken?: string;
+  service?: ServiceCredential;
   /** Forwarded upstream as `Idempotency-Key`, for upstreams that honour it. */
   idempotencyKey: string;
   /** Audit trail: one structured event per upstream attempt and result. */

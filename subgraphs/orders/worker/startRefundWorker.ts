@@ -68,11 +68,11 @@ export function startRefundWorker(
     logger,
   });
   const upstreamDeps = { metrics: upstreamMetrics, logger, tracer: tracing.tracer };
-  // Writes only: the worker serves no reads, so it builds no read stack (layers, shadow).
-  const writes = createOrderWrites(config, { logger, upstreamDeps });
   // The worker's own identity towards the upstreams: a service user's JWT from the LMS OAuth2
   // provider, never one it signs itself. It acts for each job's verified user (OrderMutations).
   const service = createServiceTokens(config.serviceIdentity, upstreamDeps);
+  // Writes only: the worker serves no reads, so it builds no read stack (layers, shadow).
+  const writes = createOrderWrites(config, { logger, upstreamDeps, service });
   const upstreams = [...writes.upstreams, ...service.upstreams];
   const infra = createMutationInfra(config.mutations, writes.writesFor, logger, service);
   // BullMQ's worker wants maxRetriesPerRequest null, and an offline queue so its blocking fetch waits
@@ -95,7 +95,7 @@ export function startRefundWorker(
     maxDelayMs: config.mutations.refundRetryMaxMs,
     lockDurationMs: config.mutations.workerLockMs,
     tracer: tracing.tracer,
-    deliver: async (job) => infra.mutations.deliverDeferred(job, await service.identity()),
+    deliver: (job) => infra.mutations.deliverDeferred(job),
   });
 
   // BullMQ says 'ready' once both of its connections (commands and the blocking fetch) are up.

@@ -96,7 +96,7 @@ function harness() {
     leaseMs: LEASE_MS,
     refundQueue: null,
     refundRequests: new MemoryRefundRequestStore(DAY),
-    service: { identity: () => service.identity() },
+    service: { identity: () => service.identity(), invalidate: (refused) => service.invalidate(refused) },
     logger: pino({ level: 'info' }, { write: (line: string) => audit.push(JSON.parse(line)) }),
   });
   return {

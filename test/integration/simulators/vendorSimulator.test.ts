@@ -135,3 +135,63 @@ describe('vendor simulator over HTTP', () => {
     }
   });
 });
+
+describe('scopes (commercetools-api-reference securedBy; InsufficientScopeError.raml)', () => {
+  const scope = (name: string) => `${name}:${projectKey}`;
+  const update = async (accessToken: string) => {
+    const response = await fetch(`${simulator.url}/${projectKey}/orders/no-such-order`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 1, actions: [] }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
+
+  it('grants every scope of the client without `scope`, exactly those asked for with it', async () => {
+    const all = await token();
+    expect(all.body.scope.split(' ')).toEqual(
+      ['view_orders', 'manage_orders', 'view_customers', 'manage_customers'].map(scope),
+    );
+    const narrow = await token(`grant_type=client_credentials&scope=${scope('view_orders')}`);
+    expect(narrow.body.scope).toBe(scope('view_orders'));
+    expect(simulator.issuedScopes().at(-1)).toEqual([scope('view_orders')]);
+  });
+
+  it('refuses a scope the client does not have: 400 invalid_scope, no token', async () => {
+    const refused = await token(`grant_type=client_credentials&scope=${scope('manage_project')}`);
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { statusCode: 400, error: 'invalid_scope', errors: [{ code: 'invalid_scope' }] },
+    });
+    expect(refused.body.access_token).toBeUndefined();
+  });
+
+  it('answers a call the token has no scope for with 403 insufficient_scope, before doing anything', async () => {
+    const viewer = (await token(`grant_type=client_credentials&scope=${scope('view_orders')}`)).body
+      .access_token as string;
+    const message = `Insufficient scope. One of the following scopes is missing: ${scope('view_customers')}, ${scope('manage_customers')}, ${scope('manage_project')}`;
+    expect(await get('/customers', viewer)).toEqual({
+      status: 403,
+      body: {
+        statusCode: 403,
+        message,
+        errors: [{ code: 'insufficient_scope', message }],
+        error: 'insufficient_scope',
+        error_description: message,
+      },
+    });
+    // An update needs manage_orders: refused as such, not looked up (no 404 for the unknown id).
+    expect(await update(viewer)).toMatchObject({
+      status: 403,
+      body: { errors: [{ code: 'insufficient_scope' }] },
+    });
+    expect((await get('/orders', viewer)).status).toBe(200);
+  });
+
+  it('lets manage_orders read orders too (a manage scope implies its view scope)', async () => {
+    const manager = (await token(`grant_type=client_credentials&scope=${scope('manage_orders')}`)).body
+      .access_token as string;
+    expect((await get('/orders', manager)).status).toBe(200);
+    expect((await update(manager)).status).toBe(404);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Identity } from '../../../../platform/auth/Identity';
 import { expectStatus } from '../../../../upstream/expectStatus';
 import { parseBody } from '../../../../upstream/parseBody';
+import { sendRenewingOn401 } from '../../../../upstream/sendRenewingOn401';
 import type { Upstream, UpstreamResponse } from '../../../../upstream/Upstream';
 import type { ServiceTokens } from '../../../serviceIdentity/createServiceTokens';
 import type { CatalogBackend, CallContext } from '../../CatalogBackend';
@@ -27,14 +28,11 @@ export class DiscoveryCatalogBackend implements CatalogBackend {
   ) {}
 
   async getCourseRuns(keys: readonly string[], context: CallContext): Promise<(CourseRun | null)[]> {
-    let service = await this.service.identity();
-    let response = await this.fetch(keys, service, context);
-    if (response.status === 401) {
-      // Refused before its expiry (a rotated signing key, a deactivated user): one fresh token, once.
-      this.service.invalidate(service);
-      service = await this.service.identity();
-      response = await this.fetch(keys, service, context);
-    }
+    // Refused before its expiry (a rotated signing key, a deactivated user): one fresh token, once.
+    const response = await sendRenewingOn401(
+      { current: () => this.service.identity(), invalidate: (refused) => this.service.invalidate(refused) },
+      (service) => this.fetch(keys, service, context),
+    );
     // A 429 never gets here: the kit raises it with its Retry-After (upstream/httpAttempt.ts).
     expectStatus(this.upstream.name, response, 200);
     const page = parseBody(this.upstream.name, discoveryPageSchema, response.body);

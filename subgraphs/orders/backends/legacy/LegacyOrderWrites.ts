@@ -4,6 +4,7 @@ import { ErrorCode } from '../../../../platform/ErrorCode';
 import { codedError } from '../../../../platform/codedError';
 import { expectStatus } from '../../../../upstream/expectStatus';
 import { parseBody } from '../../../../upstream/parseBody';
+import { sendRenewingOn401 } from '../../../../upstream/sendRenewingOn401';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../../../../upstream/Upstream';
 import type { UpstreamError } from '../../../../upstream/UpstreamError';
 import type { Order } from '../../domain/Order';
@@ -38,8 +39,9 @@ export interface LegacyOrderWritesOptions {
 
 /**
  * Refunds (`POST /api/v2/refunds/`) and fulfilment (`PUT /api/v2/orders/{n}/fulfill/`) on the legacy
- * API, with the caller's own JWT. Writes are sent once: the kit never retries a non-idempotent call
- * after bytes may have left.
+ * API, with the caller's own JWT or the service user's. Writes are sent once: the kit never retries a
+ * non-idempotent call after bytes may have left; the one re-send is after a 401 to the service token
+ * (`send`), which proves the first did nothing.
  */
 export class LegacyOrderWrites implements OrderWrites {
   constructor(private readonly options: LegacyOrderWritesOptions) {}
@@ -228,6 +230,16 @@ export class LegacyOrderWrites implements OrderWrites {
     return parseBody(this.upstreamName, refundIdsSchema, response.body).map(String);
   }
 
+  /**
+   * One call, with the caller's own JWT, or the service user's when the context carries it. The
+   * service token is cached for the process and can be refused before it expires (the LMS rotated its
+   * signing key): then it is renewed and the call sent once more, whatever the method. Re-sending a
+   * write after a 401 cannot apply it twice: ecommerce is a DRF service (JwtAuthentication first in
+   * REST_FRAMEWORK's DEFAULT_AUTHENTICATION_CLASSES, ecommerce/settings/base.py), and DRF's
+   * `APIView.initial` authenticates the request before `dispatch` calls the view, so a 401 means no
+   * view code ran (docs/mutations-and-idempotency.md, "Service tokens"). A learner's own token is
+   * never renewed here: it is theirs, and a refusal is their answer.
+   */
   private async send(request: UpstreamRequest, context: WriteContext): Promise<UpstreamResponse> {
     const fields = {
       upstream: this.options.upstream.name,
@@ -235,12 +247,27 @@ export class LegacyOrderWrites implements OrderWrites {
       path: request.path,
       requestId: context.requestId,
     };
+    const { service } = context;
+    if (!service) return this.attempt(request, context.identity.token, context, fields);
+    return sendRenewingOn401(
+      { current: () => service.identity(), invalidate: (refused) => service.invalidate(refused) },
+      (identity) => this.attempt(request, identity.token, context, fields),
+      () => context.audit('service token refused, renewing', fields),
+    );
+  }
+
+  private async attempt(
+    request: UpstreamRequest,
+    token: string,
+    context: WriteContext,
+    fields: Record<string, unknown>,
+  ): Promise<UpstreamResponse> {
     context.audit('upstream attempt', fields);
     try {
       const response = await this.options.upstream.request({
         ...request,
         headers: {
-          authorization: `JWT ${context.serviceToken ?? context.identity.token}`,
+          authorization: `JWT ${token}`,
           'x-request-id': context.requestId,
           'idempotency-key': context.idempotencyKey,
         },

@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import { expectStatus, unexpectedStatus } from '../../../../upstream/expectStatus';
 import { parseBody } from '../../../../upstream/parseBody';
+import { sendRenewingOn401 } from '../../../../upstream/sendRenewingOn401';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../../../../upstream/Upstream';
 import type { CallContext } from '../../port/OrdersBackend';
 import { vendorErrorSchema, type VendorErrorBody } from './dto';
+import { InsufficientScopeError } from './InsufficientScopeError';
 import type { VendorTokenProvider } from './VendorTokenProvider';
 
 /** Query parameters as pairs: commercetools repeats `where`, `sort`, `expand` and `var.<name>`. */
@@ -33,6 +35,7 @@ export class VendorApi {
   ): Promise<z.infer<S>> {
     const response = await this.send({ method: 'GET', path: this.pathOf(resource, params) }, context);
     // 4xx here is our request or our credential being wrong, never the learner's doing.
+    this.rejectMissingScope(response);
     expectStatus(this.upstream.name, response, 200);
     return parseBody(this.upstream.name, schema, response.body);
   }
@@ -60,7 +63,19 @@ export class VendorApi {
     if (response.status === 404 || response.status === 409) {
       return { status: response.status, error: parseBody(name, vendorErrorSchema, response.body) };
     }
+    this.rejectMissingScope(response);
     throw unexpectedStatus(name, response.status);
+  }
+
+  /**
+   * 403 `insufficient_scope` (commercetools' InsufficientScopeError.raml): the token was accepted but
+   * lacks the scope this endpoint needs, and nothing was done. Its own error, since no retry helps.
+   */
+  private rejectMissingScope(response: UpstreamResponse): void {
+    if (response.status !== 403) return;
+    const body = vendorErrorSchema.safeParse(response.body).data;
+    const missing = body?.errors.find((error) => error.code === 'insufficient_scope');
+    if (missing) throw new InsufficientScopeError(this.upstream.name, missing.message ?? body?.message ?? '');
   }
 
   private pathOf(resource: string, params: VendorParams): string {
@@ -69,16 +84,13 @@ export class VendorApi {
     return `/${encodeURIComponent(this.projectKey)}/${resource}${search ? `?${search}` : ''}`;
   }
 
-  private async send(request: UpstreamRequest, context: CallContext): Promise<UpstreamResponse> {
-    let token = await this.tokens.token();
-    let response = await this.attempt(request, token, context);
-    if (response.status === 401) {
-      // Revoked or expired early (a key rotation): renew once. A second 401 is not going to change.
-      this.tokens.invalidate(token);
-      token = await this.tokens.token();
-      response = await this.attempt(request, token, context);
-    }
-    return response;
+  private send(request: UpstreamRequest, context: CallContext): Promise<UpstreamResponse> {
+    // Revoked or expired early (a key rotation): renew once. An update is re-sent too: commercetools
+    // authenticates the token before it reads the request, so a 401 applied nothing.
+    return sendRenewingOn401(
+      { current: () => this.tokens.token(), invalidate: (refused) => this.tokens.invalidate(refused) },
+      (token) => this.attempt(request, token, context),
+    );
   }
 
   private attempt(request: UpstreamRequest, token: string, context: CallContext): Promise<UpstreamResponse> {

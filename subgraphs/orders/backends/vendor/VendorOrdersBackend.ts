@@ -17,9 +17,16 @@ import { toOrder } from './toOrder';
 import { VendorApi, type VendorParams } from './VendorApi';
 import type { VendorTokenProvider } from './VendorTokenProvider';
 
+/** The LMS user id of a username (subgraphs/serviceIdentity/LmsUserIds), null when the LMS has none. */
+export interface LearnerIds {
+  userIdOf(username: string, context: CallContext): Promise<number | null>;
+}
+
 export interface VendorOrdersBackendOptions {
   api: Upstream;
   tokens: VendorTokenProvider;
+  /** Whose customer a staff member asks for: the learner's LMS user id, from the LMS. */
+  learnerIds: LearnerIds;
   projectKey: string;
   receiptBaseUrl: string;
   logger: Logger;
@@ -76,8 +83,14 @@ export class VendorOrdersBackend implements OrdersBackend {
     if (!identity.isStaff && query.username !== identity.username) {
       throw codedError(ErrorCode.FORBIDDEN, "Only staff may read another user's orders");
     }
-    // The token's user id identifies the learner only when they read their own history.
-    const userId = query.username === identity.username ? identity.userId : undefined;
+    // The token's user id identifies the learner only when they read their own history. Staff asking
+    // for a learner get the learner's id from the LMS, never their own (which may be another
+    // customer's) and never the name alone: Commerce Coordinator's UserOrdersView resolves the staff
+    // override's username to the learner's lms_user_id the same way before it looks the customer up.
+    const own = query.username === identity.username;
+    const userId = own ? identity.userId : await this.options.learnerIds.userIdOf(query.username, context);
+    // No LMS user of that name (renamed, retired): whatever customer still carries it is not theirs.
+    if (userId === null) return { count: 0, orders: [] };
     const customerId = await this.customerIdOf({ username: query.username, userId }, context);
     if (customerId === null) return { count: 0, orders: [] };
     const owner: VendorParams = [
@@ -137,7 +150,8 @@ export class VendorOrdersBackend implements OrdersBackend {
 
   /**
    * The vendor customer of this edX user, or null when there is none (a learner who never bought there
-   * simply has no vendor orders). Looked up by the LMS user id first: `edx-lms_user_name` is rewritten
+   * simply has no vendor orders). `userId` is the learner's own (their token's claim, or the LMS's
+   * answer for staff), never the caller's when they differ. Looked up by the LMS user id first: `edx-lms_user_name` is rewritten
    * when a user is retired or renamed, the id never is (Commerce Coordinator's
    * `get_customer_by_lms_user`, commerce_coordinator/apps/commercetools/clients.py). The username is the
    * fallback, for a token without `user_id` or a customer not tagged with it; a customer found by name

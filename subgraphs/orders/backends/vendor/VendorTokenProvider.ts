@@ -9,6 +9,11 @@ export interface VendorTokenProviderOptions {
   auth: Upstream;
   clientId: string;
   clientSecret: string;
+  /**
+   * The scopes asked for (`VENDOR_SCOPES`). Without them commercetools grants every scope the API
+   * client has (docs.commercetools.com/api/scopes), more than this adapter uses.
+   */
+  scopes?: readonly string[];
   /** @default Date.now — injected in tests to move past expiry without waiting. */
   now?: () => number;
 }
@@ -41,12 +46,16 @@ export class VendorTokenProvider {
   }
 
   private async fetchToken(): Promise<FetchedToken<string>> {
-    const { auth, clientId, clientSecret } = this.options;
+    const { options } = this;
+    const { auth, clientId, clientSecret } = options;
     const requestedAt = this.now();
     const response = await auth.request({
       method: 'POST',
       path: '/oauth/token',
-      body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        ...(options.scopes?.length ? { scope: options.scopes.join(' ') } : {}),
+      }).toString(),
       headers: {
         authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',

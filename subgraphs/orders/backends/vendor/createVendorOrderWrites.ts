@@ -25,6 +25,7 @@ export function createVendorOrderWrites(
     auth: find(config.auth.name),
     clientId: config.clientId,
     clientSecret: config.clientSecret,
+    scopes: config.scopes,
   });
   return new VendorOrderWrites({
     api: find(config.api.name),

@@ -104,9 +104,14 @@ describe('a write made with a service identity (the refund worker) still acts fo
   const owned = seed.orders.find((o) => o.username === 'learner1')!;
   // The service user may read any order upstream: only the adapter's own check stands between it and
   // someone else's order.
+  const worker = {
+    username: 'ecommerce_worker',
+    isStaff: true,
+    token: signToken('ecommerce_worker', jwt, { staff: true }),
+  };
   const acting = (username: string): WriteContext => ({
     ...as(username),
-    serviceToken: signToken('ecommerce_worker', jwt, { staff: true }),
+    service: { identity: async () => worker, invalidate: () => undefined },
   });
 
   it('refuses the legacy order of another user, as missing, though the upstream showed it', async () => {

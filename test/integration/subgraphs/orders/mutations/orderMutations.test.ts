@@ -54,7 +54,7 @@ beforeAll(async () => {
   lms = await createLmsOAuthSimulator({ jwt });
   const tokens = createServiceTokens(parseServiceIdentityConfig({ LMS_OAUTH2_URL: lms.url }));
   upstreams.push(...tokens.upstreams);
-  service = { identity: () => tokens.identity() };
+  service = { identity: () => tokens.identity(), invalidate: (refused) => tokens.invalidate(refused) };
   const writes = createOrderWrites(parseOrdersConfig({ LEGACY_ECOMMERCE_URL: legacy.url }), {
     logger: pino({ level: 'silent' }),
   });
@@ -98,7 +98,7 @@ function harness(overrides: Partial<OrderMutationsDeps> = {}): Harness {
     leaseMs: 15_000,
     refundQueue: queue,
     refundRequests: new MemoryRefundRequestStore(DAY),
-    service: { identity: () => service.identity() },
+    service: { identity: () => service.identity(), invalidate: (refused) => service.invalidate(refused) },
     logger: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }),
     ...overrides,
   };
@@ -495,8 +495,7 @@ describe('records stored by this version', () => {
     const delivered = { orderNumber: orders[6]!, refundIds: ['stored'] };
     await stored(store, { user: learner, operation: 'requestRefund.deferred', key }, job.input, delivered);
     const before = refundWrites();
-    const identity = await service.identity();
-    await expect(mutations.deliverDeferred(job, identity)).resolves.toEqual(delivered);
+    await expect(mutations.deliverDeferred(job)).resolves.toEqual(delivered);
     expect(refundWrites()).toBe(before);
   });
 });

@@ -224,7 +224,15 @@ describe.each(['vendor', 'legacy'])('vendor order writes in %s mode', (mode) => 
         clientId: config.clientId,
         clientSecret: config.clientSecret,
       });
-      const visibility = new VendorOrdersBackend({ ...config, api, tokens, logger: silentLogger() });
+      // Learners' own writes only: no staff lookup of another learner reaches the LMS here.
+      const learnerIds = { userIdOf: async () => Promise.reject(new Error('not a staff read')) };
+      const visibility = new VendorOrdersBackend({
+        ...config,
+        api,
+        tokens,
+        learnerIds,
+        logger: silentLogger(),
+      });
       return createVendorOrderWrites(config, visibility, upstreams, silentLogger());
     }
     const context = (username: string, idempotencyKey: string): WriteContext => ({
