@@ -210,7 +210,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const context = async (req: IncomingMessage, res: ServerResponse): Promise<GatewayContext> => {
     const value: GatewayContext = {
       // Throws UNAUTHENTICATED for a present-but-bad token: nothing downstream runs.
-      identity: verifyAuthorization(req.headers.authorization, config.jwt),
+      identity: await verifyAuthorization(req.headers.authorization, config.jwt),
       authorization: req.headers.authorization,
       requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
       clientAddress: clientAddress(req, config.rateLimit.trustedProxies),

@@ -138,7 +138,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
         superuser: client.isSuperuser ?? false,
       });
     }
-    return jwt.sign(payload, options.jwt.secret, { algorithm: 'HS256' });
+    return jwt.sign(payload, options.jwt.secret ?? '', { algorithm: 'HS256' });
   }
 
   const simulator = await createSimulator(
