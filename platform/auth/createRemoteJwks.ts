@@ -22,7 +22,8 @@ export interface RemoteJwksKeys {
  * - a token whose `kid` is in the set is verified from memory, always; a stale set is refreshed in the
  *   background and kept when the refresh fails;
  * - an unknown `kid` causes at most one fetch per cool-down (the rotation case: the LMS published a new
- *   key), whatever the outcome, and concurrent ones share it;
+ *   key), whatever the outcome; tokens arriving while that fetch runs wait for it rather than being
+ *   refused, and any token is retried against a set fetched after it was first looked up;
  * - before the first successful fetch, attempts are spaced by the cool-down too, and a token that
  *   cannot be checked for want of keys is answered 503 UPSTREAM_UNAVAILABLE, not 401.
  * Key parsing and matching stay jose's (createLocalJWKSet).
@@ -64,11 +65,17 @@ export function createRemoteJwks(options: RemoteJwks, now: () => number = Date.n
     try {
       return await known(header, token);
     } catch (error) {
-      if (!(error instanceof jose.errors.JWKSNoMatchingKey) || now() - unknownKidFetchAt < cooldownMs)
-        throw error;
-      unknownKidFetchAt = now();
-      await refresh().catch(() => undefined);
-      return (local ?? known)(header, token);
+      if (!(error instanceof jose.errors.JWKSNoMatchingKey)) throw error;
+      if (pending) {
+        // A fetch is under way (another token with this new kid): its keys may hold this one too.
+        await pending.catch(() => undefined);
+      } else if (now() - unknownKidFetchAt >= cooldownMs) {
+        unknownKidFetchAt = now();
+        await refresh().catch(() => undefined);
+      }
+      // Try again only with a set fetched since this token was first looked up.
+      if (!local || local === known) throw error;
+      return local(header, token);
     }
   };
   return { getKey, fetches: () => fetches };

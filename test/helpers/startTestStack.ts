@@ -53,6 +53,8 @@ export async function startTestStack(
     logger?: (component: string) => Logger;
     /** The gateway executes the subgraphs in its process (createLocalStack). @default false */
     colocated?: boolean;
+    /** Learner tokens verified against the LMS simulator's JWK set only (createLocalStack). @default false */
+    jwksOnly?: boolean;
   } = {},
 ): Promise<TestStack> {
   const { spans } = options;
@@ -72,6 +74,7 @@ export async function startTestStack(
     spanProcessor: spans && (() => new SimpleSpanProcessor(spans)),
     refundWorker: options.refundWorker ?? false,
     colocated: options.colocated ?? false,
+    jwksOnly: options.jwksOnly ?? false,
   });
   const jwt = parseJwtEnv(env);
   const token: TestStack['token'] = (username, options = {}) => signToken(username, jwt, options);

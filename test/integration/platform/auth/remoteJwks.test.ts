@@ -69,6 +69,16 @@ it('fetches again for a kid it does not know (a rotation), so the new key verifi
   expect(fetches).toBe(2);
 });
 
+it('verifies every token of a new kid arriving together, with one fetch between them', async () => {
+  const { verify, clock } = verifierAt();
+  expect(await outcome(verify(await sign(k1, clock.now)))).toBe('accepted');
+  served = [k1, k2];
+  const fresh = await sign(k2, clock.now);
+  const answers = await Promise.all(Array.from({ length: 10 }, () => outcome(verify(fresh))));
+  expect(answers).toEqual(Array(10).fill('accepted'));
+  expect(fetches).toBe(2);
+});
+
 it('lets forged kids cause at most one fetch per cool-down, however many arrive', async () => {
   const { verify, clock } = verifierAt();
   expect(await outcome(verify(await sign(k1, clock.now)))).toBe('accepted');
