@@ -11,6 +11,8 @@ export interface RemoteJwksKeys {
   readonly getKey: JWTVerifyGetKey;
   /** Fetch attempts so far (tests, and what a forged-`kid` flood costs). */
   fetches(): number;
+  /** Resolves once no fetch is under way (a background refresh included): tests wait on it. */
+  settled(): Promise<void>;
 }
 
 /**
@@ -78,7 +80,13 @@ export function createRemoteJwks(options: RemoteJwks, now: () => number = Date.n
       return local(header, token);
     }
   };
-  return { getKey, fetches: () => fetches };
+  return {
+    getKey,
+    fetches: () => fetches,
+    settled: async () => {
+      while (pending) await pending.catch(() => undefined);
+    },
+  };
 }
 
 async function fetchJwks(url: string, timeoutMs: number): Promise<JSONWebKeySet> {

@@ -8,7 +8,10 @@ import type { Identity } from './Identity';
 import type { JwtOptions } from './JwtOptions';
 
 /** Verifies one LMS token (the bare JWT) into an Identity, or throws UNAUTHENTICATED. */
-export type TokenVerifier = (token: string) => Promise<Identity>;
+export type TokenVerifier = ((token: string) => Promise<Identity>) & {
+  /** Resolves once no key-set fetch is under way (tests of the cache). */
+  settled(): Promise<void>;
+};
 
 export interface TokenVerifierDeps {
   /** The clock of `exp` and of the key cache. @default Date.now */
@@ -31,14 +34,16 @@ export function createTokenVerifier(options: JwtOptions, deps: TokenVerifierDeps
   const now = deps.now ?? Date.now;
   const secret: KeyObject | undefined =
     options.secret === undefined ? undefined : createSecretKey(Buffer.from(options.secret, 'utf8'));
+  const remote =
+    options.jwks !== undefined && !('keys' in options.jwks) ? createRemoteJwks(options.jwks, now) : undefined;
   const getKey: JWTVerifyGetKey | undefined =
     options.jwks === undefined
       ? undefined
       : 'keys' in options.jwks
         ? jose.createLocalJWKSet(options.jwks.keys)
-        : createRemoteJwks(options.jwks, now).getKey;
+        : remote?.getKey;
 
-  return async (token) => {
+  const verify = async (token: string): Promise<Identity> => {
     let alg: unknown;
     try {
       alg = jose.decodeProtectedHeader(token).alg;
@@ -55,6 +60,7 @@ export function createTokenVerifier(options: JwtOptions, deps: TokenVerifierDeps
     }
     return identityOf(claims, token);
   };
+  return Object.assign(verify, { settled: () => remote?.settled() ?? Promise.resolve() });
 }
 
 function verifySymmetric(token: string, key: KeyObject, options: JwtOptions, now: () => number): JWTPayload {

@@ -215,3 +215,27 @@ describe('configurable cookie names (JWT_AUTH_COOKIE_HEADER_PAYLOAD, JWT_AUTH_CO
     expect((await send(cookiesOf(token))).status).toBe(401);
   });
 });
+
+describe('co-located (the subgraphs in the gateway’s process)', () => {
+  let colocated: TestStack;
+  beforeAll(async () => {
+    colocated = await startTestStack({ CORS_ORIGIN_WHITELIST: MFE }, { colocated: true });
+  });
+  afterAll(() => colocated.stop());
+
+  it('hands the joined token to the in-process subgraphs, which verify it again', async () => {
+    const send = (cookie: string) =>
+      fetch(`${colocated.gatewayUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'use-jwt-cookie': 'true', origin: MFE },
+        body: JSON.stringify({ query: QUERY }),
+      });
+    const good = await send(cookiesOf(colocated.token('learner3')));
+    expect(good.status).toBe(200);
+    expect(((await good.json()) as any).data.orderHistory.count).toBeGreaterThan(0);
+    colocated.simulators.legacy!.resetStats();
+    const forged = await send(cookiesOf(`${colocated.token('learner3').slice(0, -4)}AAAA`));
+    expect(forged.status).toBe(401);
+    expect(colocated.simulators.legacy!.stats().total).toBe(0);
+  });
+});
