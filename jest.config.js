@@ -3,7 +3,16 @@
 const project = (name, extra = {}) => ({
   displayName: name,
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  transform: {
+    '^.+\\.ts$': 'ts-jest',
+    // jose 6 ships ES modules only. Node loads it through require(esm) (20.19+), Jest's own module
+    // system does not (before Node 24.9): its files are turned into CommonJS for the tests.
+    '/node_modules/jose/.+\\.js$': [
+      'babel-jest',
+      { plugins: ['@babel/plugin-transform-modules-commonjs'], babelrc: false, configFile: false },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testEnvironment: 'node',
   setupFilesAfterEnv: ['<rootDir>/test/helpers/failOnConsole.ts'],
   ...extra,

@@ -2,7 +2,10 @@ import type { Identity } from '../platform/auth/Identity';
 
 export interface GatewayContext {
   identity: Identity | null;
-  /** Forwarded as-is to subgraphs, which verify it again. */
+  /**
+   * Forwarded to subgraphs, which verify it again: the request's Authorization header, or
+   * `JWT <token>` joined from the LMS's cookies (platform/auth/requestCredentials.ts).
+   */
   authorization: string | undefined;
   requestId: string;
   /** Who an anonymous request is counted as by the rate limiter (RATE_LIMIT_TRUSTED_PROXIES). */

@@ -5,7 +5,11 @@ import { ApolloServer } from '@apollo/server';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { requestCredentials } from '../platform/auth/requestCredentials';
 import { verifyAuthorization } from '../platform/auth/verifyAuthorization';
+import { codedError } from '../platform/codedError';
+import { ErrorCode } from '../platform/ErrorCode';
+import { originAllowed, preflight, withCors } from '../platform/http/corsPolicy';
 import { createFormatError } from '../platform/createFormatError';
 import { createMetricsRegistry } from '../platform/createMetricsRegistry';
 import { queryLimitOptions } from '../platform/graphql/limits/queryLimitOptions';
@@ -233,10 +237,28 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   let ready = true;
 
   const context = async (req: IncomingMessage, res: ServerResponse): Promise<GatewayContext> => {
+    // The Authorization header, or the LMS's JWT cookies when the request asks for them
+    // (USE-JWT-COOKIE: true). Either way the subgraphs get it as `Authorization` and verify it again.
+    const credentials = requestCredentials(req.headers, config.browser.cookies);
+    // A cookie is sent by the browser whoever made the page: cookie credentials are honoured only for
+    // a page the CORS policy names (docs/security.md "Browsers"). No Origin: not a cross-origin fetch.
+    if (
+      credentials.fromCookies &&
+      req.headers.origin !== undefined &&
+      !originAllowed(req.headers.origin, config.browser.cors)
+    ) {
+      throw codedError(
+        ErrorCode.FORBIDDEN,
+        'Cookie sign-in is not accepted from this origin (CORS_ORIGIN_WHITELIST)',
+        {
+          http: { status: 403 },
+        },
+      );
+    }
     const value: GatewayContext = {
       // Throws UNAUTHENTICATED for a present-but-bad token: nothing downstream runs.
-      identity: verifyAuthorization(req.headers.authorization, config.jwt),
-      authorization: req.headers.authorization,
+      identity: await verifyAuthorization(credentials.authorization, config.jwt),
+      authorization: credentials.authorization,
       requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
       clientAddress: clientAddress(req, config.rateLimit.trustedProxies),
       forwardHeaders: pickForwarded(req.headers),
@@ -255,8 +277,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   };
   const adminRoutes: Routes = { ...healthRoutes(health), ...statusRoutes('gateway', reported) };
   const routes: Routes = {
-    'GET /graphql': graphql,
-    'POST /graphql': graphql,
+    // CORS: credentials for the MFE origins of CORS_ORIGIN_WHITELIST only (platform/http/corsPolicy.ts).
+    'GET /graphql': withCors(graphql, config.browser.cors),
+    'POST /graphql': withCors(graphql, config.browser.cors),
+    'OPTIONS /graphql': preflight(config.browser.cors),
     // `/metrics` and `/status` live on the admin port only: they describe the deployment to anyone.
     ...probeRoutes(health),
     ...(config.explorerEnabled

@@ -1,6 +1,7 @@
 import type { JwtOptions } from '../platform/auth/JwtOptions';
 import { ConfigError } from '../platform/config/ConfigError';
 import { parseJwtEnv } from '../platform/config/jwtEnv';
+import { parseBrowserEnv, type BrowserOptions } from '../platform/config/browserEnv';
 import { env, parseEnv, type Env } from '../platform/config/parseEnv';
 import { secretEnv } from '../platform/config/secretEnv';
 import { queryLimitsEnv, type QueryLimits } from '../platform/graphql/limits/QueryLimits';
@@ -21,6 +22,8 @@ import { parseApqConfig, type ApqConfig } from './safelist/apqConfig';
 export interface GatewayConfig {
   port: number;
   jwt: JwtOptions;
+  /** The MFE origins allowed to call with credentials, and the LMS's JWT cookie names. */
+  browser: BrowserOptions;
   /** One upstream per subgraph, keyed by the subgraph name in the supergraph. */
   subgraphs: Readonly<Record<'orders' | 'catalog', UpstreamOptions>>;
   explorerEnabled: boolean;
@@ -119,6 +122,7 @@ export function parseGatewayConfig(source: Env): Readonly<GatewayConfig> {
   return Object.freeze({
     port: parsed.GATEWAY_PORT,
     jwt: parseJwtEnv(source),
+    browser: parseBrowserEnv(source),
     subgraphs: Object.freeze({
       // A subgraph call wraps its own upstream calls, so its deadline sits above theirs (2 s + margin).
       orders: Object.freeze({

@@ -59,6 +59,13 @@ export interface LocalStackOptions {
    * deployment does; they still listen on their own ports for direct calls. @default false
    */
   colocated?: boolean;
+  /**
+   * The components verify learner tokens against the LMS simulator's JWK set only: HS256 is refused
+   * (no JWT_SECRET reaches them) and the simulator signs service tokens with its RSA key too. Without
+   * it, and unless the environment names a JWK set, they accept both (the simulator's set and the
+   * development secret), so HS256 test tokens and the simulator's RSA tokens both work. @default false
+   */
+  jwksOnly?: boolean;
 }
 
 export interface LocalStack {
@@ -75,7 +82,10 @@ export interface LocalStack {
     /** The LMS's OAuth2 token endpoint, started when LMS_OAUTH2_URL is unset. */
     lms?: LmsOAuthSimulator;
   };
-  /** A token for learner1 under the configured secret, when running on simulators. */
+  /**
+   * A token for learner1: signed by the LMS simulator's RSA key as its sign-in would (when it runs),
+   * else under the configured secret.
+   */
   demoToken: string;
   /**
    * SUBGRAPH_SHARED_SECRET as the subgraphs and the gateway were configured (the development default
@@ -110,16 +120,60 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     source,
   );
   const jwt = parseJwtEnv(source);
+  // What the LMS simulator signs service tokens with: no secret at all when only the JWK set counts.
+  const lmsJwt: typeof jwt = options.jwksOnly
+    ? { issuer: jwt.issuer, audience: jwt.audience, ...(jwt.jwks ? { jwks: jwt.jwks } : {}) }
+    : jwt;
   const seed =
     options.seed ??
     (source.LEGACY_ECOMMERCE_URL && source.DISCOVERY_URL && source.VENDOR_API_URL ? undefined : createSeed());
   const stoppers: (() => Promise<void>)[] = [];
   try {
     const simulators: LocalStack['simulators'] = {};
+    // The LMS: its token endpoint for the service identity (it issues tokens for whatever client the
+    // environment names, else the dev one), its learners' sign-in and its /auth/jwks.json.
+    const lmsClient = {
+      LMS_OAUTH2_CLIENT_ID: source.LMS_OAUTH2_CLIENT_ID ?? LMS_DEV_SERVICE_CLIENT.clientId,
+      // Production refuses the published development secret: the simulated LMS gets a random one then.
+      LMS_OAUTH2_CLIENT_SECRET:
+        source.LMS_OAUTH2_CLIENT_SECRET ??
+        (isProduction(source) ? randomBytes(32).toString('hex') : LMS_DEV_SERVICE_CLIENT.clientSecret),
+    };
+    if (!source.LMS_OAUTH2_URL) {
+      simulators.lms = await createLmsOAuthSimulator({
+        jwt: lmsJwt,
+        clients: [
+          {
+            ...LMS_DEV_SERVICE_CLIENT,
+            clientId: lmsClient.LMS_OAUTH2_CLIENT_ID,
+            clientSecret: lmsClient.LMS_OAUTH2_CLIENT_SECRET,
+          },
+        ],
+        port: port(ports.LMS_SIMULATOR_PORT),
+        // The learners its user API knows, with the ids the vendor simulator's customers carry.
+        ...(seed ? { accounts: seedLmsAccounts(seed) } : {}),
+      });
+      stoppers.unshift(() => simulators.lms!.close());
+    }
+    // The LMS simulator's public keys, for everyone who verifies learner tokens, unless the
+    // environment names a JWK set of its own; the development secret stays accepted beside them.
+    const lmsJwks =
+      simulators.lms && !source.JWT_JWKS_URL && !source.JWT_PUBLIC_SIGNING_JWK_SET
+        ? `${simulators.lms.url}/auth/jwks.json`
+        : undefined;
+    const jwtVars: Env = lmsJwks
+      ? {
+          JWT_JWKS_URL: lmsJwks,
+          ...(!options.jwksOnly && jwt.secret !== undefined
+            ? { JWT_SECRET: jwt.secret }
+            : { JWT_SECRET: undefined }),
+        }
+      : {};
+    const simulatorJwt = lmsJwks ? parseJwtEnv({ ...source, ...jwtVars }) : jwt;
     if (!source.LEGACY_ECOMMERCE_URL && seed) {
       simulators.legacy = await createLegacyEcommerceSimulator({
         seed,
-        jwt,
+        jwt: simulatorJwt,
         port: port(ports.LEGACY_SIMULATOR_PORT),
         throttleRate: ports.LEGACY_SIMULATOR_THROTTLE_RATE,
       });
@@ -128,7 +182,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     if (!source.DISCOVERY_URL && seed) {
       simulators.discovery = await createDiscoverySimulator({
         seed,
-        jwt,
+        jwt: simulatorJwt,
         port: port(ports.DISCOVERY_SIMULATOR_PORT),
         throttleRate: ports.DISCOVERY_SIMULATOR_THROTTLE_RATE,
       });
@@ -150,33 +204,9 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       });
       stoppers.unshift(() => simulators.vendor!.close());
     }
-    // The LMS's token endpoint, for the service identity: it issues tokens for whatever client the
-    // environment names (else the dev one), signed with the stack's JWT settings.
-    const lmsClient = {
-      LMS_OAUTH2_CLIENT_ID: source.LMS_OAUTH2_CLIENT_ID ?? LMS_DEV_SERVICE_CLIENT.clientId,
-      // Production refuses the published development secret: the simulated LMS gets a random one then.
-      LMS_OAUTH2_CLIENT_SECRET:
-        source.LMS_OAUTH2_CLIENT_SECRET ??
-        (isProduction(source) ? randomBytes(32).toString('hex') : LMS_DEV_SERVICE_CLIENT.clientSecret),
-    };
-    if (!source.LMS_OAUTH2_URL) {
-      simulators.lms = await createLmsOAuthSimulator({
-        jwt,
-        clients: [
-          {
-            ...LMS_DEV_SERVICE_CLIENT,
-            clientId: lmsClient.LMS_OAUTH2_CLIENT_ID,
-            clientSecret: lmsClient.LMS_OAUTH2_CLIENT_SECRET,
-          },
-        ],
-        port: port(ports.LMS_SIMULATOR_PORT),
-        // The learners its user API knows, with the ids the vendor simulator's customers carry.
-        ...(seed ? { accounts: seedLmsAccounts(seed) } : {}),
-      });
-      stoppers.unshift(() => simulators.lms!.close());
-    }
     const withUpstreams: Env = {
       ...source,
+      ...jwtVars,
       ...(simulators.lms ? { LMS_OAUTH2_URL: `${simulators.lms.url}/oauth2`, ...lmsClient } : {}),
       LEGACY_ECOMMERCE_URL: source.LEGACY_ECOMMERCE_URL ?? simulators.legacy?.url,
       DISCOVERY_URL: source.DISCOVERY_URL ?? simulators.discovery?.url,
@@ -249,7 +279,9 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       ...adminPort('gateway'),
     });
     const onSimulators = Boolean(simulators.legacy);
-    const demoToken = signToken('learner1', jwt, { expiresInSeconds: 7 * 24 * 3600 });
+    const demoToken = simulators.lms
+      ? await simulators.lms.learnerToken('learner1', 7 * 24 * 3600)
+      : signToken('learner1', jwt, { expiresInSeconds: 7 * 24 * 3600 });
     const gateway = await createGateway(gatewayConfig, {
       logger: options.logger('gateway'),
       spanProcessor: options.spanProcessor?.('gateway'),

@@ -1,3 +1,4 @@
+import { LMS_DEV_LEARNER_PASSWORD } from '../simulators/lms/createLmsOAuthSimulator';
 import { createLogger } from '../platform/createLogger';
 import { DEV_SUBGRAPH_SHARED_SECRET, SUBGRAPH_SECRET_HEADER } from '../platform/http/subgraphSecret';
 import { runMain } from '../platform/runMain';
@@ -43,13 +44,25 @@ runMain(async () => {
       : []),
     ...(stack.simulators.vendor ? [`  vendor commerce   ${stack.simulators.vendor.url}   (simulator)`] : []),
     ...(stack.simulators.lms
-      ? [`  LMS OAuth2        ${stack.simulators.lms.url}/oauth2/access_token   (simulator; service tokens)`]
+      ? [
+          `  LMS               ${stack.simulators.lms.url}/login   (simulator; sign-in, /auth/jwks.json, /oauth2/access_token)`,
+        ]
       : []),
     '',
     ...(stack.simulators.legacy
       ? [
-          'Demo token for learner1 (pre-filled in the explorer):',
+          'Demo token for learner1, signed by the LMS simulator (pre-filled in the explorer):',
           `  Authorization: JWT ${stack.demoToken}`,
+          '',
+        ]
+      : []),
+    ...(stack.simulators.lms
+      ? [
+          `Sign in as an MFE does (learner1…learner50 or staff, password ${LMS_DEV_LEARNER_PASSWORD}): the LMS sets the two JWT cookies,`,
+          '  and the gateway reads them with USE-JWT-COOKIE: true (from an origin in CORS_ORIGIN_WHITELIST):',
+          `  curl -c /tmp/lms.jar -d 'email_or_username=learner1&password=${LMS_DEV_LEARNER_PASSWORD}' ${stack.simulators.lms.url}/api/user/v2/account/login_session/`,
+          `  curl -b /tmp/lms.jar -H 'USE-JWT-COOKIE: true' -H 'content-type: application/json' -d '{"query":"{ orderHistory { count } }"}' ${stack.gatewayUrl}/graphql`,
+          `A token for any learner: npm run token -- learner2 --lms ${stack.simulators.lms.url}`,
           '',
         ]
       : []),

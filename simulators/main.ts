@@ -50,6 +50,12 @@ runMain(async () => {
   );
   const logger = createLogger('simulators', config.LOG_LEVEL);
   const jwt = parseJwtEnv(process.env);
+  // Learner tokens the LMS simulator signs (RSA) reach the legacy API and discovery too (forwarded by
+  // the orders subgraph): they verify them against its /auth/jwks.json, fetched when the first comes.
+  const learnerJwt =
+    jwt.jwks || config.LMS_SIMULATOR_PORT === 0
+      ? jwt
+      : { ...jwt, jwks: { url: `http://127.0.0.1:${config.LMS_SIMULATOR_PORT}/auth/jwks.json` } };
   const seed = createSeed(DEFAULT_SEED, { learners: config.SIMULATOR_LEARNERS });
   const started: Simulator[] = [];
   const stopAll = async () => void (await Promise.all(started.map((sim) => sim.close())));
@@ -57,7 +63,7 @@ runMain(async () => {
     started.push(
       await createLegacyEcommerceSimulator({
         seed,
-        jwt,
+        jwt: learnerJwt,
         port: config.LEGACY_SIMULATOR_PORT,
         throttleRate: config.LEGACY_SIMULATOR_THROTTLE_RATE,
       }),
@@ -65,7 +71,7 @@ runMain(async () => {
     started.push(
       await createDiscoverySimulator({
         seed,
-        jwt,
+        jwt: learnerJwt,
         port: config.DISCOVERY_SIMULATOR_PORT,
         throttleRate: config.DISCOVERY_SIMULATOR_THROTTLE_RATE,
       }),

@@ -28,9 +28,20 @@ export const groups = {
   // authentication and ownership are separate groups, each with only the tests written for it.
   auth: {
     title: 'Authentication (JWT, subgraph secret)',
-    mutate: ['platform/auth/verifyAuthorization.ts', 'platform/http/subgraphSecret.ts'],
+    mutate: [
+      'platform/auth/verifyAuthorization.ts',
+      'platform/auth/createTokenVerifier.ts',
+      'platform/auth/createRemoteJwks.ts',
+      'platform/auth/requestCredentials.ts',
+      'platform/http/corsPolicy.ts',
+      'platform/http/subgraphSecret.ts',
+    ],
     tests: [
       'test/unit/platform/verifyAuthorization.test.ts',
+      'test/unit/platform/auth/createTokenVerifier.test.ts',
+      'test/unit/platform/auth/requestCredentials.test.ts',
+      'test/integration/platform/auth/remoteJwks.test.ts',
+      'test/integration/gateway/jwtCookies.test.ts',
       'test/integration/gateway/authAndInput.test.ts',
       'test/integration/gateway/tokenClaims.test.ts',
       'test/integration/subgraphs/subgraphSideDoor.test.ts',

@@ -16,12 +16,13 @@ export interface RequestBasics {
  * Verifies the JWT again in the subgraph. The shared secret (createSubgraphServer) proves the gateway
  * sent the request, not on whose behalf: the user comes from the token, checked here again rather than
  * trusted, so a leaked secret alone reads nobody's orders. In process (colocated/) the gateway's
- * data source hands over the same headers, and the token is checked here all the same.
+ * data source hands over the same headers, and the token is checked here all the same. A browser's
+ * JWT cookies arrive here as that same `Authorization` header: the gateway forwards the joined token.
  */
-export function requestBasics(headers: IncomingHttpHeaders, jwt: JwtOptions): RequestBasics {
+export async function requestBasics(headers: IncomingHttpHeaders, jwt: JwtOptions): Promise<RequestBasics> {
   const requestId = requestIdFrom(headers[REQUEST_ID_HEADER]);
   setRequestId(requestId);
-  return { identity: verifyAuthorization(headers.authorization, jwt), requestId };
+  return { identity: await verifyAuthorization(headers.authorization, jwt), requestId };
 }
 
 export function requireIdentity(identity: Identity | null): Identity {

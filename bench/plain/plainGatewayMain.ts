@@ -39,7 +39,7 @@ void servePlain<Context>('gateway', process.env.GATEWAY_PORT, { gateway }, async
   const token = /^(?:JWT|Bearer)\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   if (!token) throw unauthenticated('missing token');
   try {
-    jwt.verify(token, options.secret, {
+    jwt.verify(token, options.secret ?? '', {
       algorithms: ['HS256'],
       issuer: options.issuer,
       audience: options.audience,

@@ -15,6 +15,9 @@ export interface SignTokenOptions {
  * never done here): verifyAuthorization refuses a token without either.
  */
 export function signToken(username: string, jwtOptions: JwtOptions, options: SignTokenOptions = {}): string {
+  if (jwtOptions.secret === undefined) {
+    throw new Error('signToken signs HS256 with JWT_SECRET, and none is configured');
+  }
   return jwt.sign(
     {
       preferred_username: username,

@@ -62,8 +62,8 @@ export async function createDiscoverySimulator(options: DiscoverySimulatorOption
   /** DRF's APIView.initial: authentication, then throttling; then the (cached) answer. */
   const serve =
     (answer: (request: SimRequest, who: Identity) => SimResponse) =>
-    (request: SimRequest): SimResponse => {
-      const who = authenticate(request.headers, options.jwt);
+    async (request: SimRequest): Promise<SimResponse> => {
+      const who = await authenticate(request.headers, options.jwt);
       if (isResponse(who)) return who;
       // course-discovery core/throttles.py: staff and superusers are never throttled ("Throttling").
       if (!who.isStaff) {

@@ -8,14 +8,17 @@ import type { SimResponse } from './createSimulator';
  * DRF-style authentication as the Open edX services do it (edx-drf-extensions JwtAuthentication):
  * the identity, or the 401 response to send.
  */
-export function authenticate(headers: IncomingHttpHeaders, jwt: JwtOptions): Identity | SimResponse {
+export async function authenticate(
+  headers: IncomingHttpHeaders,
+  jwt: JwtOptions,
+): Promise<Identity | SimResponse> {
   // `Bearer` is BearerAuthentication there: an opaque OAuth access token checked against the LMS, which
   // a JWT never is. Callers that want JWT authentication must say `JWT` (JWT_AUTH_HEADER_PREFIX).
   if (/^bearer\s/i.test(headers.authorization ?? '')) {
     return { status: 401, body: { detail: 'Invalid token.' } };
   }
   try {
-    const identity = verifyAuthorization(headers.authorization, jwt);
+    const identity = await verifyAuthorization(headers.authorization, jwt);
     if (identity) return identity;
     return { status: 401, body: { detail: 'Authentication credentials were not provided.' } };
   } catch {

@@ -16,7 +16,10 @@ export interface SimRequest {
 export interface SimResponse {
   status: number;
   body?: unknown;
-  headers?: Record<string, string>;
+  /** An array sends the header once per value (`Set-Cookie`). */
+  headers?: Record<string, string | string[]>;
+  /** A page rather than JSON (the LMS's sign-in form): sent as `text/html`, `body` ignored. */
+  html?: string;
 }
 
 export interface SimRoute {
@@ -205,9 +208,13 @@ export async function createSimulator(
 
 function send(res: ServerResponse, response: SimResponse) {
   if (res.destroyed) return;
-  const payload = response.body === undefined ? '' : JSON.stringify(response.body);
+  const payload = response.html ?? (response.body === undefined ? '' : JSON.stringify(response.body));
   res.writeHead(response.status, {
-    ...(payload ? { 'content-type': 'application/json' } : {}),
+    ...(response.html !== undefined
+      ? { 'content-type': 'text/html; charset=utf-8' }
+      : payload
+        ? { 'content-type': 'application/json' }
+        : {}),
     ...response.headers,
   });
   res.end(payload);

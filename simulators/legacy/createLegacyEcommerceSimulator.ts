@@ -161,8 +161,8 @@ export async function createLegacyEcommerceSimulator(
       handler: (who: Identity, request: SimRequest) => SimResponse | Promise<SimResponse>,
       scope: 'orders' | 'default',
     ) =>
-    (request: SimRequest) => {
-      const who = authenticate(request.headers, options.jwt);
+    async (request: SimRequest) => {
+      const who = await authenticate(request.headers, options.jwt);
       if (isResponse(who)) return who;
       if (signedWithRetiredKey(who.token)) return { status: 401, body: { detail: 'Error decoding token.' } };
       if (scope !== 'orders' || !THROTTLE_EXEMPT_SERVICE_USERS.has(who.username)) {

@@ -1,9 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import type { JSONWebKeySet } from '../../platform/auth/jose';
 import type { JwtOptions } from '../../platform/auth/JwtOptions';
 import { LMS_DEV_CLIENT } from '../../platform/auth/lmsDevClient';
+import { DEFAULT_JWT_COOKIE_NAMES, type JwtCookieNames } from '../../platform/auth/requestCredentials';
 import { createSimulator, type SimRequest, type SimResponse, type Simulator } from '../kit/createSimulator';
 import { lmsAccountRoutes, type LmsAccounts } from './lmsAccountRoutes';
+import { createLmsSigningKeys } from './createLmsSigningKeys';
+import { anonymousId, defaultLearnerAccount, learnerSignInRoutes, type LmsLearner } from './learnerSignIn';
+
+/** The password of every simulated learner account (`learnerN`, `staff`), as devstack's accounts share `edx`. */
+export const LMS_DEV_LEARNER_PASSWORD = 'edx';
 
 /** A DOT application with the client-credentials grant, and the LMS user it acts as. */
 export interface LmsOAuthClient {
@@ -46,11 +53,36 @@ export interface LmsOAuthSimulatorOptions {
   port?: number;
   /** The users the accounts API knows (lmsAccountRoutes). @default none */
   accounts?: LmsAccounts;
+  /**
+   * JWT_AUTH_FORCE_CREATE_ASYMMETRIC: client-credentials tokens signed with the RSA key too. Off, they
+   * are HS256 under `jwt.secret` as oauth_dispatch/jwt.py makes them for an unrestricted client
+   * (`_get_use_asymmetric_key_value`); with no secret configured they are RSA regardless.
+   * @default false
+   */
+  forceAsymmetric?: boolean;
+  /** JWT_SIGNING_ALGORITHM of the learners' (and forced) RSA tokens. @default RS512 */
+  signingAlgorithm?: 'RS256' | 'RS512';
+  /** Who may sign in at /login. @default `learnerN` (user id N) and `staff` */
+  learners?: (username: string) => LmsLearner | null;
+  /** JWT_IN_COOKIE_EXPIRATION. @default 3600 */
+  cookieTtlSeconds?: number;
+  /** JWT_AUTH_COOKIE_HEADER_PAYLOAD / _SIGNATURE. @default the edx-drf-extensions names */
+  cookieNames?: JwtCookieNames;
+  /** SHARED_COOKIE_DOMAIN. @default unset: host-only cookies */
+  cookieDomain?: string;
 }
 
 export interface LmsOAuthSimulator extends Simulator {
   /** Access tokens issued since start (or `resetStats`), JWT and opaque alike. */
   tokensIssued(): number;
+  /** What `/auth/jwks.json` serves now. */
+  jwks(): JSONWebKeySet;
+  /** Signs with a new RSA key from now on, the old one still published; resolves its `kid`. */
+  rotateSigningKey(): Promise<string>;
+  /** Stops publishing a key (never the signing one). */
+  retireSigningKey(kid: string): void;
+  /** The JWT a learner's sign-in puts in the two cookies, for tests and `npm start`. */
+  learnerToken(username: string, ttlSeconds?: number): Promise<string>;
 }
 
 // OAUTH2_DEFAULT_SCOPES of the LMS: what a client-credentials request without `scope` gets.
@@ -68,9 +100,12 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
   const clients = options.clients ?? [LMS_DEV_SERVICE_CLIENT];
   const now = options.now ?? Date.now;
   const ttlSeconds = options.tokenTtlSeconds ?? 3600;
+  const keys = await createLmsSigningKeys(options.signingAlgorithm ?? 'RS512');
+  const asymmetricServiceTokens = options.forceAsymmetric === true || options.jwt.secret === undefined;
+  const learners = options.learners ?? defaultLearnerAccount;
   let issued = 0;
 
-  function accessToken(request: SimRequest): SimResponse {
+  async function accessToken(request: SimRequest): Promise<SimResponse> {
     // A form body reaches the route as raw text (createSimulator parses only JSON).
     const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
     // oauthlib's ClientCredentialsGrant checks the grant type before it authenticates the client.
@@ -104,7 +139,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
     return {
       status: 200,
       body: {
-        access_token: signJwt(client, scopes),
+        access_token: await signJwt(client, scopes),
         expires_in: ttlSeconds,
         token_type: 'JWT',
         scope: scopes.join(' '),
@@ -113,36 +148,51 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
   }
 
   // The payload of oauth_dispatch/jwt.py `_create_jwt`, optional claims by scope.
-  function signJwt(client: LmsOAuthClient, scopes: string[]): string {
+  function payloadOf(
+    user: { username: string; userId: number; isStaff: boolean; isSuperuser?: boolean },
+    scopes: string[],
+    grantType: string,
+    lifetimeSeconds: number,
+  ): Record<string, unknown> {
     const iat = Math.floor(now() / 1000);
     const payload: Record<string, unknown> = {
       aud: options.jwt.audience,
-      exp: iat + ttlSeconds,
-      grant_type: 'client-credentials',
+      exp: iat + lifetimeSeconds,
+      grant_type: grantType,
       iat,
       iss: options.jwt.issuer,
-      preferred_username: client.username,
+      preferred_username: user.username,
       scopes,
       version: '1.2.0',
       // anonymous_id_for_user: a stable opaque id per user.
-      sub: createHash('sha256').update(`anonymous:${client.username}`).digest('hex').slice(0, 32),
+      sub: anonymousId(user.username),
       filters: [],
       is_restricted: false,
       email_verified: true,
     };
-    if (scopes.includes('user_id')) payload.user_id = client.userId;
-    if (scopes.includes('email')) payload.email = `${client.username}@example.com`;
+    if (scopes.includes('user_id')) payload.user_id = user.userId;
+    if (scopes.includes('email')) payload.email = `${user.username}@example.com`;
     if (scopes.includes('profile')) {
       Object.assign(payload, {
         name: null,
         family_name: '',
         given_name: '',
-        administrator: client.isStaff,
-        superuser: client.isSuperuser ?? false,
+        administrator: user.isStaff,
+        superuser: user.isSuperuser ?? false,
       });
     }
-    return jwt.sign(payload, options.jwt.secret, { algorithm: 'HS256' });
+    return payload;
   }
+
+  async function signJwt(client: LmsOAuthClient, scopes: string[]): Promise<string> {
+    const payload = payloadOf(client, scopes, 'client-credentials', ttlSeconds);
+    if (asymmetricServiceTokens) return keys.sign(payload);
+    return jwt.sign(payload, options.jwt.secret as string, { algorithm: 'HS256' });
+  }
+
+  // user_authn/cookies.py `_create_jwt`: scopes user_id, email, profile, `use_asymmetric_key=True`.
+  const learnerToken = (learner: LmsLearner, lifetimeSeconds: number) =>
+    keys.sign(payloadOf(learner, ['user_id', 'email', 'profile'], 'password', lifetimeSeconds));
 
   const simulator = await createSimulator(
     'lms-oauth2',
@@ -155,6 +205,22 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
         handle: accessToken,
       },
       ...lmsAccountRoutes(options.accounts ?? new Map(), options.jwt),
+      // user_authn/urls: `auth/jwks.json` → views/auth.py `get_public_signing_jwks`.
+      {
+        method: 'GET',
+        pattern: /^\/auth\/jwks\.json$/,
+        name: 'auth.jwks',
+        handle: () => ({ status: 200, body: keys.jwks() }),
+      },
+      ...learnerSignInRoutes({
+        account: learners,
+        password: LMS_DEV_LEARNER_PASSWORD,
+        issueToken: learnerToken,
+        cookieTtlSeconds: options.cookieTtlSeconds ?? 3600,
+        cookieNames: options.cookieNames ?? DEFAULT_JWT_COOKIE_NAMES,
+        cookieDomain: options.cookieDomain,
+        now,
+      }),
     ],
     options.port,
     // oauthlib's error body for anything the simulator itself refuses.
@@ -163,6 +229,14 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
   return {
     ...simulator,
     tokensIssued: () => issued,
+    jwks: () => keys.jwks(),
+    rotateSigningKey: () => keys.rotate(),
+    retireSigningKey: (kid) => keys.retire(kid),
+    learnerToken: async (username, lifetimeSeconds = 3600) => {
+      const learner = learners(username);
+      if (!learner) throw new Error(`no LMS account ${username}`);
+      return learnerToken(learner, lifetimeSeconds);
+    },
     resetStats: () => {
       simulator.resetStats();
       issued = 0;

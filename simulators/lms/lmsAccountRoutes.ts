@@ -13,8 +13,8 @@ export type LmsAccounts = Map<string, number>;
  * username is 404. Only the fields Switchyard reads, and a few beside them, are modelled.
  */
 export function lmsAccountRoutes(accounts: LmsAccounts, jwt: JwtOptions): SimRoute[] {
-  function account(request: SimRequest): SimResponse {
-    const who = authenticate(request.headers, jwt);
+  async function account(request: SimRequest): Promise<SimResponse> {
+    const who = await authenticate(request.headers, jwt);
     if (isResponse(who)) return who;
     const username = request.params[0] ?? '';
     const id = accounts.get(username);

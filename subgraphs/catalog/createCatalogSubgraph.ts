@@ -46,7 +46,7 @@ export async function createCatalogSubgraph(
     tracer: tracing.tracer,
     security: config.security,
     context: async (headers) => {
-      const { identity, requestId } = requestBasics(headers, config.jwt);
+      const { identity, requestId } = await requestBasics(headers, config.jwt);
       const courseRuns = identity
         ? new DataLoader<string, CourseRun | null>(
             (keys) => backend.getCourseRuns(keys, { identity, requestId }),

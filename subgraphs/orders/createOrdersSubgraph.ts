@@ -71,7 +71,7 @@ export async function createOrdersSubgraph(
     security: config.security,
     plugins: [reportPartialFailures<OrdersContext>(deps.logger), markReplayed<OrdersContext>()],
     context: async (headers) => {
-      const { identity, requestId } = requestBasics(headers, config.jwt);
+      const { identity, requestId } = await requestBasics(headers, config.jwt);
       // No identity, no loaders: an anonymous request cannot reach a backend even by mistake.
       const loaders = identity
         ? createOrdersLoaders(

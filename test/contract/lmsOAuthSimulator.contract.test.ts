@@ -44,7 +44,7 @@ describe('LMS OAuth2 simulator keeps edx-platform’s token endpoint rules', () 
       token_type: 'JWT',
       scope: 'read write email profile user_id',
     });
-    const claims = jwt.verify(body.access_token, jwtOptions.secret, {
+    const claims = jwt.verify(body.access_token, jwtOptions.secret as string, {
       issuer: jwtOptions.issuer,
       audience: jwtOptions.audience,
       clockTimestamp: NOW / 1000,

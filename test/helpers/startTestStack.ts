@@ -56,6 +56,8 @@ export async function startTestStack(
     colocated?: boolean;
     /** The simulators' world. @default createSeed() */
     seed?: Seed;
+    /** Learner tokens verified against the LMS simulator's JWK set only (createLocalStack). @default false */
+    jwksOnly?: boolean;
   } = {},
 ): Promise<TestStack> {
   const { spans } = options;
@@ -76,6 +78,7 @@ export async function startTestStack(
     refundWorker: options.refundWorker ?? false,
     colocated: options.colocated ?? false,
     ...(options.seed ? { seed: options.seed } : {}),
+    jwksOnly: options.jwksOnly ?? false,
   });
   const jwt = parseJwtEnv(env);
   const token: TestStack['token'] = (username, options = {}) => signToken(username, jwt, options);

@@ -4,7 +4,7 @@ import { parseJwtEnv } from '../../../platform/config/jwtEnv';
 
 const options = parseJwtEnv({});
 const header = (claims: object) =>
-  `JWT ${jwt.sign({ preferred_username: 'learner1', ...claims }, options.secret, {
+  `JWT ${jwt.sign({ preferred_username: 'learner1', ...claims }, options.secret as string, {
     algorithm: 'HS256',
     issuer: options.issuer,
     audience: options.audience,
@@ -12,29 +12,29 @@ const header = (claims: object) =>
   })}`;
 
 describe('the LMS user id (user_id claim)', () => {
-  it('is read into Identity.userId when a positive integer, and left out otherwise', () => {
-    expect(verifyAuthorization(header({ user_id: 42 }), options)).toMatchObject({
+  it('is read into Identity.userId when a positive integer, and left out otherwise', async () => {
+    expect(await verifyAuthorization(header({ user_id: 42 }), options)).toMatchObject({
       username: 'learner1',
       userId: 42,
     });
     for (const userId of ['42', 0, -3, 1.5, null, undefined]) {
-      expect(verifyAuthorization(header({ user_id: userId }), options)).not.toHaveProperty('userId');
+      expect(await verifyAuthorization(header({ user_id: userId }), options)).not.toHaveProperty('userId');
     }
   });
 });
 
 describe('verifyAuthorization', () => {
   const token = (claims: object, signOptions: jwt.SignOptions = {}) =>
-    jwt.sign({ preferred_username: 'learner1', ...claims }, options.secret, {
+    jwt.sign({ preferred_username: 'learner1', ...claims }, options.secret as string, {
       algorithm: 'HS256',
       issuer: options.issuer,
       audience: options.audience,
       expiresIn: 60,
       ...signOptions,
     });
-  const refusal = (value: string) => {
+  const refusal = async (value: string) => {
     try {
-      verifyAuthorization(value, options);
+      await verifyAuthorization(value, options);
     } catch (error) {
       return { message: (error as Error).message, extensions: (error as { extensions: unknown }).extensions };
     }
@@ -45,18 +45,24 @@ describe('verifyAuthorization', () => {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   });
 
-  it('treats a missing or blank header as no user at all', () => {
-    expect(verifyAuthorization(undefined, options)).toBeNull();
-    expect(verifyAuthorization('', options)).toBeNull();
-    expect(verifyAuthorization('  \t ', options)).toBeNull();
+  it('treats a missing or blank header as no user at all', async () => {
+    expect(await verifyAuthorization(undefined, options)).toBeNull();
+    expect(await verifyAuthorization('', options)).toBeNull();
+    expect(await verifyAuthorization('  \t ', options)).toBeNull();
   });
 
-  it('reads either scheme, any case, with surrounding whitespace', () => {
+  it('reads either scheme, any case, with surrounding whitespace', async () => {
     const t = token({ administrator: true });
     for (const value of [`JWT ${t}`, `Bearer ${t}`, `bearer  ${t}`, `  jwt ${t}  `]) {
-      expect(verifyAuthorization(value, options)).toEqual({ username: 'learner1', isStaff: true, token: t });
+      expect(await verifyAuthorization(value, options)).toEqual({
+        username: 'learner1',
+        isStaff: true,
+        token: t,
+      });
     }
-    expect(verifyAuthorization(`JWT ${token({ administrator: 'true' })}`, options)?.isStaff).toBe(false);
+    expect((await verifyAuthorization(`JWT ${token({ administrator: 'true' })}`, options))?.isStaff).toBe(
+      false,
+    );
   });
 
   it.each([
@@ -64,17 +70,17 @@ describe('verifyAuthorization', () => {
     ['text before the scheme', (t: string) => `x JWT ${t}`],
     ['no space after the scheme', (t: string) => `JWT${t}`],
     ['a second word after the token', (t: string) => `JWT ${t} extra`],
-  ])('refuses a header with %s', (_label, build) => {
-    expect(refusal(build(token({})))).toEqual(
+  ])('refuses a header with %s', async (_label, build) => {
+    expect(await refusal(build(token({})))).toEqual(
       unauthenticated('Authorization header must be "JWT <token>" or "Bearer <token>"'),
     );
   });
 
-  it('says why a token was refused: expired, or invalid', () => {
-    expect(refusal(`JWT ${token({}, { expiresIn: -10 })}`)).toEqual(
+  it('says why a token was refused: expired, or invalid', async () => {
+    expect(await refusal(`JWT ${token({}, { expiresIn: -10 })}`)).toEqual(
       unauthenticated('Authentication failed: token expired'),
     );
-    expect(refusal(`JWT ${token({}, { audience: 'someone-else' })}`)).toEqual(
+    expect(await refusal(`JWT ${token({}, { audience: 'someone-else' })}`)).toEqual(
       unauthenticated('Authentication failed: invalid token'),
     );
   });
@@ -83,8 +89,8 @@ describe('verifyAuthorization', () => {
     ['missing', { preferred_username: undefined }],
     ['empty', { preferred_username: '' }],
     ['not a string', { preferred_username: 42 }],
-  ])('refuses a token whose preferred_username is %s', (_label, claims) => {
-    expect(refusal(`JWT ${token(claims)}`)).toEqual(
+  ])('refuses a token whose preferred_username is %s', async (_label, claims) => {
+    expect(await refusal(`JWT ${token(claims)}`)).toEqual(
       unauthenticated('Authentication failed: token has no preferred_username'),
     );
   });

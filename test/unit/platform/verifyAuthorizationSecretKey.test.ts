@@ -7,12 +7,12 @@ import { parseJwtEnv } from '../../../platform/config/jwtEnv';
 const a = parseJwtEnv({ JWT_SECRET: 'first-secret-of-the-test-0123456789' });
 const b = parseJwtEnv({ JWT_SECRET: 'second-secret-of-the-test-012345678' });
 
-it('verifies each token against the secret it is given, whichever secret came before', () => {
+it('verifies each token against the secret it is given, whichever secret came before', async () => {
   const byA = `JWT ${signToken('learner1', a)}`;
   const byB = `JWT ${signToken('learner2', b)}`;
-  expect(verifyAuthorization(byA, a)?.username).toBe('learner1');
-  expect(() => verifyAuthorization(byA, b)).toThrow('Authentication failed: invalid token');
-  expect(verifyAuthorization(byB, b)?.username).toBe('learner2');
-  expect(() => verifyAuthorization(byB, a)).toThrow('Authentication failed: invalid token');
-  expect(verifyAuthorization(byA, a)?.username).toBe('learner1');
+  expect((await verifyAuthorization(byA, a))?.username).toBe('learner1');
+  await expect(verifyAuthorization(byA, b)).rejects.toThrow('Authentication failed: invalid token');
+  expect((await verifyAuthorization(byB, b))?.username).toBe('learner2');
+  await expect(verifyAuthorization(byB, a)).rejects.toThrow('Authentication failed: invalid token');
+  expect((await verifyAuthorization(byA, a))?.username).toBe('learner1');
 });

@@ -80,7 +80,7 @@ describe('DiscoveryCatalogBackend', () => {
     expect(url.searchParams.get('include_retired_run_types')).toBe('1');
     // The LMS's token for switchyard_worker, not the learner's own.
     expect(sent.headers.authorization).not.toContain(learner1.identity.token);
-    expect(verifyAuthorization(sent.headers.authorization, jwt)).toMatchObject({
+    expect(await verifyAuthorization(sent.headers.authorization, jwt)).toMatchObject({
       username: 'switchyard_worker',
       isStaff: true,
     });

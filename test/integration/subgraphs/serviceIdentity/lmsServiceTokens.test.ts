@@ -58,7 +58,7 @@ describe('LmsServiceTokens', () => {
 
   it('hands out a JWT the Open edX services (and Switchyard) accept as the service user', async () => {
     const identity = await serviceTokens().identity();
-    expect(verifyAuthorization(`JWT ${identity.token}`, jwt)).toEqual(identity);
+    expect(await verifyAuthorization(`JWT ${identity.token}`, jwt)).toEqual(identity);
   });
 
   it('renews the token a minute before it expires, once', async () => {
