@@ -33,6 +33,9 @@ beforeAll(async () => {
     { logger: (component) => createLogger(component, 'info', stream) },
   );
   connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  // RefundQueue.counts() refuses while the connection is still connecting; the first test can be
+  // faster than the connect on a busy box. ioredis queues the ping until the connection is ready.
+  await connection.ping();
   queue = new RefundQueue({ connection, prefix });
 });
 afterAll(async () => {
