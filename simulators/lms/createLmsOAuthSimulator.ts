@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import type { JwtOptions } from '../../platform/auth/JwtOptions';
 import { LMS_DEV_CLIENT } from '../../platform/auth/lmsDevClient';
 import { createSimulator, type SimRequest, type SimResponse, type Simulator } from '../kit/createSimulator';
+import { certificatesRoute, LmsCertificates } from './certificatesRoute';
 
 /** A DOT application with the client-credentials grant, and the LMS user it acts as. */
 export interface LmsOAuthClient {
@@ -43,9 +44,13 @@ export interface LmsOAuthSimulatorOptions {
   /** Clock of `iat`/`exp`, injectable so tests move time instead of waiting. @default Date.now */
   now?: () => number;
   port?: number;
+  /** The certificates the LMS's certificates API serves. @default none */
+  certificates?: LmsCertificates;
 }
 
 export interface LmsOAuthSimulator extends Simulator {
+  /** What `GET /api/certificates/v0/…` serves; tests issue certificates here. */
+  certificates: LmsCertificates;
   /** Access tokens issued since start (or `resetStats`), JWT and opaque alike. */
   tokensIssued(): number;
 }
@@ -66,6 +71,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
   const now = options.now ?? Date.now;
   const ttlSeconds = options.tokenTtlSeconds ?? 3600;
   let issued = 0;
+  const certificates = options.certificates ?? new LmsCertificates();
 
   function accessToken(request: SimRequest): SimResponse {
     // A form body reaches the route as raw text (createSimulator parses only JSON).
@@ -151,6 +157,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
         name: 'oauth2.access_token',
         handle: accessToken,
       },
+      certificatesRoute(certificates, options.jwt),
     ],
     options.port,
     // oauthlib's error body for anything the simulator itself refuses.
@@ -158,6 +165,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
   );
   return {
     ...simulator,
+    certificates,
     tokensIssued: () => issued,
     resetStats: () => {
       simulator.resetStats();

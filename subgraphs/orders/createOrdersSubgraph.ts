@@ -19,6 +19,7 @@ import { reportPartialFailures } from './plugins/reportPartialFailures';
 import { ordersResolvers } from './resolvers';
 import { selectOrdersBackend } from './selectOrdersBackend';
 import { createOrderWrites } from './createOrderWrites';
+import { createRefundEligibility } from './eligibility/createRefundEligibility';
 
 export interface OrdersSubgraphDeps {
   logger: Logger;
@@ -56,9 +57,20 @@ export async function createOrdersSubgraph(
     logger: deps.logger,
     tracer: tracing.tracer,
   });
-  const upstreams = [...reads.upstreams, ...service.upstreams];
+  const refundRule = createRefundEligibility(config.refunds, service, {
+    metrics: upstreamMetrics,
+    logger: deps.logger,
+    tracer: tracing.tracer,
+  });
+  const upstreams = [...reads.upstreams, ...service.upstreams, ...refundRule.upstreams];
   const backend = reads.backend;
-  const infra = createMutationInfra(config.mutations, writes.writesFor, deps.logger, service);
+  const infra = createMutationInfra(
+    config.mutations,
+    writes.writesFor,
+    deps.logger,
+    service,
+    refundRule.eligibility,
+  );
   const server = await createSubgraphServer<OrdersContext>({
     name: 'orders',
     sdl: readSubgraphSdl('orders.graphql'),

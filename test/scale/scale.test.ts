@@ -43,6 +43,8 @@ const shared = () => ({
   LEGACY_ECOMMERCE_URL: legacy.url,
   DISCOVERY_URL: discovery.url,
   LMS_OAUTH2_URL: `${lms.url}/oauth2`,
+  // The seed's orders are years old: a refund window that still covers them.
+  REFUND_WINDOW_DAYS: '36500',
   REDIS_URL,
   REFUND_QUEUE_PREFIX: prefix,
   // A claim whose holder died is taken over after this: short, so the kill test does not wait 15 s.

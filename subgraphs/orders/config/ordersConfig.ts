@@ -13,6 +13,7 @@ import {
 import { parseSubgraphSecurityConfig, type SubgraphSecurityConfig } from '../../subgraphSecurityConfig';
 import { parseLayersConfig, type RolloutConfig, type ShadowConfig } from './layersConfig';
 import { parseMutationsConfig, type MutationsConfig } from './mutationsConfig';
+import { parseRefundsConfig, type RefundsConfig } from './refundsConfig';
 import { ORDERS_MODES, needsVendor, type OrdersMode } from './ordersMode';
 import { parseVendorConfig, type VendorConfig } from './vendorConfig';
 
@@ -57,6 +58,8 @@ export interface OrdersConfig {
    * permission no staff token has, and the refund worker's deliveries (docs/reference/legacy-ecommerce.md).
    */
   serviceIdentity: Readonly<ServiceIdentityConfig>;
+  /** The refund rule's window and inputs (discovery, the LMS), and automatic approval. */
+  refunds: Readonly<RefundsConfig>;
 }
 
 /** Parses the orders subgraph's environment once, at start-up; throws ConfigError naming each bad variable. */
@@ -84,6 +87,7 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     ['ORDERS_ROLLOUT_BACKEND', layers.rollout?.mode],
     ['ORDERS_SHADOW_BACKEND', layers.shadow?.mode],
   ];
+  const serviceIdentity = parseServiceIdentityConfig(source);
   const vendorUser = vendorUsers.find(([, mode]) => mode !== undefined && needsVendor(mode));
   return Object.freeze({
     port: parsed.ORDERS_SUBGRAPH_PORT,
@@ -103,6 +107,7 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     logLevel: parsed.LOG_LEVEL,
     tracing: parseTracingConfig(source, 'switchyard-orders'),
     security: parseSubgraphSecurityConfig(source),
-    serviceIdentity: parseServiceIdentityConfig(source),
+    serviceIdentity,
+    refunds: parseRefundsConfig(source, serviceIdentity),
   });
 }

@@ -9,6 +9,11 @@ export interface RefundInput {
    * records stored before it existed stay the same.
    */
   alsoRefund?: string[];
+  /**
+   * Staff only: refund although the LMS's refund rule refuses it (REFUND_NOT_ELIGIBLE). Absent unless
+   * set, for the same reason as `alsoRefund`.
+   */
+  overrideEligibility?: true;
 }
 
 /** What the owning system recorded for a refund request. */

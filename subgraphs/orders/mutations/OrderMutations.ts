@@ -10,6 +10,8 @@ import type { RefundQueue } from '../queue/RefundQueue';
 import type { Order } from '../domain/Order';
 import type { RefundInput, RefundReceipt, RefundRequest } from '../domain/Refund';
 import type { OrderWrites, WriteContext } from '../port/OrderWrites';
+import type { RefundEligibility } from '../eligibility/RefundEligibility';
+import { admitRefund } from './admitRefund';
 import { enqueueRefund } from './enqueueRefund';
 import type { RefundRequestStore } from './RefundRequestStore';
 
@@ -26,6 +28,8 @@ export interface OrderMutationsDeps {
   logger: Logger;
   /** Switchyard's service user, for what no user's own token may do upstream (fulfilment). */
   service: ServiceIdentitySource;
+  /** The LMS's refund rule, checked before any refund is written or queued (admitRefund). */
+  eligibility: Pick<RefundEligibility, 'check'>;
 }
 
 /** Where the service user's identity comes from (LMS OAuth2 client credentials, cached). */
@@ -73,7 +77,7 @@ export class OrderMutations {
       ttlMs: this.deps.ttlMs,
       leaseMs: this.deps.leaseMs,
       audit,
-      authorize: () => writes().assertChangeable(input.orderNumber, this.writeContext(call, audit)),
+      authorize: () => admitRefund(writes(), this.deps.eligibility, input, this.writeContext(call, audit)),
       execute: async () =>
         this.remember(call, audit, await writes().requestRefund(input, this.writeContext(call, audit))),
       reconcile: async () => {
@@ -129,7 +133,8 @@ export class OrderMutations {
       leaseMs: this.deps.leaseMs,
       audit,
       // The order may have changed hands (or the request predates the check): refused, nothing written.
-      authorize: () => writes().assertChangeable(job.input.orderNumber, context()),
+      // The rule again, at delivery: the window may have closed, or a certificate been issued, since.
+      authorize: () => admitRefund(writes(), this.deps.eligibility, job.input, context()),
       execute: () => writes().requestRefund(job.input, context()),
       reconcile: () => writes().findRefund(job.input, context()),
       // The queue retries: a transient failure is not the answer, and the next attempt reconciles first.
@@ -185,9 +190,12 @@ export class OrderMutations {
       // Owner or staff, checked exactly as IMMEDIATE checks it, before anything is queued: a foreign
       // order and a missing one get the same NOT_FOUND, and the refusal leaves no record and no job.
       authorize: () =>
-        this.deps
-          .writesFor(input.orderNumber)
-          .assertChangeable(input.orderNumber, this.writeContext(call, audit)),
+        admitRefund(
+          this.deps.writesFor(input.orderNumber),
+          this.deps.eligibility,
+          input,
+          this.writeContext(call, audit),
+        ),
       execute: async () => {
         const queued = await enqueueRefund(
           queue,

@@ -12,7 +12,7 @@ import { RefundQueue } from '../queue/RefundQueue';
 import type { MutationsConfig } from '../config/mutationsConfig';
 import type { OrderWrites } from '../port/OrderWrites';
 import { MemoryRefundRequestStore } from './MemoryRefundRequestStore';
-import { OrderMutations, type ServiceIdentitySource } from './OrderMutations';
+import { OrderMutations, type OrderMutationsDeps, type ServiceIdentitySource } from './OrderMutations';
 import { RedisRefundRequestStore } from './RedisRefundRequestStore';
 import type { RefundRequestStore } from './RefundRequestStore';
 
@@ -31,6 +31,7 @@ export function createMutationInfra(
   writesFor: (n: string) => OrderWrites | null,
   logger: Logger,
   service: ServiceIdentitySource,
+  eligibility: OrderMutationsDeps['eligibility'],
 ): MutationInfra {
   const clients: Redis[] = [];
   const connect = (purpose: string, extra: RedisOptions = {}) => {
@@ -67,6 +68,7 @@ export function createMutationInfra(
     refundRequests,
     logger,
     service,
+    eligibility,
   });
   return {
     mutations,

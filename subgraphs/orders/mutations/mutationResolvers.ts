@@ -5,6 +5,7 @@ import type { IdempotentResult } from '../../../idempotency/runIdempotent';
 import { isReplayedError } from '../../../idempotency/ReplayedError';
 import { requireIdentity } from '../../requestBasics';
 import type { RefundInput } from '../domain/Refund';
+import { eligibilityOverride } from './eligibilityOverride';
 import { idempotencyKeyFrom } from './idempotencyKeyFrom';
 import type { Delivery, OrderMutations } from './OrderMutations';
 
@@ -26,6 +27,7 @@ interface RequestRefundArgs {
     reason?: string | null;
     delivery?: Delivery | null;
     alsoRefund?: string[] | null;
+    overrideEligibility?: boolean | null;
   };
 }
 
@@ -76,6 +78,7 @@ export const mutationResolvers = {
         courseRunKey: args.input.courseRunKey ?? null,
         reason,
         ...(alsoRefund.length > 0 ? { alsoRefund: [...new Set(alsoRefund)].sort() } : {}),
+        ...eligibilityOverride(args.input.overrideEligibility, context.identity),
       };
       return answer(context, () =>
         context.mutations.requestRefund(input, args.input.delivery ?? 'IMMEDIATE', call(context)),

@@ -1,6 +1,7 @@
 import type { CallContext } from '../../CallContext';
 import type { Order } from '../domain/Order';
 import type { RefundInput, RefundReceipt } from '../domain/Refund';
+import type { RefundFacts } from '../domain/RefundFacts';
 
 export interface WriteContext extends CallContext {
   /**
@@ -27,6 +28,11 @@ export interface OrderWrites {
    * verified user only.
    */
   assertChangeable(number: string, context: WriteContext): Promise<void>;
+  /**
+   * What the refund rule reads of the order (owner, date placed, the course runs the refund covers),
+   * with the same ownership check as assertChangeable: NOT_FOUND for an order the caller may not change.
+   */
+  refundFacts(input: RefundInput, context: WriteContext): Promise<RefundFacts>;
   requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt>;
   /** What the system already recorded for this refund request, or null: used to reconcile after a crash. */
   findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null>;

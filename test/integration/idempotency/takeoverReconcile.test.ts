@@ -23,6 +23,7 @@ import type { OrderWrites } from '../../../subgraphs/orders/port/OrderWrites';
 import { createOrderWrites } from '../../../subgraphs/orders/createOrderWrites';
 import type { Upstream } from '../../../upstream/Upstream';
 import { refundableOrders } from '../../helpers/refundableOrders';
+import { startRefundRule, type RefundRule } from '../../helpers/startRefundRule';
 import {
   createLmsOAuthSimulator,
   type LmsOAuthSimulator,
@@ -68,6 +69,7 @@ function writersFor(legacyUrl: string, extra: Record<string, string> = {}) {
  */
 const diesAfterUpstream = (writes: OrderWrites, died: () => void): OrderWrites => ({
   assertChangeable: (number, context) => writes.assertChangeable(number, context),
+  refundFacts: (input, context) => writes.refundFacts(input, context),
   requestRefund: async (input, context) => {
     await writes.requestRefund(input, context);
     died();
@@ -96,6 +98,7 @@ function harness() {
     refundQueue: null,
     refundRequests: new MemoryRefundRequestStore(DAY),
     service: { identity: () => service.identity() },
+    eligibility: rule.eligibility,
     logger: pino({ level: 'info' }, { write: (line: string) => audit.push(JSON.parse(line)) }),
   });
   return {
@@ -117,6 +120,7 @@ const call = (username: string, idempotencyKey: string, isStaff = false): Mutati
 
 let lms: LmsOAuthSimulator;
 let service: ServiceTokens;
+let rule: RefundRule;
 
 beforeAll(async () => {
   legacy = await createLegacyEcommerceSimulator({ seed, jwt });
@@ -124,6 +128,7 @@ beforeAll(async () => {
   lms = await createLmsOAuthSimulator({ jwt });
   service = createServiceTokens(parseServiceIdentityConfig({ LMS_OAUTH2_URL: lms.url }));
   upstreams.push(...service.upstreams);
+  rule = await startRefundRule(seed, jwt, lms);
   vendor = await createVendorSimulator({
     orders: seed.vendorOrders ?? [],
     ...VENDOR_DEV_PROJECT,
@@ -139,6 +144,7 @@ afterAll(async () => {
   await Promise.all(upstreams.map((u) => u.close()));
   await legacy.close();
   await vendor.close();
+  await rule.close();
   await lms.close();
 });
 

@@ -49,6 +49,8 @@ it('runs the refund worker as its own process, which delivers, and stops it with
     REDIS_URL,
     REFUND_QUEUE_PREFIX: `test-${randomUUID()}`,
     REFUND_RETRY_BASE_MS: '50',
+    // The seed's orders are years old: a refund window that still covers them.
+    REFUND_WINDOW_DAYS: '36500',
     ...Object.fromEntries(PORTS.map((name) => [name, '0'])),
   });
   // The banner names the worker's status URL (its port was 0: the parent learnt the bound one) and pid.

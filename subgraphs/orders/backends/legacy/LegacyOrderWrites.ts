@@ -8,6 +8,8 @@ import type { Upstream, UpstreamRequest, UpstreamResponse } from '../../../../up
 import type { UpstreamError } from '../../../../upstream/UpstreamError';
 import type { Order } from '../../domain/Order';
 import type { RefundInput, RefundReceipt } from '../../domain/Refund';
+import type { RefundFacts } from '../../domain/RefundFacts';
+import { toUtcIso } from '../../domain/toUtcIso';
 import type { OrderWrites, WriteContext } from '../../port/OrderWrites';
 import { legacyOrderSchema, legacyProductSchema } from './dto';
 import { toOrder } from './toOrder';
@@ -16,6 +18,7 @@ import { toOrder } from './toOrder';
 const refundableOrderSchema = z.object({
   number: z.string(),
   status: z.string(),
+  date_placed: z.string(),
   user: z.object({ username: z.string() }),
   lines: z.array(z.object({ product: legacyProductSchema })),
 });
@@ -55,6 +58,18 @@ export class LegacyOrderWrites implements OrderWrites {
    * of the user, so when another order holds the same course the request is refused up front
    * (REFUND_SCOPE_AMBIGUOUS, naming them) unless staff confirm exactly those orders in `alsoRefund`.
    */
+  /** The order's owner, `date_placed` (what the LMS reads, `refund_cutoff_date`) and course runs. */
+  async refundFacts(input: RefundInput, context: WriteContext): Promise<RefundFacts> {
+    const order = await this.readOrder(input.orderNumber, context);
+    const held = courseKeysOf(order);
+    return {
+      orderNumber: order.number,
+      owner: order.user.username,
+      placedAt: toUtcIso(order.date_placed),
+      courseRunKeys: input.courseRunKey === null ? held : held.filter((key) => key === input.courseRunKey),
+    };
+  }
+
   async requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt> {
     const { courses, owner } = await this.plan(input, context);
     const refundIds: string[] = [];

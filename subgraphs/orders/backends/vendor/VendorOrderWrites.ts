@@ -5,9 +5,16 @@ import type { Upstream } from '../../../../upstream/Upstream';
 import { unexpectedStatus } from '../../../../upstream/expectStatus';
 import type { Order } from '../../domain/Order';
 import type { RefundInput, RefundReceipt } from '../../domain/Refund';
+import type { RefundFacts } from '../../domain/RefundFacts';
+import { toUtcIso } from '../../domain/toUtcIso';
 import type { OrdersBackend } from '../../port/OrdersBackend';
 import type { OrderWrites, WriteContext } from '../../port/OrderWrites';
-import { vendorWritableOrderPageSchema, vendorWritableOrderSchema, type VendorWritableOrder } from './dto';
+import {
+  vendorCustomerPageSchema,
+  vendorWritableOrderPageSchema,
+  vendorWritableOrderSchema,
+  type VendorWritableOrder,
+} from './dto';
 import { VendorApi, type VendorParams } from './VendorApi';
 import { refundableItems, returnItemIds } from './vendorReturns';
 import type { VendorTokenProvider } from './VendorTokenProvider';
@@ -42,6 +49,24 @@ export class VendorOrderWrites implements OrderWrites {
 
   async assertChangeable(number: string, context: WriteContext): Promise<void> {
     await this.visibleOrder(number, context);
+  }
+
+  /**
+   * The purchase time as the history shows it (`completedAt` of an imported order, else `createdAt`:
+   * toOrder), the course runs (line SKUs) and the owner: the caller when a learner (visibleOrder
+   * checked it is theirs), else the customer's `edx-lms_user_name`.
+   */
+  async refundFacts(input: RefundInput, context: WriteContext): Promise<RefundFacts> {
+    const order = await this.visibleOrder(input.orderNumber, context);
+    const skus = [
+      ...new Set(order.lineItems.flatMap((line) => (line.variant.sku ? [line.variant.sku] : []))),
+    ];
+    return {
+      orderNumber: order.orderNumber,
+      owner: context.identity.isStaff ? await this.ownerOf(order, context) : context.identity.username,
+      placedAt: toUtcIso(order.completedAt ?? order.createdAt),
+      courseRunKeys: input.courseRunKey === null ? skus : skus.filter((sku) => sku === input.courseRunKey),
+    };
   }
 
   async requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt> {
@@ -154,6 +179,36 @@ export class VendorOrderWrites implements OrderWrites {
     if (slot instanceof Error) throw slot;
     if (!slot || !order) throw codedError(ErrorCode.NOT_FOUND, 'No such order');
     return order;
+  }
+
+  /** The LMS username the order's customer carries (Commerce Coordinator's `edx-lms_user_name`). */
+  private async ownerOf(order: VendorWritableOrder, context: WriteContext): Promise<string> {
+    const page = await this.audited(
+      context,
+      'GET',
+      'customers',
+      () => 200,
+      () =>
+        this.http.get(
+          'customers',
+          [
+            ['where', 'id = :id'],
+            ['var.id', order.customerId ?? ''],
+            ['limit', 1],
+            ['withTotal', 'false'],
+          ],
+          vendorCustomerPageSchema,
+          context,
+        ),
+    );
+    const name = page.results[0]?.custom?.fields?.['edx-lms_user_name'];
+    if (typeof name !== 'string' || name === '')
+      throw unexpectedStatus(
+        this.options.api.name,
+        200,
+        `${this.options.api.name} names no LMS user for this order`,
+      );
+    return name;
   }
 
   /** Numbers go in as input variables, never spliced into the predicate: they come from the client. */

@@ -16,6 +16,8 @@ const workers: Component[] = [];
 const env = () => ({
   LEGACY_ECOMMERCE_URL: stack.simulators.legacy!.url,
   LMS_OAUTH2_URL: stack.simulators.lms!.url,
+  DISCOVERY_URL: stack.simulators.discovery!.url,
+  REFUND_WINDOW_DAYS: '36500',
   REDIS_URL,
   REFUND_QUEUE_PREFIX: prefix,
   REFUND_RETRY_BASE_MS: '50',
