@@ -188,6 +188,12 @@ export async function createLegacyEcommerceSimulator(
           writes.maybeHold(await authenticated((who, req) => writes.createRefund(who, req), 'default')(r)),
       },
       {
+        method: 'PUT',
+        pattern: /^\/api\/v2\/refunds\/([^/]+)\/process\/$/,
+        name: 'refunds.process',
+        handle: authenticated((who, r) => writes.process(who, r), 'default'),
+      },
+      {
         method: 'GET',
         pattern: /^\/api\/v2\/refunds\/$/,
         name: 'refunds.list',

@@ -70,6 +70,7 @@ export async function createOrdersSubgraph(
     deps.logger,
     service,
     refundRule.eligibility,
+    config.refunds.autoApprove,
   );
   const server = await createSubgraphServer<OrdersContext>({
     name: 'orders',

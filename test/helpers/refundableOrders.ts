@@ -17,8 +17,11 @@ export function refundableOrders(username: string, seed: Seed = createSeed()): S
   const holders = new Map<string, number>();
   for (const order of complete)
     for (const course of new Set(courses(order))) holders.set(course, (holders.get(course) ?? 0) + 1);
+  // Paid seats only: a refund of nothing is approved as soon as it is made (create_with_lines), so
+  // tests of the OPEN lifecycle would see APPROVED (refundLifecycle.test.ts covers that case).
+  const paid = (o: SeedOrder) => o.lines.every((l) => !l.courseKey || l.unitPriceMinor > 0);
   return complete.filter(
-    (o) => courses(o).length > 0 && courses(o).every((c) => holders.get(c) === 1 && known.has(c)),
+    (o) => paid(o) && courses(o).length > 0 && courses(o).every((c) => holders.get(c) === 1 && known.has(c)),
   );
 }
 

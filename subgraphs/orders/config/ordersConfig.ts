@@ -87,7 +87,8 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     ['ORDERS_ROLLOUT_BACKEND', layers.rollout?.mode],
     ['ORDERS_SHADOW_BACKEND', layers.shadow?.mode],
   ];
-  const serviceIdentity = parseServiceIdentityConfig(source);
+  // Parsed in the literal's order (JWT settings first, as start-up errors have always listed them).
+  let serviceIdentity: Readonly<ServiceIdentityConfig> | undefined;
   const vendorUser = vendorUsers.find(([, mode]) => mode !== undefined && needsVendor(mode));
   return Object.freeze({
     port: parsed.ORDERS_SUBGRAPH_PORT,
@@ -107,7 +108,7 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     logLevel: parsed.LOG_LEVEL,
     tracing: parseTracingConfig(source, 'switchyard-orders'),
     security: parseSubgraphSecurityConfig(source),
-    serviceIdentity,
+    serviceIdentity: (serviceIdentity = parseServiceIdentityConfig(source)),
     refunds: parseRefundsConfig(source, serviceIdentity),
   });
 }

@@ -32,6 +32,7 @@ export function createMutationInfra(
   logger: Logger,
   service: ServiceIdentitySource,
   eligibility: OrderMutationsDeps['eligibility'],
+  autoApprove = false,
 ): MutationInfra {
   const clients: Redis[] = [];
   const connect = (purpose: string, extra: RedisOptions = {}) => {
@@ -69,6 +70,7 @@ export function createMutationInfra(
     logger,
     service,
     eligibility,
+    autoApprove,
   });
   return {
     mutations,

@@ -4,7 +4,7 @@ import { codedError } from '../../../platform/codedError';
 import type { IdempotentResult } from '../../../idempotency/runIdempotent';
 import { isReplayedError } from '../../../idempotency/ReplayedError';
 import { requireIdentity } from '../../requestBasics';
-import type { RefundInput } from '../domain/Refund';
+import type { RefundAction, RefundInput } from '../domain/Refund';
 import { eligibilityOverride } from './eligibilityOverride';
 import { idempotencyKeyFrom } from './idempotencyKeyFrom';
 import type { Delivery, OrderMutations } from './OrderMutations';
@@ -57,6 +57,13 @@ async function answer<T>(context: MutationContext, run: () => Promise<Idempotent
   }
 }
 
+/** Request ids are `refund-` and 32 hex digits; anything much longer is refused before it is kept. */
+function boundedId(id: string): string {
+  if (id.length > 100)
+    throw codedError(ErrorCode.BAD_USER_INPUT, 'id must be at most 100 characters', { argument: 'input.id' });
+  return id;
+}
+
 /** Thin: parse, call the service, note a replay. */
 export const mutationResolvers = {
   Mutation: {
@@ -86,6 +93,14 @@ export const mutationResolvers = {
     },
     fulfillOrder: (_root: unknown, args: { number: string }, context: MutationContext) =>
       answer(context, () => context.mutations.fulfillOrder(args.number, call(context))),
+    processRefund: (
+      _root: unknown,
+      args: { input: { id: string; action: RefundAction } },
+      context: MutationContext,
+    ) =>
+      answer(context, () =>
+        context.mutations.processRefund(boundedId(args.input.id), args.input.action, call(context)),
+      ),
   },
   Query: {
     refundRequest: (_root: unknown, args: { id: string }, context: MutationContext) =>

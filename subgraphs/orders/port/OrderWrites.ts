@@ -1,6 +1,6 @@
 import type { CallContext } from '../../CallContext';
 import type { Order } from '../domain/Order';
-import type { RefundInput, RefundReceipt } from '../domain/Refund';
+import type { RefundAction, RefundInput, RefundOutcome, RefundReceipt } from '../domain/Refund';
 import type { RefundFacts } from '../domain/RefundFacts';
 
 export interface WriteContext extends CallContext {
@@ -36,6 +36,17 @@ export interface OrderWrites {
   requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt>;
   /** What the system already recorded for this refund request, or null: used to reconcile after a crash. */
   findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null>;
+  /**
+   * Approves or denies refunds this system made for the order, and says where they stand after it
+   * (`lastError` when one could not be processed). Staff only, as the service user; systems that
+   * refund on their own refuse with NOT_SUPPORTED_BY_BACKEND before any call.
+   */
+  processRefunds(
+    orderNumber: string,
+    refundIds: readonly string[],
+    action: RefundAction,
+    context: WriteContext,
+  ): Promise<{ status: RefundOutcome; lastError: string | null }>;
   fulfillOrder(number: string, context: WriteContext): Promise<Order>;
   /**
    * The order if it is fulfilled now, else null: used to reconcile a fulfilment after a crash, since

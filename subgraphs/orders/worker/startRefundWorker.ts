@@ -83,6 +83,7 @@ export function startRefundWorker(
     logger,
     service,
     refundRule.eligibility,
+    config.refunds.autoApprove,
   );
   // BullMQ's worker wants maxRetriesPerRequest null, and an offline queue so its blocking fetch waits
   // out a reconnect instead of failing; REDIS_URL may name Sentinels or a Cluster (createRedisClient).

@@ -139,7 +139,7 @@ it('a process killed after the upstream applied the refund: the retry reconciles
   // the ids of the dead attempt's refund are unknown, instead of answering with ids it cannot know.
   expect(body.data.requestRefund).toMatchObject({
     orderNumber: order,
-    status: 'DELIVERED',
+    status: 'OPEN',
     refundIds: [],
     refundIdsKnown: false,
   });

@@ -70,6 +70,7 @@ function writersFor(legacyUrl: string, extra: Record<string, string> = {}) {
 const diesAfterUpstream = (writes: OrderWrites, died: () => void): OrderWrites => ({
   assertChangeable: (number, context) => writes.assertChangeable(number, context),
   refundFacts: (input, context) => writes.refundFacts(input, context),
+  processRefunds: (number, ids, action, context) => writes.processRefunds(number, ids, action, context),
   requestRefund: async (input, context) => {
     await writes.requestRefund(input, context);
     died();
@@ -196,7 +197,7 @@ describe('a takeover whose look upstream fails', () => {
       // answers 200 [] (nothing left), and says the earlier ids are unknown instead of inventing them.
       expect(retry).toMatchObject({
         replayed: false,
-        data: { orderNumber: order, status: 'DELIVERED', refundIds: [], refundIdsKnown: false },
+        data: { orderNumber: order, status: 'OPEN', refundIds: [], refundIdsKnown: false },
       });
       expect(legacy.writes.executions.refunds).toBe(created);
       expect(legacy.writes.refunds.filter((r) => r.idempotencyKey === key).map((r) => String(r.id))).toEqual(
@@ -275,7 +276,7 @@ describe('a completed record lives for the key TTL, not the lease', () => {
     const { mutations, use, advance } = harness();
     use(writersFor(legacy.url));
     const first = await mutations.requestRefund(input, 'IMMEDIATE', call('learner4', key));
-    expect(first).toMatchObject({ replayed: false, data: { status: 'DELIVERED' } });
+    expect(first).toMatchObject({ replayed: false, data: { status: 'OPEN' } });
     const sent = legacy.writes.refundCallsByKey.get(key);
 
     advance(LEASE_MS + 60_000);

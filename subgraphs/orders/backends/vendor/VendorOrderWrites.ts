@@ -4,7 +4,7 @@ import { codedError } from '../../../../platform/codedError';
 import type { Upstream } from '../../../../upstream/Upstream';
 import { unexpectedStatus } from '../../../../upstream/expectStatus';
 import type { Order } from '../../domain/Order';
-import type { RefundInput, RefundReceipt } from '../../domain/Refund';
+import type { RefundAction, RefundInput, RefundOutcome, RefundReceipt } from '../../domain/Refund';
 import type { RefundFacts } from '../../domain/RefundFacts';
 import { toUtcIso } from '../../domain/toUtcIso';
 import type { OrdersBackend } from '../../port/OrdersBackend';
@@ -100,6 +100,24 @@ export class VendorOrderWrites implements OrderWrites {
    */
   async fulfillOrder(number: string, context: WriteContext): Promise<Order> {
     throw this.notSupported(number, context);
+  }
+
+  /**
+   * Not offered: a vendor return is refunded by Commerce Coordinator on its own (OrderReturnedView →
+   * the PSP refund, then the access revoked); there is nothing for staff to approve or deny here.
+   */
+  async processRefunds(
+    orderNumber: string,
+    _refundIds: readonly string[],
+    _action: RefundAction,
+    context: WriteContext,
+  ): Promise<{ status: RefundOutcome; lastError: string | null }> {
+    context.audit('refused', { orderNumber, code: ErrorCode.NOT_SUPPORTED_BY_BACKEND });
+    throw codedError(
+      ErrorCode.NOT_SUPPORTED_BY_BACKEND,
+      'Vendor refunds are processed by the vendor system itself, not approved here',
+      { backend: 'vendor' },
+    );
   }
 
   /** Nothing to reconcile: no vendor fulfilment is ever started (fulfillOrder). */

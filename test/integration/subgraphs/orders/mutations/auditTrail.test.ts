@@ -86,7 +86,7 @@ it('logs received → upstream attempt → upstream answered → outcome for one
   const key = randomUUID();
   const response = await refund(orders[0]!, requestId, key);
   expect(response.headers.get('x-request-id')).toBe(requestId);
-  expect(((await response.json()) as any).data.requestRefund.status).toBe('DELIVERED');
+  expect(((await response.json()) as any).data.requestRefund.status).toBe('OPEN');
   await ordersSubgraph.waitFor((l) => l.requestId === requestId && l.event === 'outcome');
   const trail = traceOf(ordersSubgraph, requestId);
   expect(trail.every((l) => l.idempotencyKey === key && l.user === 'learner8')).toBe(true);
