@@ -2,27 +2,10 @@ import type { Identity } from '../../platform/auth/Identity';
 import type { SimRequest, SimResponse } from '../kit/createSimulator';
 import type { SeedOrder } from '../seed/SeedOrder';
 import { CURRENCY_DIGITS, lineTotalMinor } from '../seed/SeedOrder';
-import { processRefund, type LegacyRefundStatus, type RefundSideEffects } from './processRefund';
+import type { LegacyRefund } from './LegacyRefund';
+import { processRefund, type RefundSideEffects } from './processRefund';
 
-export interface LegacyRefund {
-  id: number;
-  orderNumber: string;
-  username: string;
-  /** The course runs of the order's lines this refund covers (one Refund per order, as Oscar makes it). */
-  courseKeys: string[];
-  /** `OSCAR_INITIAL_REFUND_STATUS` (Open) when created; processing moves it (processRefund.ts). */
-  status: LegacyRefundStatus;
-  /** `total_credit_excl_tax`: the refunded lines' prices, a decimal string. */
-  totalCredit: string;
-  currency: string;
-  /** The order's and the user's primary keys, as RefundSerializer renders the foreign keys. */
-  orderId: number;
-  userId: number;
-  modifiedAt: string;
-  /** The Idempotency-Key header the caller sent, if any (the real service ignores it; we record it). */
-  idempotencyKey: string | null;
-  createdAt: string;
-}
+export type { LegacyRefund } from './LegacyRefund';
 
 /**
  * ecommerce's own worker, and Switchyard's service user (the LMS OAuth2 simulator's dev client): a

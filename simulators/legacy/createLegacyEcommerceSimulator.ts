@@ -63,6 +63,8 @@ const MAX_PAGE_SIZE = 10_000;
 export interface LegacyEcommerceSimulator extends Simulator {
   /** Refund records and state-changing call counts. */
   writes: LegacyWrites;
+  /** A purchase made now (tests): the order joins its user's history, newest first. */
+  placeOrder(order: SeedOrder): void;
 }
 
 export async function createLegacyEcommerceSimulator(
@@ -205,5 +207,11 @@ export async function createLegacyEcommerceSimulator(
     { appendSlash: true },
   );
   baseUrl = simulator.url;
-  return Object.assign(simulator, { writes });
+  const placeOrder = (order: SeedOrder) => {
+    const copy = structuredClone(order);
+    byNumber.set(copy.number, copy);
+    all.unshift(copy);
+    byUser.set(copy.username, [copy, ...(byUser.get(copy.username) ?? [])]);
+  };
+  return Object.assign(simulator, { writes, placeOrder });
 }

@@ -1,10 +1,6 @@
 import type { Identity } from '../../platform/auth/Identity';
 import type { SimRequest, SimResponse } from '../kit/createSimulator';
-import type { LegacyRefund } from './LegacyWrites';
-
-/** ecommerce `REFUND` statuses (ecommerce/extensions/refund/status.py). */
-export type LegacyRefundStatus =
-  'Open' | 'Denied' | 'Payment Refund Error' | 'Payment Refunded' | 'Revocation Error' | 'Complete';
+import type { LegacyRefund } from './LegacyRefund';
 
 /** What processing a refund did outside ecommerce: the money, and the learner's seat. */
 export interface RefundSideEffects {

@@ -10,6 +10,7 @@ import type { RefundQueue } from '../queue/RefundQueue';
 import type { Order } from '../domain/Order';
 import type { RefundAction, RefundInput, RefundReceipt, RefundRequest } from '../domain/Refund';
 import type { OrderWrites, WriteContext } from '../port/OrderWrites';
+import type { RefundLedger } from '../port/RefundLedger';
 import type { RefundEligibility } from '../eligibility/RefundEligibility';
 import { admitRefund } from './admitRefund';
 import { approveAutomatically } from './approveAutomatically';
@@ -33,6 +34,8 @@ export interface OrderMutationsDeps {
   eligibility: Pick<RefundEligibility, 'check'>;
   /** REFUND_AUTO_APPROVE: process each new OPEN refund with `approve` at once (approveAutomatically). */
   autoApprove?: boolean;
+  /** The course runs Switchyard had refunded, per order (RefundLedger). @default none known */
+  ledger?: RefundLedger;
 }
 
 /** Where the service user's identity comes from (LMS OAuth2 client credentials, cached). */
@@ -338,7 +341,13 @@ export class OrderMutations {
   }
 
   private writeContext(call: MutationCall, audit: WriteContext['audit']): WriteContext {
-    return { identity: call.identity, requestId: call.requestId, idempotencyKey: call.idempotencyKey, audit };
+    return {
+      identity: call.identity,
+      requestId: call.requestId,
+      idempotencyKey: call.idempotencyKey,
+      audit,
+      ...(this.deps.ledger ? { ledger: this.deps.ledger } : {}),
+    };
   }
 
   /** One structured line per event, all carrying request id, key, user and operation (docs/observability.md, "Audit trail"). */

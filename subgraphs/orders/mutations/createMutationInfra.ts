@@ -11,7 +11,10 @@ import { REFUND_RETENTION_MS } from '../queue/RefundJob';
 import { RefundQueue } from '../queue/RefundQueue';
 import type { MutationsConfig } from '../config/mutationsConfig';
 import type { OrderWrites } from '../port/OrderWrites';
+import type { RefundLedger } from '../port/RefundLedger';
+import { MemoryRefundLedger } from './MemoryRefundLedger';
 import { MemoryRefundRequestStore } from './MemoryRefundRequestStore';
+import { RedisRefundLedger } from './RedisRefundLedger';
 import { OrderMutations, type OrderMutationsDeps, type ServiceIdentitySource } from './OrderMutations';
 import { RedisRefundRequestStore } from './RedisRefundRequestStore';
 import type { RefundRequestStore } from './RefundRequestStore';
@@ -43,10 +46,12 @@ export function createMutationInfra(
   let store: IdempotencyStore;
   let refundQueue: RefundQueue | null = null;
   let refundRequests: RefundRequestStore;
+  let ledger: RefundLedger;
   if (config.redisUrl) {
     const records = connect('idempotency', { maxRetriesPerRequest: 1 });
     store = new RedisIdempotencyStore(records);
     refundRequests = new RedisRefundRequestStore(records, REFUND_RETENTION_MS, config.queuePrefix);
+    ledger = new RedisRefundLedger(records, config.queuePrefix);
     // BullMQ wants maxRetriesPerRequest null on its connections.
     refundQueue = new RefundQueue({
       connection: connect('refund-queue', { maxRetriesPerRequest: null }),
@@ -55,6 +60,7 @@ export function createMutationInfra(
   } else {
     store = new MemoryIdempotencyStore();
     refundRequests = new MemoryRefundRequestStore(REFUND_RETENTION_MS);
+    ledger = new MemoryRefundLedger();
   }
   const mutations = new OrderMutations({
     writesFor: (number) => {
@@ -71,6 +77,7 @@ export function createMutationInfra(
     service,
     eligibility,
     autoApprove,
+    ledger,
   });
   return {
     mutations,

@@ -2,6 +2,7 @@ import type { CallContext } from '../../CallContext';
 import type { Order } from '../domain/Order';
 import type { RefundAction, RefundInput, RefundOutcome, RefundReceipt } from '../domain/Refund';
 import type { RefundFacts } from '../domain/RefundFacts';
+import type { RefundLedger } from './RefundLedger';
 
 export interface WriteContext extends CallContext {
   /**
@@ -14,6 +15,8 @@ export interface WriteContext extends CallContext {
   idempotencyKey: string;
   /** Audit trail: one structured event per upstream attempt and result. */
   audit: (event: string, fields?: Record<string, unknown>) => void;
+  /** The refunds Switchyard made before (RefundLedger); absent, none are known. */
+  ledger?: RefundLedger;
 }
 
 /**

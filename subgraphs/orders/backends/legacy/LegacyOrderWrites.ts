@@ -77,6 +77,8 @@ export class LegacyOrderWrites implements OrderWrites {
     for (const course of courses) {
       try {
         refundIds.push(...(await this.postRefund(owner, course, context)));
+        // Created now or before (200 []): either way this order's line has a refund line from now on.
+        await this.remember(input.orderNumber, course, context);
       } catch (error) {
         // Earlier courses are refunded; say so. Re-sending them is harmless (200 [], nothing left).
         if (refundIds.length > 0) context.audit('refund partly applied', { refundIds, failedCourse: course });
@@ -143,6 +145,7 @@ export class LegacyOrderWrites implements OrderWrites {
     let unknown = false;
     for (const course of courses) {
       const created = await this.postRefund(owner, course, context);
+      await this.remember(input.orderNumber, course, context);
       // 200 []: refunded before, by the dead attempt (ids lost) or earlier still — either way unknown.
       if (created.length === 0) unknown = true;
       refundIds.push(...created);
@@ -242,7 +245,23 @@ export class LegacyOrderWrites implements OrderWrites {
     return { courses, owner, free: freeCourses(order) };
   }
 
-  /** The owner's other Complete orders holding any of these courses: what a course_id refund also hits. */
+  /** Notes a refunded course in the ledger; a failure costs only a later false alarm, never the refund. */
+  private async remember(orderNumber: string, course: string, context: WriteContext): Promise<void> {
+    await context.ledger?.record(orderNumber, [course]).catch((error: unknown) => {
+      context.audit('refund not noted', {
+        orderNumber,
+        course,
+        err: String((error as Error)?.message ?? error),
+      });
+    });
+  }
+
+  /**
+   * The owner's other Complete orders holding any of these courses: what a course_id refund also
+   * hits. An order whose line for the course was already refunded is not hit (`create_refunds` skips
+   * lines with a refund line); the API cannot show that, so Switchyard's ledger of its own refunds
+   * tells. A refund made elsewhere (the LMS, the ecommerce dashboard) is not in it: still a candidate.
+   */
   private async otherOrdersHolding(
     owner: string,
     courses: string[],
@@ -263,7 +282,10 @@ export class LegacyOrderWrites implements OrderWrites {
       const body = parseBody(this.upstreamName, userOrderPageSchema, response.body);
       for (const other of body.results) {
         if (other.number === number || other.status !== 'Complete') continue;
-        if (courseKeysOf(other).some((course) => courses.includes(course))) found.push(other.number);
+        const shared = courseKeysOf(other).filter((course) => courses.includes(course));
+        if (shared.length === 0) continue;
+        const refunded = new Set(context.ledger ? await context.ledger.refunded(other.number) : []);
+        if (shared.some((course) => !refunded.has(course))) found.push(other.number);
       }
       if (!body.next) return found;
     }

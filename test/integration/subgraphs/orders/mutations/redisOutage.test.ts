@@ -57,11 +57,12 @@ it('fails mutations closed while Redis is down, keeps queries working, and recov
     upstream: 'idempotency-store',
   });
   expect(stack.simulators.legacy!.writes.executions.refunds).toBe(before);
-  // Reading a refund request needs Redis too: a coded, retryable error naming the queue, not a masked one.
+  // Reading a refund request needs Redis too: a coded, retryable error naming what it read first (the
+  // stored requests, where processed ones are kept), not a masked one.
   const unreadable = await status(queued.id);
   expect(unreadable.body.errors![0]).toMatchObject({
     message: 'Refund requests cannot be read right now',
-    extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'refund-queue', retryable: true },
+    extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'refund-requests', retryable: true },
   });
   // An id that names no request is answered without Redis: null, as ever.
   expect((await status('not-a-refund-request')).body).toEqual({ data: { refundRequest: null } });
