@@ -89,6 +89,11 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
     return rendered;
   });
   const byNumber = new Map(options.orders.map((o) => [o.number, o]));
+  // Commerce Coordinator's later update (a return refunded): queries must see it too.
+  writes.onChanged = (id) => {
+    const order = seedById.get(id);
+    if (order) orders[indexById.get(id)!] = render(order);
+  };
   const scope = ['view_orders', 'manage_orders', 'view_customers'].map((s) => `${s}:${projectKey}`).join(' ');
 
   function token(request: SimRequest): SimResponse {
