@@ -39,8 +39,19 @@ const floor = (folder) => ({
  * other room, and the adapters (backends/) know nothing of what composes or uses them.
  */
 const ROOMS_ABOVE = {
-  domain: ['port', 'config', 'budget', 'backends', 'layers', 'mutations', 'queue', 'worker', 'plugins'],
-  backends: ['layers', 'mutations', 'queue', 'worker', 'plugins'],
+  domain: [
+    'port',
+    'config',
+    'budget',
+    'backends',
+    'layers',
+    'eligibility',
+    'mutations',
+    'queue',
+    'worker',
+    'plugins',
+  ],
+  backends: ['layers', 'eligibility', 'mutations', 'queue', 'worker', 'plugins'],
 };
 
 const room = (name) => ({

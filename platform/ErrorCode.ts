@@ -30,6 +30,12 @@ export enum ErrorCode {
    * name (the legacy API refunds a course in every order holding it); `extensions.otherOrders` names them.
    */
   REFUND_SCOPE_AMBIGUOUS = 'REFUND_SCOPE_AMBIGUOUS',
+  /**
+   * The LMS's refund rule (`CourseEnrollment.refundable()`) refuses this refund; `extensions.reason` is
+   * REFUND_WINDOW_CLOSED, CERTIFICATE_ISSUED or NO_VERIFIED_MODE, `extensions.courseRunKey` the course
+   * run it applies to. Refused before any upstream write; staff may override.
+   */
+  REFUND_NOT_ELIGIBLE = 'REFUND_NOT_ELIGIBLE',
   /** Deferred delivery asked for, but no durable queue is configured (REDIS_URL unset). */
   DEFERRED_DELIVERY_UNAVAILABLE = 'DEFERRED_DELIVERY_UNAVAILABLE',
   /** An APQ registration whose sha256Hash is not the query's (Apollo Server raises it without a code). */

@@ -92,6 +92,16 @@ export const ARGUMENT_BOUNDS: ArgumentBounds = {
         reason: REASON,
         delivery: { kind: 'enum', source: 'RefundDelivery' },
         alsoRefund: ALSO_REFUND,
+        overrideEligibility: { kind: 'boolean', source: 'a Boolean' },
+      },
+    },
+  },
+  'Mutation.processRefund': {
+    input: {
+      kind: 'input',
+      fields: {
+        id: REFUND_REQUEST_ID,
+        action: { kind: 'enum', source: 'RefundAction' },
       },
     },
   },

@@ -1,3 +1,4 @@
+import { createDiscoverySimulator } from '../../simulators/discovery/createDiscoverySimulator';
 import { randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { Pool } from 'undici';
@@ -119,6 +120,9 @@ export async function startMutationStack(): Promise<MutationStack> {
     stoppers.unshift(() => vendor.close());
     const lms: LmsOAuthSimulator = await createLmsOAuthSimulator({ jwt });
     stoppers.unshift(() => lms.close());
+    // The refund rule's course runs (start, seats); the LMS simulator answers its certificates.
+    const discovery = await createDiscoverySimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
+    stoppers.unshift(() => discovery.close());
     const holding = {
       legacy: await startHoldingProxy(legacy.url, (m, p) => m === 'POST' && p.startsWith('/api/v2/refunds')),
       // The token endpoint is not behind it (VENDOR_AUTH_URL goes straight to the simulator).
@@ -137,6 +141,9 @@ export async function startMutationStack(): Promise<MutationStack> {
       VENDOR_CLIENT_SECRET: VENDOR_DEV_PROJECT.clientSecret,
       VENDOR_RECEIPT_BASE_URL: vendorReceiptBaseUrl(vendor.url),
       LMS_OAUTH2_URL: lms.url,
+      DISCOVERY_URL: discovery.url,
+      // The seed's orders are years old: a refund window that still covers them.
+      REFUND_WINDOW_DAYS: '36500',
       REDIS_URL,
       REFUND_QUEUE_PREFIX: prefix,
       SUBGRAPH_SHARED_SECRET: secret,

@@ -8,6 +8,7 @@ import type { SeedCourseRun } from '../seed/seedCourseRuns';
  */
 export function toDiscoveryCourseRun(run: SeedCourseRun, index: number): Record<string, unknown> {
   const slug = run.course.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const seatTypes = run.seatTypes ?? ['audit', 'verified'];
   return {
     key: run.key,
     uuid: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
@@ -20,7 +21,20 @@ export function toDiscoveryCourseRun(run: SeedCourseRun, index: number): Record<
     enrollment_end: run.end,
     pacing_type: run.pacing,
     // `type` is the legacy seat type (type_legacy); `run_type` the CourseRunType's uuid.
-    type: 'verified',
+    type: seatTypes.includes('verified') ? 'verified' : (seatTypes[seatTypes.length - 1] ?? 'audit'),
+    // SeatSerializer (course_discovery/apps/api/serializers.py): the LMS's course modes as discovery
+    // knows them; the refund rule reads whether a `verified` one exists.
+    seats: seatTypes.map((type) => ({
+      type,
+      price: type === 'audit' ? '0.00' : '149.00',
+      currency: 'USD',
+      upgrade_deadline: type === 'audit' ? null : run.end,
+      upgrade_deadline_override: null,
+      credit_provider: null,
+      credit_hours: null,
+      sku: createHash('sha256').update(`${run.key}:${type}`).digest('hex').slice(0, 7).toUpperCase(),
+      bulk_sku: null,
+    })),
     run_type: runTypeUuid(run.runType),
     // `restricted_run.restriction_type`, null for an open run (MinimalCourseRunSerializer).
     restriction_type: run.restrictionType,

@@ -1,18 +1,12 @@
 import type { Identity } from '../../platform/auth/Identity';
 import type { SimRequest, SimResponse } from '../kit/createSimulator';
 import type { SeedOrder } from '../seed/SeedOrder';
+import { lineTotalMinor } from '../seed/SeedOrder';
+import { drfDecimal } from './toLegacyOrder';
+import type { LegacyRefund } from './LegacyRefund';
+import { processRefund, type RefundSideEffects } from './processRefund';
 
-export interface LegacyRefund {
-  id: number;
-  orderNumber: string;
-  username: string;
-  /** The course runs of the order's lines this refund covers (one Refund per order, as Oscar makes it). */
-  courseKeys: string[];
-  status: 'Open';
-  /** The Idempotency-Key header the caller sent, if any (the real service ignores it; we record it). */
-  idempotencyKey: string | null;
-  createdAt: string;
-}
+export type { LegacyRefund } from './LegacyRefund';
 
 /**
  * ecommerce's own worker, and Switchyard's service user (the LMS OAuth2 simulator's dev client): a
@@ -22,6 +16,17 @@ export const DEFAULT_CHANGE_ORDER_USERS: ReadonlySet<string> = new Set([
   'ecommerce_worker',
   'switchyard_worker',
 ]);
+
+const now = () => new Date().toISOString();
+/** Who `create_with_lines` approves a zero-credit refund as: the model itself, no view involved. */
+const APPROVER: Identity = { username: 'ecommerce', isStaff: true, token: '' };
+const approveNow = (id: number): SimRequest => ({
+  method: 'PUT',
+  url: new URL(`http://ecommerce/api/v2/refunds/${id}/process/`),
+  headers: {},
+  body: { action: 'approve' },
+  params: [String(id)],
+});
 
 const PERMISSION_DENIED: SimResponse = {
   status: 403,
@@ -34,7 +39,9 @@ const PERMISSION_DENIED: SimResponse = {
  */
 export class LegacyWrites {
   readonly refunds: LegacyRefund[] = [];
-  executions = { refunds: 0, fulfillments: 0 };
+  executions = { refunds: 0, fulfillments: 0, processes: 0 };
+  /** Money sent back and seats revoked by processing refunds (the LMS's side of `approve`). */
+  readonly effects: RefundSideEffects = { credited: [], revokedSeats: [] };
   /**
    * Refund calls that reached the write logic (past the fault knobs), by Idempotency-Key, whether or
    * not they created anything. Exactly-once checks count these: a second call on an order already
@@ -131,22 +138,47 @@ export class LegacyWrites {
         (l) => l.courseKey === courseId && !refunded.has(`${order.number}\u0000${courseId}`),
       );
       if (!open) continue;
+      const creditMinor = order.lines
+        .filter((l) => l.courseKey === courseId)
+        .reduce((sum, line) => sum + lineTotalMinor(line), 0);
+      const at = new Date().toISOString();
       const refund: LegacyRefund = {
         id: this.refunds.length + 1,
         orderNumber: order.number,
         username,
         courseKeys: [courseId],
         status: 'Open',
+        // Refund.total_credit_excl_tax: a DecimalField(decimal_places=2), as the order's amounts.
+        totalCredit: drfDecimal(creditMinor, order.currency),
+        currency: order.currency,
+        orderId: Number(order.number.replace(/\D/g, '')) || 0,
+        userId: [...this.knownUsers()].sort().indexOf(username) + 1,
         idempotencyKey: typeof key === 'string' ? key : null,
-        createdAt: new Date().toISOString(),
+        createdAt: at,
+        modifiedAt: at,
       };
       this.refunds.push(refund);
       created.push(refund.id);
+      // create_with_lines: a refund of nothing (a free seat) is approved as soon as it is made.
+      if (creditMinor === 0) processRefund(APPROVER, approveNow(refund.id), this.refunds, this.effects, now);
     }
     if (created.length === 0) return { status: 200, body: [] };
     this.executions.refunds++;
     return { status: 201, body: created };
   }
+
+  /** `PUT /api/v2/refunds/{pk}/process/` (processRefund.ts); counted in `executions.processes`. */
+  process(who: Identity, request: SimRequest): SimResponse {
+    this.executions.processes++;
+    this.processCalls.push({
+      refundId: request.params[0] ?? '',
+      action: String((request.body as { action?: unknown } | undefined)?.action ?? ''),
+    });
+    return processRefund(who, request, this.refunds, this.effects, now);
+  }
+
+  /** Every process call, in order: exactly-once checks count these. */
+  readonly processCalls: { refundId: string; action: string }[] = [];
 
   /**
    * `GET /api/v2/refunds/`: there is no list route, only create and `{pk}/process/`. The create view's

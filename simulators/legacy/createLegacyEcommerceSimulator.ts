@@ -71,6 +71,8 @@ export interface LegacyEcommerceSimulator extends Simulator {
    * token and a learner's alike. Tokens issued since are accepted. `null` trusts every token again.
    */
   refuseTokensIssuedBefore(epochSeconds: number | null): void;
+  /** A purchase made now (tests): the order joins its user's history, newest first. */
+  placeOrder(order: SeedOrder): void;
 }
 
 export async function createLegacyEcommerceSimulator(
@@ -205,6 +207,12 @@ export async function createLegacyEcommerceSimulator(
           writes.maybeHold(await authenticated((who, req) => writes.createRefund(who, req), 'default')(r)),
       },
       {
+        method: 'PUT',
+        pattern: /^\/api\/v2\/refunds\/([^/]+)\/process\/$/,
+        name: 'refunds.process',
+        handle: authenticated((who, r) => writes.process(who, r), 'default'),
+      },
+      {
         method: 'GET',
         pattern: /^\/api\/v2\/refunds\/$/,
         name: 'refunds.list',
@@ -216,8 +224,15 @@ export async function createLegacyEcommerceSimulator(
     { appendSlash: true },
   );
   baseUrl = simulator.url;
+  const placeOrder = (order: SeedOrder) => {
+    const copy = structuredClone(order);
+    byNumber.set(copy.number, copy);
+    all.unshift(copy);
+    byUser.set(copy.username, [copy, ...(byUser.get(copy.username) ?? [])]);
+  };
   return Object.assign(simulator, {
     writes,
+    placeOrder,
     refuseTokensIssuedBefore: (epochSeconds: number | null) => (trustedFrom = epochSeconds),
   });
 }

@@ -11,6 +11,7 @@ import { anonymousId, defaultLearnerAccount, learnerSignInRoutes, type LmsLearne
 
 /** The password of every simulated learner account (`learnerN`, `staff`), as devstack's accounts share `edx`. */
 export const LMS_DEV_LEARNER_PASSWORD = 'edx';
+import { certificatesRoute, LmsCertificates } from './certificatesRoute';
 
 /** A DOT application with the client-credentials grant, and the LMS user it acts as. */
 export interface LmsOAuthClient {
@@ -70,9 +71,13 @@ export interface LmsOAuthSimulatorOptions {
   cookieNames?: JwtCookieNames;
   /** SHARED_COOKIE_DOMAIN. @default unset: host-only cookies */
   cookieDomain?: string;
+  /** The certificates the LMS's certificates API serves. @default none */
+  certificates?: LmsCertificates;
 }
 
 export interface LmsOAuthSimulator extends Simulator {
+  /** What `GET /api/certificates/v0/…` serves; tests issue certificates here. */
+  certificates: LmsCertificates;
   /** Access tokens issued since start (or `resetStats`), JWT and opaque alike. */
   tokensIssued(): number;
   /** What `/auth/jwks.json` serves now. */
@@ -104,6 +109,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
   const asymmetricServiceTokens = options.forceAsymmetric === true || options.jwt.secret === undefined;
   const learners = options.learners ?? defaultLearnerAccount;
   let issued = 0;
+  const certificates = options.certificates ?? new LmsCertificates();
 
   async function accessToken(request: SimRequest): Promise<SimResponse> {
     // A form body reaches the route as raw text (createSimulator parses only JSON).
@@ -221,6 +227,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
         cookieDomain: options.cookieDomain,
         now,
       }),
+      certificatesRoute(certificates, options.jwt),
     ],
     options.port,
     // oauthlib's error body for anything the simulator itself refuses.
@@ -228,6 +235,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
   );
   return {
     ...simulator,
+    certificates,
     tokensIssued: () => issued,
     jwks: () => keys.jwks(),
     rotateSigningKey: () => keys.rotate(),

@@ -15,6 +15,11 @@ export interface SeedCourseRun {
   restrictionType: CourseRunRestrictionType | null;
   /** Slug of the run's CourseRunType; a retired one is hidden unless asked for ("Retired run types"). */
   runType: string;
+  /**
+   * The run's seat types (discovery `seats[].type`, the LMS's course modes). @default ['audit',
+   * 'verified'], what the `verified-audit` run type sells.
+   */
+  seatTypes?: readonly string[];
 }
 
 /** course_discovery/apps/course_metadata/choices.py CourseRunRestrictionType. */

@@ -1,5 +1,6 @@
 import type { SimResponse } from '../kit/createSimulator';
 import { stableId } from './stableId';
+import { CommerceCoordinator } from './CommerceCoordinator';
 import { vendorError } from './vendorError';
 
 export interface VendorReturnItem {
@@ -8,7 +9,8 @@ export interface VendorReturnItem {
   quantity: number;
   lineItemId: string;
   shipmentState: string;
-  paymentState: 'Initial' | 'NonRefundable';
+  /** `Refunded` once Commerce Coordinator refunded it (CommerceCoordinator.ts). */
+  paymentState: 'Initial' | 'NonRefundable' | 'Refunded';
   createdAt: string;
   lastModifiedAt: string;
 }
@@ -57,9 +59,14 @@ type Draft = Pick<OrderChanges, 'orderState' | 'returnInfo'>;
  */
 export class VendorWrites {
   executions = { updates: 0, returns: 0, stateChanges: 0 };
+  /** edX's reaction to returns: payment refunded, access revoked, once per return item. */
+  readonly coordinator = new CommerceCoordinator();
   readonly log: VendorUpdateRecord[] = [];
   private readonly changes = new Map<string, OrderChanges>();
   private readonly interfering = new Set<string>();
+
+  /** Told when an order changed outside a request (Commerce Coordinator's update), to refresh reads. */
+  onChanged: (id: string) => void = () => undefined;
 
   constructor(private readonly now: () => number) {}
 
@@ -109,8 +116,23 @@ export class VendorWrites {
       const refused = this.apply(draft, action, current);
       if (refused) return refused;
     }
+    const before = new Set(this.stateOf(current).returnInfo.flatMap((info) => info.items.map((i) => i.id)));
     this.commit(id, draft, actual + 1);
     this.executions.updates++;
+    const lines = new Map((current.lineItems as Rendered[]).map((line) => [line.id as string, line]));
+    const returned = draft.returnInfo
+      .flatMap((info) => info.items)
+      .filter((item) => !before.has(item.id) && item.paymentState === 'Initial');
+    this.coordinator.onReturned(
+      returned.map((item) => ({
+        orderNumber: number,
+        returnItemId: item.id,
+        lineItemId: item.lineItemId,
+        sku:
+          ((lines.get(item.lineItemId)?.variant as Rendered | undefined)?.sku as string | undefined) ?? null,
+      })),
+      (ids) => this.markRefunded(id, ids),
+    );
     for (const action of actions as Record<string, unknown>[]) {
       if (action.action === 'addReturnInfo') this.executions.returns++;
       else this.executions.stateChanges++;
@@ -177,6 +199,17 @@ export class VendorWrites {
       ...(typeof action.returnDate === 'string' ? { returnDate: action.returnDate } : {}),
     });
     return null;
+  }
+
+  /** Commerce Coordinator's own update: `setReturnPaymentState` Refunded, a new version. */
+  private markRefunded(id: string, returnItemIds: string[]): void {
+    const changes = this.changes.get(id);
+    if (!changes) return;
+    const draft = { orderState: changes.orderState, returnInfo: structuredClone(changes.returnInfo) };
+    for (const item of draft.returnInfo.flatMap((info) => info.items))
+      if (returnItemIds.includes(item.id)) item.paymentState = 'Refunded';
+    this.commit(id, draft, changes.version + 1);
+    this.onChanged(id);
   }
 
   private stateOf(order: Rendered): Draft {

@@ -129,6 +129,11 @@ export async function createVendorSimulator(options: VendorSimulatorOptions): Pr
   const byNumber = new Map(options.orders.map((o) => [o.number, o]));
   const clientScopes = options.clientScopes ?? devClientScopes(projectKey);
   const issuedScopes: (readonly string[])[] = [];
+  // Commerce Coordinator's later update (a return refunded): queries must see it too.
+  writes.onChanged = (id) => {
+    const order = seedById.get(id);
+    if (order) orders[indexById.get(id)!] = render(order);
+  };
 
   function token(request: SimRequest): SimResponse {
     const [scheme, encoded] = (request.headers.authorization ?? '').split(' ');

@@ -19,6 +19,7 @@ import { reportPartialFailures } from './plugins/reportPartialFailures';
 import { ordersResolvers } from './resolvers';
 import { selectOrdersBackend } from './selectOrdersBackend';
 import { createOrderWrites } from './createOrderWrites';
+import { createRefundEligibility } from './eligibility/createRefundEligibility';
 
 export interface OrdersSubgraphDeps {
   logger: Logger;
@@ -57,9 +58,21 @@ export async function createOrdersSubgraph(
   );
   // On the reads' own upstream clients: writes to a system share its pool, bulkhead and breaker.
   const writes = createOrderWrites(config, { logger: deps.logger, systems: reads.systems });
-  const upstreams = [...reads.upstreams, ...service.upstreams];
+  const refundRule = createRefundEligibility(config.refunds, service, {
+    metrics: upstreamMetrics,
+    logger: deps.logger,
+    tracer: tracing.tracer,
+  });
+  const upstreams = [...reads.upstreams, ...service.upstreams, ...refundRule.upstreams];
   const backend = reads.backend;
-  const infra = createMutationInfra(config.mutations, writes.writesFor, deps.logger, service);
+  const infra = createMutationInfra(
+    config.mutations,
+    writes.writesFor,
+    deps.logger,
+    service,
+    refundRule.eligibility,
+    config.refunds.autoApprove,
+  );
   const server = await createSubgraphServer<OrdersContext>({
     name: 'orders',
     sdl: readSubgraphSdl('orders.graphql'),

@@ -13,7 +13,8 @@ import { ambiguousOrders, refundableOrders } from '../helpers/refundableOrders';
 // (find_orders_associated_with_course, create_refunds), ecommerce/extensions/refund/models.py
 // (Refund.create_with_lines), ecommerce/extensions/api/permissions.py (CanActForUser),
 // ecommerce/extensions/api/v2/urls.py (REFUND_URLS), ecommerce/extensions/api/v2/views/orders.py
-// (OrderViewSet: DjangoModelPermissions).
+// (OrderViewSet: DjangoModelPermissions), ecommerce/settings/_oscar.py (OSCAR_INITIAL_REFUND_STATUS, the
+// refund status pipeline).
 const seed = createSeed();
 const jwt = parseJwtEnv({});
 let simulator: LegacyEcommerceSimulator;
@@ -105,4 +106,62 @@ it('refuses fulfilment to a staff token without the order.change_order permissio
   );
   expect(service.status).toBe(200);
   expect(simulator.writes.executions.fulfillments).toBe(1);
+});
+
+describe('PUT /api/v2/refunds/{id}/process/ (RefundProcessView; Refund.approve / deny in refund/models.py)', () => {
+  const created = async (user: string) => {
+    const order = refundableOrders(user)[0]!;
+    const answer = await call('POST', '/api/v2/refunds/', auth(user), {
+      username: user,
+      course_id: courseOf(order.number),
+    });
+    expect(answer.status).toBe(201);
+    return answer.body[0] as number;
+  };
+  const process = (id: number, action: string, who = auth('support', true)) =>
+    call('PUT', `/api/v2/refunds/${id}/process/`, who, { action });
+
+  it('creates a paid refund Open (OSCAR_INITIAL_REFUND_STATUS): no credit until processed', async () => {
+    const id = await created('learner1');
+    expect(simulator.writes.refunds.find((r) => r.id === id)!.status).toBe('Open');
+    expect(simulator.writes.effects.credited).toEqual([]);
+  });
+
+  it('is staff only (IsAdminUser: 403) and takes approve, approve_payment_only or deny (else 400)', async () => {
+    const id = await created('learner1');
+    expect(await process(id, 'approve', auth('learner1'))).toEqual({
+      status: 403,
+      body: { detail: 'You do not have permission to perform this action.' },
+    });
+    expect(await process(id, 'refund')).toEqual({
+      status: 400,
+      body: { detail: 'The action [refund] is not valid.' },
+    });
+    expect((await process(9999, 'approve')).status).toBe(404);
+    expect(simulator.writes.refunds.find((r) => r.id === id)!.status).toBe('Open');
+  });
+
+  it('approve: credit, then the seat revoked, Complete; approving again changes nothing; deny then fails (500)', async () => {
+    const id = await created('learner5');
+    const approved = await process(id, 'APPROVE');
+    expect(approved).toMatchObject({ status: 200, body: { id, status: 'Complete' } });
+    expect(simulator.writes.effects.credited).toEqual([id]);
+    expect(simulator.writes.effects.revokedSeats).toHaveLength(1);
+    expect(await process(id, 'approve')).toMatchObject({ status: 200, body: { status: 'Complete' } });
+    expect(simulator.writes.effects.credited).toEqual([id]);
+    expect(await process(id, 'deny')).toMatchObject({ status: 500, body: { status: 'Complete' } });
+  });
+
+  it('approve_payment_only: credit without revocation; deny: Denied, and a Denied refund cannot be approved', async () => {
+    const paid = await created('learner3');
+    expect(await process(paid, 'approve_payment_only')).toMatchObject({
+      status: 200,
+      body: { status: 'Complete' },
+    });
+    expect(simulator.writes.effects.revokedSeats).toEqual([]);
+    const denied = await created('learner4');
+    expect(await process(denied, 'deny')).toMatchObject({ status: 200, body: { status: 'Denied' } });
+    expect(await process(denied, 'approve')).toMatchObject({ status: 500, body: { status: 'Denied' } });
+    expect(simulator.writes.effects.credited).toEqual([paid]);
+  });
 });

@@ -70,6 +70,9 @@ export async function startTestStack(
       LEGACY_SIMULATOR_THROTTLE_RATE: LOAD_TEST_THROTTLE_RATE,
       // Likewise past the gateway's per-user limit; its tests (test/integration/gateway/rateLimits*) turn it on.
       RATE_LIMIT_ENABLED: 'false',
+      // The seed's orders are years old, so the LMS's 14-day refund window would refuse every refund
+      // the other tests make; the rule has its own tests (refundEligibility.test.ts), at its default.
+      REFUND_WINDOW_DAYS: '36500',
       ...env,
     },
     ephemeralPorts: true,

@@ -4,7 +4,7 @@
  * `source` says where the bound comes from (the real system's limit, or ours and why): it is what
  * docs/reference/argument-bounds.md cites.
  */
-export type ArgumentBound = StringBound | IntBound | ListBound | InputBound | EnumBound;
+export type ArgumentBound = StringBound | IntBound | ListBound | InputBound | EnumBound | BooleanBound;
 
 export interface StringBound {
   kind: 'string';
@@ -42,6 +42,12 @@ export interface InputBound {
 /** An enum is bounded by its type: the bound is declared only so that every argument has one. */
 export interface EnumBound {
   kind: 'enum';
+  source: string;
+}
+
+/** A Boolean is bounded by its type too; declared so that every argument has a bound. */
+export interface BooleanBound {
+  kind: 'boolean';
   source: string;
 }
 

@@ -63,6 +63,7 @@ export function boundViolation(
       return null;
     }
     case 'enum':
+    case 'boolean':
       return null;
   }
 }

@@ -14,6 +14,7 @@ import {
 import { parseSubgraphSecurityConfig, type SubgraphSecurityConfig } from '../../subgraphSecurityConfig';
 import { parseLayersConfig, type RolloutConfig, type ShadowConfig } from './layersConfig';
 import { parseMutationsConfig, type MutationsConfig } from './mutationsConfig';
+import { parseRefundsConfig, type RefundsConfig } from './refundsConfig';
 import { ORDERS_MODES, needsVendor, type OrdersMode } from './ordersMode';
 import { parseVendorConfig, type VendorConfig } from './vendorConfig';
 
@@ -63,6 +64,8 @@ export interface OrdersConfig {
    * someone else's vendor history (docs/reference/vendor-commercetools.md "Customers").
    */
   lmsApi: UpstreamOptions;
+  /** The refund rule's window and inputs (discovery, the LMS), and automatic approval. */
+  refunds: Readonly<RefundsConfig>;
 }
 
 /** Parses the orders subgraph's environment once, at start-up; throws ConfigError naming each bad variable. */
@@ -112,5 +115,6 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     security: parseSubgraphSecurityConfig(source),
     serviceIdentity,
     lmsApi: parseLmsApiConfig(source, serviceIdentity),
+    refunds: parseRefundsConfig(source, serviceIdentity),
   });
 }

@@ -9,6 +9,11 @@ export interface RefundInput {
    * records stored before it existed stay the same.
    */
   alsoRefund?: string[];
+  /**
+   * Staff only: refund although the LMS's refund rule refuses it (REFUND_NOT_ELIGIBLE). Absent unless
+   * set, for the same reason as `alsoRefund`.
+   */
+  overrideEligibility?: true;
 }
 
 /** What the owning system recorded for a refund request. */
@@ -20,9 +25,22 @@ export interface RefundReceipt {
    * no way to read them back after a reply was lost): `refundIds` then holds only those made now.
    */
   refundIdsKnown?: boolean;
+  /**
+   * Where the owning system's refunds stand now: OPEN (a legacy refund awaiting approval), APPROVED
+   * (money refunded), DENIED. Absent: DELIVERED, recorded by a system that completes it on its own.
+   */
+  status?: RefundOutcome;
+  /** Why an automatic approval did not go through (the refund stays OPEN for staff). */
+  lastError?: string;
 }
 
-export type RefundRequestStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+/** What processing left a refund in; see RefundReceipt.status. */
+export type RefundOutcome = 'OPEN' | 'APPROVED' | 'DENIED';
+
+/** How staff process an open refund: ecommerce's `approve` (revoke the seat, refund) or `deny`. */
+export type RefundAction = 'APPROVE' | 'DENY';
+
+export type RefundRequestStatus = 'PENDING' | 'DELIVERED' | 'FAILED' | RefundOutcome;
 
 /** A refund request as the schema shows it, immediate or deferred. */
 export interface RefundRequest {

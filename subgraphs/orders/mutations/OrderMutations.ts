@@ -8,9 +8,12 @@ import { runIdempotent, type IdempotentResult } from '../../../idempotency/runId
 import { actingForOf, isRefundRequestId, refundJobId, type RefundJobData } from '../queue/RefundJob';
 import type { RefundQueue } from '../queue/RefundQueue';
 import type { Order } from '../domain/Order';
-import type { RefundInput, RefundReceipt, RefundRequest } from '../domain/Refund';
+import type { RefundAction, RefundInput, RefundReceipt, RefundRequest } from '../domain/Refund';
 import type { OrderWrites, ServiceCredential, WriteContext } from '../port/OrderWrites';
-import { assertDeferredRefundable } from './assertDeferredRefundable';
+import type { RefundLedger } from '../port/RefundLedger';
+import type { RefundEligibility } from '../eligibility/RefundEligibility';
+import { admitRefund } from './admitRefund';
+import { approveAutomatically } from './approveAutomatically';
 import { enqueueRefund } from './enqueueRefund';
 import type { RefundRequestStore } from './RefundRequestStore';
 
@@ -27,6 +30,12 @@ export interface OrderMutationsDeps {
   logger: Logger;
   /** Switchyard's service user, for what no user's own token may do upstream (fulfilment). */
   service: ServiceIdentitySource;
+  /** The LMS's refund rule, checked before any refund is written or queued (admitRefund). */
+  eligibility: Pick<RefundEligibility, 'check'>;
+  /** REFUND_AUTO_APPROVE: process each new OPEN refund with `approve` at once (approveAutomatically). */
+  autoApprove?: boolean;
+  /** The course runs Switchyard had refunded, per order (RefundLedger). @default none known */
+  ledger?: RefundLedger;
 }
 
 /**
@@ -75,9 +84,17 @@ export class OrderMutations {
       ttlMs: this.deps.ttlMs,
       leaseMs: this.deps.leaseMs,
       audit,
-      authorize: () => writes().assertChangeable(input.orderNumber, this.writeContext(call, audit)),
-      execute: async () =>
-        this.remember(call, audit, await writes().requestRefund(input, this.writeContext(call, audit))),
+      authorize: () => admitRefund(writes(), this.deps.eligibility, input, this.writeContext(call, audit)),
+      execute: async () => {
+        const receipt = await writes().requestRefund(input, this.writeContext(call, audit));
+        const approved = await approveAutomatically(
+          this.deps.autoApprove === true,
+          writes(),
+          receipt,
+          await this.serviceContext(call, audit),
+        );
+        return this.remember(call, audit, approved);
+      },
       reconcile: async () => {
         const found = await writes().findRefund(input, this.writeContext(call, audit));
         return found ? this.remember(call, audit, found) : null;
@@ -132,8 +149,15 @@ export class OrderMutations {
       leaseMs: this.deps.leaseMs,
       audit,
       // The order may have changed hands (or the request predates the check): refused, nothing written.
-      authorize: () => writes().assertChangeable(job.input.orderNumber, context()),
-      execute: () => writes().requestRefund(job.input, context()),
+      // The rule again, at delivery: the window may have closed, or a certificate been issued, since.
+      authorize: () => admitRefund(writes(), this.deps.eligibility, job.input, context()),
+      execute: async () =>
+        approveAutomatically(
+          this.deps.autoApprove === true,
+          writes(),
+          await writes().requestRefund(job.input, context()),
+          context(),
+        ),
       reconcile: () => writes().findRefund(job.input, context()),
       // The queue retries: a transient failure is not the answer, and the next attempt reconciles first.
       retryableErrors: 'abandon',
@@ -141,21 +165,82 @@ export class OrderMutations {
     return result.data;
   }
 
+  /**
+   * Staff: approve or deny the refunds of an OPEN request (legacy), as the service user, keyed like
+   * every mutation. The request must exist and name its refunds; the answer is the request as it now
+   * stands, kept for `refundRequest(id)`. Re-sending is safe upstream (approving a Complete refund
+   * succeeds and changes nothing), so a takeover simply processes again.
+   */
+  async processRefund(
+    id: string,
+    action: RefundAction,
+    call: MutationCall,
+  ): Promise<IdempotentResult<RefundRequest>> {
+    const audit = this.auditor('processRefund', call);
+    audit('received', { refundRequestId: id, action });
+    if (!call.identity.isStaff) throw codedError(ErrorCode.FORBIDDEN, 'Only staff may process refunds');
+    let found: { request: RefundRequest; username: string } | null = null;
+    const process = async () => {
+      const { request, username } = found!;
+      const context = await this.serviceContext(call, audit);
+      const result = await this.deps
+        .writesFor(request.orderNumber)
+        .processRefunds(request.orderNumber, request.refundIds, action, context);
+      const updated: RefundRequest = {
+        ...request,
+        status: result.status,
+        lastError: result.lastError,
+        updatedAt: new Date().toISOString(),
+      };
+      await this.deps.refundRequests.save({ owner: username, request: updated }).catch((error: unknown) => {
+        audit('refund request not kept', { err: String((error as Error)?.message ?? error) });
+      });
+      return updated;
+    };
+    return runIdempotent<RefundRequest>({
+      store: this.deps.store,
+      scope: { user: call.identity.username, operation: 'processRefund', key: call.idempotencyKey },
+      args: { id, action },
+      ttlMs: this.deps.ttlMs,
+      leaseMs: this.deps.leaseMs,
+      audit,
+      // Refused before anything is sent or kept: an unknown request, or one with nothing to process.
+      authorize: async () => {
+        found = await this.findRequest(id);
+        if (!found) throw codedError(ErrorCode.NOT_FOUND, 'No such refund request');
+        if (found.request.refundIds.length === 0)
+          throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This refund request has no refund to process yet');
+      },
+      execute: process,
+      reconcile: async () => {
+        found = await this.findRequest(id);
+        return found && found.request.refundIds.length > 0 ? process() : null;
+      },
+    });
+  }
+
   /** A refund request, deferred (the queue) or immediate; owner or staff only. */
   async refundRequest(id: string, identity: Identity): Promise<RefundRequest | null> {
-    if (!isRefundRequestId(id)) return null;
-    const found =
-      (await this.lookUp('refund-queue', async () =>
-        this.deps.refundQueue ? this.deps.refundQueue.get(id) : null,
-      )) ??
-      (await this.lookUp('refund-requests', async () => {
-        const stored = await this.deps.refundRequests.find(id);
-        return stored && { request: stored.request, username: stored.owner };
-      }));
+    const found = await this.findRequest(id);
     // Someone else's request looks exactly like a missing one.
+    // (findRequest reads the stored record first: a processed request, deferred or not, is kept there.)
     if (!found || (found.username !== identity.username && !identity.isStaff)) return null;
     // Requests stored before the field existed knew all their ids.
     return { ...found.request, refundIdsKnown: found.request.refundIdsKnown ?? true };
+  }
+
+  /** The request under this id, whoever owns it: the stored record (immediate, or processed), else the queue's. */
+  private async findRequest(id: string): Promise<{ request: RefundRequest; username: string } | null> {
+    if (!isRefundRequestId(id)) return null;
+    return (
+      (await this.lookUp('refund-requests', async () => {
+        const stored = await this.deps.refundRequests.find(id);
+        return stored && { request: stored.request, username: stored.owner };
+      })) ??
+      (await this.lookUp('refund-queue', async () =>
+        this.deps.refundQueue ? this.deps.refundQueue.get(id) : null,
+      ))
+    );
   }
 
   /**
@@ -189,8 +274,9 @@ export class OrderMutations {
       // order and a missing one get the same NOT_FOUND, and the refusal leaves no record and no job.
       // A course run the order has no line for is refused here too, not found doomed by the worker.
       authorize: () =>
-        assertDeferredRefundable(
+        admitRefund(
           this.deps.writesFor(input.orderNumber),
+          this.deps.eligibility,
           input,
           this.writeContext(call, audit),
         ),
@@ -257,7 +343,13 @@ export class OrderMutations {
   }
 
   private writeContext(call: MutationCall, audit: WriteContext['audit']): WriteContext {
-    return { identity: call.identity, requestId: call.requestId, idempotencyKey: call.idempotencyKey, audit };
+    return {
+      identity: call.identity,
+      requestId: call.requestId,
+      idempotencyKey: call.idempotencyKey,
+      audit,
+      ...(this.deps.ledger ? { ledger: this.deps.ledger } : {}),
+    };
   }
 
   /** One structured line per event, all carrying request id, key, user and operation (docs/observability.md, "Audit trail"). */
@@ -287,11 +379,12 @@ function delivered(call: MutationCall, receipt: RefundReceipt): RefundRequest {
   return {
     id: refundJobId(call.identity.username, call.idempotencyKey),
     orderNumber: receipt.orderNumber,
-    status: 'DELIVERED',
+    // What the owning system's refund is now; DELIVERED only for a system that completes it itself.
+    status: receipt.status ?? 'DELIVERED',
     refundIds: receipt.refundIds,
     refundIdsKnown: receipt.refundIdsKnown !== false,
     attempts: 1,
-    lastError: null,
+    lastError: receipt.lastError ?? null,
     updatedAt: new Date().toISOString(),
   };
 }

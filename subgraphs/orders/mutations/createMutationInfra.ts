@@ -11,8 +11,11 @@ import { REFUND_RETENTION_MS } from '../queue/RefundJob';
 import { RefundQueue } from '../queue/RefundQueue';
 import type { MutationsConfig } from '../config/mutationsConfig';
 import type { OrderWrites } from '../port/OrderWrites';
+import type { RefundLedger } from '../port/RefundLedger';
+import { MemoryRefundLedger } from './MemoryRefundLedger';
 import { MemoryRefundRequestStore } from './MemoryRefundRequestStore';
-import { OrderMutations, type ServiceIdentitySource } from './OrderMutations';
+import { RedisRefundLedger } from './RedisRefundLedger';
+import { OrderMutations, type OrderMutationsDeps, type ServiceIdentitySource } from './OrderMutations';
 import { RedisRefundRequestStore } from './RedisRefundRequestStore';
 import type { RefundRequestStore } from './RefundRequestStore';
 
@@ -31,6 +34,8 @@ export function createMutationInfra(
   writesFor: (n: string) => OrderWrites | null,
   logger: Logger,
   service: ServiceIdentitySource,
+  eligibility: OrderMutationsDeps['eligibility'],
+  autoApprove = false,
 ): MutationInfra {
   const clients: Redis[] = [];
   const connect = (purpose: string, extra: RedisOptions = {}) => {
@@ -41,10 +46,12 @@ export function createMutationInfra(
   let store: IdempotencyStore;
   let refundQueue: RefundQueue | null = null;
   let refundRequests: RefundRequestStore;
+  let ledger: RefundLedger;
   if (config.redisUrl) {
     const records = connect('idempotency', { maxRetriesPerRequest: 1 });
     store = new RedisIdempotencyStore(records);
     refundRequests = new RedisRefundRequestStore(records, REFUND_RETENTION_MS, config.queuePrefix);
+    ledger = new RedisRefundLedger(records, config.queuePrefix);
     // BullMQ wants maxRetriesPerRequest null on its connections.
     refundQueue = new RefundQueue({
       connection: connect('refund-queue', { maxRetriesPerRequest: null }),
@@ -53,6 +60,7 @@ export function createMutationInfra(
   } else {
     store = new MemoryIdempotencyStore();
     refundRequests = new MemoryRefundRequestStore(REFUND_RETENTION_MS);
+    ledger = new MemoryRefundLedger();
   }
   const mutations = new OrderMutations({
     writesFor: (number) => {
@@ -67,6 +75,9 @@ export function createMutationInfra(
     refundRequests,
     logger,
     service,
+    eligibility,
+    autoApprove,
+    ledger,
   });
   return {
     mutations,

@@ -2,7 +2,8 @@ import type { Identity } from '../../../platform/auth/Identity';
 import type { IdempotentResult } from '../../../idempotency/runIdempotent';
 import { isReplayedError } from '../../../idempotency/ReplayedError';
 import { requireIdentity } from '../../requestBasics';
-import type { RefundInput } from '../domain/Refund';
+import type { RefundAction, RefundInput } from '../domain/Refund';
+import { eligibilityOverride } from './eligibilityOverride';
 import { idempotencyKeyFrom } from './idempotencyKeyFrom';
 import type { Delivery, OrderMutations } from './OrderMutations';
 
@@ -24,6 +25,7 @@ interface RequestRefundArgs {
     reason?: string | null;
     delivery?: Delivery | null;
     alsoRefund?: string[] | null;
+    overrideEligibility?: boolean | null;
   };
 }
 
@@ -62,6 +64,7 @@ export const mutationResolvers = {
         courseRunKey: args.input.courseRunKey ?? null,
         reason,
         ...(alsoRefund.length > 0 ? { alsoRefund: [...new Set(alsoRefund)].sort() } : {}),
+        ...eligibilityOverride(args.input.overrideEligibility, context.identity),
       };
       return answer(context, () =>
         context.mutations.requestRefund(input, args.input.delivery ?? 'IMMEDIATE', call(context)),
@@ -69,6 +72,14 @@ export const mutationResolvers = {
     },
     fulfillOrder: (_root: unknown, args: { number: string }, context: MutationContext) =>
       answer(context, () => context.mutations.fulfillOrder(args.number, call(context))),
+    processRefund: (
+      _root: unknown,
+      args: { input: { id: string; action: RefundAction } },
+      context: MutationContext,
+    ) =>
+      answer(context, () =>
+        context.mutations.processRefund(args.input.id, args.input.action, call(context)),
+      ),
   },
   Query: {
     refundRequest: (_root: unknown, args: { id: string }, context: MutationContext) =>

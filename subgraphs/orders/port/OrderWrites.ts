@@ -1,7 +1,9 @@
 import type { Identity } from '../../../platform/auth/Identity';
 import type { CallContext } from '../../CallContext';
 import type { Order } from '../domain/Order';
-import type { RefundInput, RefundReceipt } from '../domain/Refund';
+import type { RefundAction, RefundInput, RefundOutcome, RefundReceipt } from '../domain/Refund';
+import type { RefundFacts } from '../domain/RefundFacts';
+import type { RefundLedger } from './RefundLedger';
 
 /**
  * Switchyard's own service user towards the upstreams (subgraphs/serviceIdentity: the LMS service
@@ -25,6 +27,8 @@ export interface WriteContext extends CallContext {
   idempotencyKey: string;
   /** Audit trail: one structured event per upstream attempt and result. */
   audit: (event: string, fields?: Record<string, unknown>) => void;
+  /** The refunds Switchyard made before (RefundLedger); absent, none are known. */
+  ledger?: RefundLedger;
 }
 
 /**
@@ -40,14 +44,24 @@ export interface OrderWrites {
    */
   assertChangeable(number: string, context: WriteContext): Promise<void>;
   /**
-   * The course runs the order's lines were sold for, after the same check as assertChangeable (and
-   * with the same one upstream read): what a DEFERRED refund naming a course run is checked against
-   * at acceptance, so that a job no worker could ever deliver is never queued.
+   * What the refund rule reads of the order (owner, date placed, the course runs the refund covers),
+   * with the same ownership check as assertChangeable: NOT_FOUND for an order the caller may not change.
    */
-  courseRunsOf(number: string, context: WriteContext): Promise<string[]>;
+  refundFacts(input: RefundInput, context: WriteContext): Promise<RefundFacts>;
   requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt>;
   /** What the system already recorded for this refund request, or null: used to reconcile after a crash. */
   findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null>;
+  /**
+   * Approves or denies refunds this system made for the order, and says where they stand after it
+   * (`lastError` when one could not be processed). Staff only, as the service user; systems that
+   * refund on their own refuse with NOT_SUPPORTED_BY_BACKEND before any call.
+   */
+  processRefunds(
+    orderNumber: string,
+    refundIds: readonly string[],
+    action: RefundAction,
+    context: WriteContext,
+  ): Promise<{ status: RefundOutcome; lastError: string | null }>;
   fulfillOrder(number: string, context: WriteContext): Promise<Order>;
   /**
    * The order if it is fulfilled now, else null: used to reconcile a fulfilment after a crash, since

@@ -14,6 +14,7 @@ import { createServiceTokens } from '../../serviceIdentity/createServiceTokens';
 import { createMutationInfra } from '../mutations/createMutationInfra';
 import type { OrdersConfig } from '../config/ordersConfig';
 import { createOrderWrites } from '../createOrderWrites';
+import { createRefundEligibility } from '../eligibility/createRefundEligibility';
 import { createRefundWorker, failureCode } from './createRefundWorker';
 import { REFUND_QUEUE } from '../queue/RefundJob';
 import { RefundQueue } from '../queue/RefundQueue';
@@ -73,8 +74,17 @@ export function startRefundWorker(
   const service = createServiceTokens(config.serviceIdentity, upstreamDeps);
   // Writes only: the worker serves no reads, so it builds no read stack (layers, shadow).
   const writes = createOrderWrites(config, { logger, upstreamDeps, service });
-  const upstreams = [...writes.upstreams, ...service.upstreams];
-  const infra = createMutationInfra(config.mutations, writes.writesFor, logger, service);
+  // The refund rule again at delivery, on the worker's own clients of discovery and the LMS.
+  const refundRule = createRefundEligibility(config.refunds, service, upstreamDeps);
+  const upstreams = [...writes.upstreams, ...service.upstreams, ...refundRule.upstreams];
+  const infra = createMutationInfra(
+    config.mutations,
+    writes.writesFor,
+    logger,
+    service,
+    refundRule.eligibility,
+    config.refunds.autoApprove,
+  );
   // BullMQ's worker wants maxRetriesPerRequest null, and an offline queue so its blocking fetch waits
   // out a reconnect instead of failing; REDIS_URL may name Sentinels or a Cluster (createRedisClient).
   const connection = createRedisClient(redisUrl, 'refund-worker', logger, {

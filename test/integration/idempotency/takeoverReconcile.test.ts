@@ -23,6 +23,7 @@ import type { OrderWrites } from '../../../subgraphs/orders/port/OrderWrites';
 import { createOrderWrites } from '../../../subgraphs/orders/createOrderWrites';
 import type { Upstream } from '../../../upstream/Upstream';
 import { refundableOrders } from '../../helpers/refundableOrders';
+import { startRefundRule, type RefundRule } from '../../helpers/startRefundRule';
 import {
   createLmsOAuthSimulator,
   type LmsOAuthSimulator,
@@ -68,7 +69,8 @@ function writersFor(legacyUrl: string, extra: Record<string, string> = {}) {
  */
 const diesAfterUpstream = (writes: OrderWrites, died: () => void): OrderWrites => ({
   assertChangeable: (number, context) => writes.assertChangeable(number, context),
-  courseRunsOf: (number, context) => writes.courseRunsOf(number, context),
+  refundFacts: (input, context) => writes.refundFacts(input, context),
+  processRefunds: (number, ids, action, context) => writes.processRefunds(number, ids, action, context),
   requestRefund: async (input, context) => {
     await writes.requestRefund(input, context);
     died();
@@ -97,6 +99,7 @@ function harness() {
     refundQueue: null,
     refundRequests: new MemoryRefundRequestStore(DAY),
     service: { identity: () => service.identity(), invalidate: (refused) => service.invalidate(refused) },
+    eligibility: rule.eligibility,
     logger: pino({ level: 'info' }, { write: (line: string) => audit.push(JSON.parse(line)) }),
   });
   return {
@@ -118,6 +121,7 @@ const call = (username: string, idempotencyKey: string, isStaff = false): Mutati
 
 let lms: LmsOAuthSimulator;
 let service: ServiceTokens;
+let rule: RefundRule;
 
 beforeAll(async () => {
   legacy = await createLegacyEcommerceSimulator({ seed, jwt });
@@ -125,6 +129,7 @@ beforeAll(async () => {
   lms = await createLmsOAuthSimulator({ jwt });
   service = createServiceTokens(parseServiceIdentityConfig({ LMS_OAUTH2_URL: lms.url }));
   upstreams.push(...service.upstreams);
+  rule = await startRefundRule(seed, jwt, lms);
   vendor = await createVendorSimulator({
     orders: seed.vendorOrders ?? [],
     ...VENDOR_DEV_PROJECT,
@@ -140,6 +145,7 @@ afterAll(async () => {
   await Promise.all(upstreams.map((u) => u.close()));
   await legacy.close();
   await vendor.close();
+  await rule.close();
   await lms.close();
 });
 
@@ -191,7 +197,7 @@ describe('a takeover whose look upstream fails', () => {
       // answers 200 [] (nothing left), and says the earlier ids are unknown instead of inventing them.
       expect(retry).toMatchObject({
         replayed: false,
-        data: { orderNumber: order, status: 'DELIVERED', refundIds: [], refundIdsKnown: false },
+        data: { orderNumber: order, status: 'OPEN', refundIds: [], refundIdsKnown: false },
       });
       expect(legacy.writes.executions.refunds).toBe(created);
       expect(legacy.writes.refunds.filter((r) => r.idempotencyKey === key).map((r) => String(r.id))).toEqual(
@@ -272,7 +278,7 @@ describe('a completed record lives for the key TTL, not the lease', () => {
     const { mutations, use, advance } = harness();
     use(writersFor(legacy.url));
     const first = await mutations.requestRefund(input, 'IMMEDIATE', call('learner4', key));
-    expect(first).toMatchObject({ replayed: false, data: { status: 'DELIVERED' } });
+    expect(first).toMatchObject({ replayed: false, data: { status: 'OPEN' } });
     const sent = legacy.writes.refundCallsByKey.get(key);
 
     advance(LEASE_MS + 60_000);

@@ -39,7 +39,12 @@ describe('JWT_SECRET in production', () => {
     ['gateway', () => parseGatewayConfig(OTHERWISE_READY)],
     [
       'orders subgraph (and refund worker)',
-      () => parseOrdersConfig({ ...OTHERWISE_READY, LEGACY_ECOMMERCE_URL: 'http://l' }),
+      () =>
+        parseOrdersConfig({
+          ...OTHERWISE_READY,
+          LEGACY_ECOMMERCE_URL: 'http://l',
+          DISCOVERY_URL: 'http://d',
+        }),
     ],
     ['catalog subgraph', () => parseCatalogConfig({ ...OTHERWISE_READY, DISCOVERY_URL: 'http://d' })],
   ])('stops the %s naming it', (_component, parse) => {

@@ -56,7 +56,13 @@ function expectFits(where: string, type: GraphQLInputType, declared: ArgumentBou
       expectFits(`${where}.${name}`, field.type, bound.fields[name]);
     return;
   }
-  const kind = isEnumType(named) ? 'enum' : named.name === 'Int' ? 'int' : 'string';
+  const kind = isEnumType(named)
+    ? 'enum'
+    : named.name === 'Int'
+      ? 'int'
+      : named.name === 'Boolean'
+        ? 'boolean'
+        : 'string';
   expect(isScalarType(named) || isEnumType(named)).toBe(true);
   expect({ where, kind: bound.kind }).toEqual({ where, kind });
 }

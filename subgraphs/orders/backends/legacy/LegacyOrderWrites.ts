@@ -8,17 +8,21 @@ import { sendRenewingOn401 } from '../../../../upstream/sendRenewingOn401';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../../../../upstream/Upstream';
 import type { UpstreamError } from '../../../../upstream/UpstreamError';
 import type { Order } from '../../domain/Order';
-import type { RefundInput, RefundReceipt } from '../../domain/Refund';
+import type { RefundAction, RefundInput, RefundOutcome, RefundReceipt } from '../../domain/Refund';
+import type { RefundFacts } from '../../domain/RefundFacts';
+import { toUtcIso } from '../../domain/toUtcIso';
 import type { OrderWrites, WriteContext } from '../../port/OrderWrites';
 import { legacyOrderSchema, legacyProductSchema } from './dto';
 import { toOrder } from './toOrder';
+import { processedRefundSchema, refundOutcomeOf } from './refundOutcome';
 
 // The order as the refund logic reads it: whose it is, its state, and the course run of each line.
 const refundableOrderSchema = z.object({
   number: z.string(),
   status: z.string(),
+  date_placed: z.string(),
   user: z.object({ username: z.string() }),
-  lines: z.array(z.object({ product: legacyProductSchema })),
+  lines: z.array(z.object({ product: legacyProductSchema, line_price_excl_tax: z.string().optional() })),
 });
 type RefundableOrder = z.infer<typeof refundableOrderSchema>;
 const userOrderPageSchema = z.object({
@@ -50,10 +54,6 @@ export class LegacyOrderWrites implements OrderWrites {
     await this.readOrder(number, context);
   }
 
-  async courseRunsOf(number: string, context: WriteContext): Promise<string[]> {
-    return courseKeysOf(await this.readOrder(number, context));
-  }
-
   /**
    * A refund in the terms the real API accepts (docs/reference/legacy-ecommerce.md, "Refunds"): one
    * `POST /api/v2/refunds/ {username, course_id}` per course run in the order (or the one asked for).
@@ -61,12 +61,26 @@ export class LegacyOrderWrites implements OrderWrites {
    * of the user, so when another order holds the same course the request is refused up front
    * (REFUND_SCOPE_AMBIGUOUS, naming them) unless staff confirm exactly those orders in `alsoRefund`.
    */
+  /** The order's owner, `date_placed` (what the LMS reads, `refund_cutoff_date`) and course runs. */
+  async refundFacts(input: RefundInput, context: WriteContext): Promise<RefundFacts> {
+    const order = await this.readOrder(input.orderNumber, context);
+    const held = courseKeysOf(order);
+    return {
+      orderNumber: order.number,
+      owner: order.user.username,
+      placedAt: toUtcIso(order.date_placed),
+      courseRunKeys: input.courseRunKey === null ? held : held.filter((key) => key === input.courseRunKey),
+    };
+  }
+
   async requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt> {
-    const { courses, owner } = await this.plan(input, context);
+    const { courses, owner, free } = await this.plan(input, context);
     const refundIds: string[] = [];
     for (const course of courses) {
       try {
         refundIds.push(...(await this.postRefund(owner, course, context)));
+        // Created now or before (200 []): either way this order's line has a refund line from now on.
+        await this.remember(input.orderNumber, course, context);
       } catch (error) {
         // Earlier courses are refunded; say so. Re-sending them is harmless (200 [], nothing left).
         if (refundIds.length > 0) context.audit('refund partly applied', { refundIds, failedCourse: course });
@@ -75,7 +89,50 @@ export class LegacyOrderWrites implements OrderWrites {
     }
     if (refundIds.length === 0)
       throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This order has nothing left to refund');
-    return { orderNumber: input.orderNumber, refundIds };
+    // `Refund.create_with_lines`: created Open (OSCAR_INITIAL_REFUND_STATUS), and approved at once only
+    // when its credit is 0; no money moves until someone processes it (processRefunds).
+    const status = courses.every((course) => free.has(course)) ? 'APPROVED' : 'OPEN';
+    return { orderNumber: input.orderNumber, refundIds, status };
+  }
+
+  /**
+   * `PUT /api/v2/refunds/{id}/process/ {action}` for each refund, as the service user (RefundProcessView
+   * is IsAdminUser). Safe to send again: approving a Complete refund and denying a Denied one succeed
+   * and change nothing. 200 and 500 both carry the serialized refund, whose status says what happened.
+   */
+  async processRefunds(
+    orderNumber: string,
+    refundIds: readonly string[],
+    action: RefundAction,
+    context: WriteContext,
+  ): Promise<{ status: RefundOutcome; lastError: string | null }> {
+    const outcomes: RefundOutcome[] = [];
+    const errors: string[] = [];
+    for (const id of refundIds) {
+      const response = await this.send(
+        {
+          method: 'PUT',
+          path: `/api/v2/refunds/${encodeURIComponent(id)}/process/`,
+          route: '/api/v2/refunds/{id}/process/',
+          body: { action: action === 'APPROVE' ? 'approve' : 'deny' },
+        },
+        context,
+      );
+      if (response.status !== 500) this.rejectUnexpected(response, 200);
+      const refund = parseBody(this.upstreamName, processedRefundSchema, response.body);
+      const outcome = refundOutcomeOf(refund.status);
+      outcomes.push(outcome.status);
+      if (outcome.lastError) errors.push(`refund ${id}: ${outcome.lastError}`);
+      else if (response.status === 500)
+        errors.push(`refund ${id}: could not be processed (${refund.status})`);
+    }
+    context.audit('refunds processed', { orderNumber, refundIds, action, outcomes });
+    const status = outcomes.every((o) => o === 'DENIED')
+      ? 'DENIED'
+      : outcomes.every((o) => o === 'APPROVED')
+        ? 'APPROVED'
+        : 'OPEN';
+    return { status, lastError: errors.length > 0 ? errors.join('; ') : null };
   }
 
   /**
@@ -85,17 +142,20 @@ export class LegacyOrderWrites implements OrderWrites {
    * the ids of what it did apply — in a reply that was lost — cannot be recovered (`refundIdsKnown`).
    */
   async findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null> {
-    const { courses, owner } = await this.plan(input, context);
+    const { courses, owner, free } = await this.plan(input, context);
     const refundIds: string[] = [];
     let unknown = false;
     for (const course of courses) {
       const created = await this.postRefund(owner, course, context);
+      await this.remember(input.orderNumber, course, context);
       // 200 []: refunded before, by the dead attempt (ids lost) or earlier still — either way unknown.
       if (created.length === 0) unknown = true;
       refundIds.push(...created);
     }
     context.audit('refund re-sent to reconcile', { refundIds, refundIdsKnown: !unknown });
-    return { orderNumber: input.orderNumber, refundIds, refundIdsKnown: !unknown };
+    // Created Open (or approved at once when free); whatever processed them since, nothing here can read.
+    const status = courses.every((course) => free.has(course)) ? 'APPROVED' : 'OPEN';
+    return { orderNumber: input.orderNumber, refundIds, refundIdsKnown: !unknown, status };
   }
 
   async fulfillOrder(number: string, context: WriteContext): Promise<Order> {
@@ -155,7 +215,7 @@ export class LegacyOrderWrites implements OrderWrites {
   private async plan(
     input: RefundInput,
     context: WriteContext,
-  ): Promise<{ courses: string[]; owner: string }> {
+  ): Promise<{ courses: string[]; owner: string; free: Set<string> }> {
     const order = await this.readOrder(input.orderNumber, context);
     const owner = order.user.username;
     const held = courseKeysOf(order);
@@ -184,10 +244,26 @@ export class LegacyOrderWrites implements OrderWrites {
         argument: 'input.alsoRefund',
       });
     }
-    return { courses, owner };
+    return { courses, owner, free: freeCourses(order) };
   }
 
-  /** The owner's other Complete orders holding any of these courses: what a course_id refund also hits. */
+  /** Notes a refunded course in the ledger; a failure costs only a later false alarm, never the refund. */
+  private async remember(orderNumber: string, course: string, context: WriteContext): Promise<void> {
+    await context.ledger?.record(orderNumber, [course]).catch((error: unknown) => {
+      context.audit('refund not noted', {
+        orderNumber,
+        course,
+        err: String((error as Error)?.message ?? error),
+      });
+    });
+  }
+
+  /**
+   * The owner's other Complete orders holding any of these courses: what a course_id refund also
+   * hits. An order whose line for the course was already refunded is not hit (`create_refunds` skips
+   * lines with a refund line); the API cannot show that, so Switchyard's ledger of its own refunds
+   * tells. A refund made elsewhere (the LMS, the ecommerce dashboard) is not in it: still a candidate.
+   */
   private async otherOrdersHolding(
     owner: string,
     courses: string[],
@@ -208,7 +284,10 @@ export class LegacyOrderWrites implements OrderWrites {
       const body = parseBody(this.upstreamName, userOrderPageSchema, response.body);
       for (const other of body.results) {
         if (other.number === number || other.status !== 'Complete') continue;
-        if (courseKeysOf(other).some((course) => courses.includes(course))) found.push(other.number);
+        const shared = courseKeysOf(other).filter((course) => courses.includes(course));
+        if (shared.length === 0) continue;
+        const refunded = new Set(context.ledger ? await context.ledger.refunded(other.number) : []);
+        if (shared.some((course) => !refunded.has(course))) found.push(other.number);
       }
       if (!body.next) return found;
     }
@@ -295,6 +374,16 @@ export class LegacyOrderWrites implements OrderWrites {
   private get upstreamName(): string {
     return this.options.upstream.name;
   }
+}
+
+/** Course runs whose lines in this order cost nothing: their refund's credit is 0. */
+function freeCourses(order: RefundableOrder): Set<string> {
+  const credit = new Map<string, number>();
+  for (const line of order.lines) {
+    const [key] = courseKeysOf({ lines: [line] });
+    if (key) credit.set(key, (credit.get(key) ?? 0) + Math.abs(Number(line.line_price_excl_tax ?? 'NaN')));
+  }
+  return new Set([...credit].filter(([, total]) => total === 0).map(([key]) => key));
 }
 
 /** The distinct course runs of an order's lines (lines that are not course seats have none). */

@@ -4,10 +4,17 @@ import { codedError } from '../../../../platform/codedError';
 import type { Upstream } from '../../../../upstream/Upstream';
 import { unexpectedStatus } from '../../../../upstream/expectStatus';
 import type { Order } from '../../domain/Order';
-import type { RefundInput, RefundReceipt } from '../../domain/Refund';
+import type { RefundAction, RefundInput, RefundOutcome, RefundReceipt } from '../../domain/Refund';
+import type { RefundFacts } from '../../domain/RefundFacts';
+import { toUtcIso } from '../../domain/toUtcIso';
 import type { OrdersBackend } from '../../port/OrdersBackend';
 import type { OrderWrites, WriteContext } from '../../port/OrderWrites';
-import { vendorWritableOrderPageSchema, vendorWritableOrderSchema, type VendorWritableOrder } from './dto';
+import {
+  vendorCustomerPageSchema,
+  vendorWritableOrderPageSchema,
+  vendorWritableOrderSchema,
+  type VendorWritableOrder,
+} from './dto';
 import { VendorApi, type VendorParams } from './VendorApi';
 import { refundableItems, returnItemIds } from './vendorReturns';
 import type { VendorTokenProvider } from './VendorTokenProvider';
@@ -44,11 +51,22 @@ export class VendorOrderWrites implements OrderWrites {
     await this.visibleOrder(number, context);
   }
 
-  /** The SKU a line was sold under is its course run key (toOrder, refundableItems). */
-  async courseRunsOf(number: string, context: WriteContext): Promise<string[]> {
-    const order = await this.visibleOrder(number, context);
-    const skus = order.lineItems.map((line) => line.variant.sku);
-    return [...new Set(skus.filter((sku): sku is string => sku !== undefined && sku !== ''))];
+  /**
+   * The purchase time as the history shows it (`completedAt` of an imported order, else `createdAt`:
+   * toOrder), the course runs (line SKUs) and the owner: the caller when a learner (visibleOrder
+   * checked it is theirs), else the customer's `edx-lms_user_name`.
+   */
+  async refundFacts(input: RefundInput, context: WriteContext): Promise<RefundFacts> {
+    const order = await this.visibleOrder(input.orderNumber, context);
+    const skus = [
+      ...new Set(order.lineItems.flatMap((line) => (line.variant.sku ? [line.variant.sku] : []))),
+    ];
+    return {
+      orderNumber: order.orderNumber,
+      owner: context.identity.isStaff ? await this.ownerOf(order, context) : context.identity.username,
+      placedAt: toUtcIso(order.completedAt ?? order.createdAt),
+      courseRunKeys: input.courseRunKey === null ? skus : skus.filter((sku) => sku === input.courseRunKey),
+    };
   }
 
   async requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt> {
@@ -82,6 +100,24 @@ export class VendorOrderWrites implements OrderWrites {
    */
   async fulfillOrder(number: string, context: WriteContext): Promise<Order> {
     throw this.notSupported(number, context);
+  }
+
+  /**
+   * Not offered: a vendor return is refunded by Commerce Coordinator on its own (OrderReturnedView →
+   * the PSP refund, then the access revoked); there is nothing for staff to approve or deny here.
+   */
+  async processRefunds(
+    orderNumber: string,
+    _refundIds: readonly string[],
+    _action: RefundAction,
+    context: WriteContext,
+  ): Promise<{ status: RefundOutcome; lastError: string | null }> {
+    context.audit('refused', { orderNumber, code: ErrorCode.NOT_SUPPORTED_BY_BACKEND });
+    throw codedError(
+      ErrorCode.NOT_SUPPORTED_BY_BACKEND,
+      'Vendor refunds are processed by the vendor system itself, not approved here',
+      { backend: 'vendor' },
+    );
   }
 
   /** Nothing to reconcile: no vendor fulfilment is ever started (fulfillOrder). */
@@ -161,6 +197,36 @@ export class VendorOrderWrites implements OrderWrites {
     if (slot instanceof Error) throw slot;
     if (!slot || !order) throw codedError(ErrorCode.NOT_FOUND, 'No such order');
     return order;
+  }
+
+  /** The LMS username the order's customer carries (Commerce Coordinator's `edx-lms_user_name`). */
+  private async ownerOf(order: VendorWritableOrder, context: WriteContext): Promise<string> {
+    const page = await this.audited(
+      context,
+      'GET',
+      'customers',
+      () => 200,
+      () =>
+        this.http.get(
+          'customers',
+          [
+            ['where', 'id = :id'],
+            ['var.id', order.customerId ?? ''],
+            ['limit', 1],
+            ['withTotal', 'false'],
+          ],
+          vendorCustomerPageSchema,
+          context,
+        ),
+    );
+    const name = page.results[0]?.custom?.fields?.['edx-lms_user_name'];
+    if (typeof name !== 'string' || name === '')
+      throw unexpectedStatus(
+        this.options.api.name,
+        200,
+        `${this.options.api.name} names no LMS user for this order`,
+      );
+    return name;
   }
 
   /** Numbers go in as input variables, never spliced into the predicate: they come from the client. */

@@ -30,6 +30,7 @@ import { createServiceTokens } from '../../../../../subgraphs/serviceIdentity/cr
 import { parseServiceIdentityConfig } from '../../../../../subgraphs/serviceIdentity/serviceIdentityConfig';
 import type { Upstream } from '../../../../../upstream/Upstream';
 import { refundableOrders } from '../../../../helpers/refundableOrders';
+import { startRefundRule, type RefundRule } from '../../../../helpers/startRefundRule';
 
 // The mutation service itself, in process (so mutation testing can reach it): the real legacy
 // simulator behind the production writers, a real Redis queue, and a queue whose connection is gone
@@ -48,10 +49,12 @@ const upstreams: Upstream[] = [];
 const closers: (() => Promise<unknown>)[] = [];
 let writesFor: OrderMutationsDeps['writesFor'];
 let service: OrderMutationsDeps['service'];
+let rule: RefundRule;
 
 beforeAll(async () => {
   legacy = await createLegacyEcommerceSimulator({ seed, jwt });
   lms = await createLmsOAuthSimulator({ jwt });
+  rule = await startRefundRule(seed, jwt, lms);
   const tokens = createServiceTokens(parseServiceIdentityConfig({ LMS_OAUTH2_URL: lms.url }));
   upstreams.push(...tokens.upstreams);
   service = { identity: () => tokens.identity(), invalidate: (refused) => tokens.invalidate(refused) };
@@ -69,6 +72,7 @@ afterAll(async () => {
   await connection.quit();
   await Promise.all(upstreams.map((u) => u.close()));
   await legacy.close();
+  await rule.close();
   await lms.close();
 });
 
@@ -99,6 +103,7 @@ function harness(overrides: Partial<OrderMutationsDeps> = {}): Harness {
     refundQueue: queue,
     refundRequests: new MemoryRefundRequestStore(DAY),
     service: { identity: () => service.identity(), invalidate: (refused) => service.invalidate(refused) },
+    eligibility: rule.eligibility,
     logger: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }),
     ...overrides,
   };
@@ -161,11 +166,12 @@ describe('DEFERRED requestRefund', () => {
       requestId: 'r-again',
     });
     expect(again).toEqual({ replayed: true, data: expect.objectContaining({ id: first.data.id }) });
-    // The ownership check's read, the job, the outcome; then the replay.
+    // The ownership check's read, the refund rule, the job, the outcome; then the replay.
     expect(events(c.idempotencyKey)).toEqual([
       'received',
       'upstream attempt',
       'upstream answered',
+      'eligible',
       'enqueued',
       'outcome',
       'received',
@@ -287,7 +293,7 @@ describe('IMMEDIATE requestRefund', () => {
     const own = refundableOrders('learner5', seed)[0]!.number;
     const c = call('learner5');
     const answer = await mutations.requestRefund(input(own), 'IMMEDIATE', c);
-    expect(answer).toMatchObject({ replayed: false, data: { orderNumber: own, status: 'DELIVERED' } });
+    expect(answer).toMatchObject({ replayed: false, data: { orderNumber: own, status: 'OPEN' } });
     expect(lines.find((l) => l.event === 'refund request not kept')).toMatchObject({
       idempotencyKey: c.idempotencyKey,
       err: 'store is down',

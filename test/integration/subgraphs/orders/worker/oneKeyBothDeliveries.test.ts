@@ -43,7 +43,7 @@ it('refuses a key spent on IMMEDIATE when it comes back DEFERRED, queueing nothi
   const key = randomUUID();
   const order = orders[0]!;
   const first = await refund(order, key, 'IMMEDIATE');
-  expect(first.body.data.requestRefund.status).toBe('DELIVERED');
+  expect(first.body.data.requestRefund.status).toBe('OPEN');
   const sent = writes().refundCallsByKey.get(key);
   const again = await refund(order, key, 'DEFERRED');
   expect(again.body.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_MISMATCH' });
@@ -92,7 +92,7 @@ it('finds an immediately delivered refund by id, for its owner and staff only', 
   expect(own.body.data.refundRequest).toEqual({
     id: delivered.id,
     orderNumber: orders[5],
-    status: 'DELIVERED',
+    status: 'OPEN',
     refundIds: delivered.refundIds,
   });
   expect((await status(delivered.id, 'support', true)).body.data.refundRequest).toEqual(

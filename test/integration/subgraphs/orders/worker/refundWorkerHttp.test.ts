@@ -84,6 +84,8 @@ it('serves /healthz, /readyz, /metrics and /status, and counts a delivered defer
   const { worker, url } = await startWorker({
     LEGACY_ECOMMERCE_URL: stack.simulators.legacy!.url,
     LMS_OAUTH2_URL: stack.simulators.lms!.url,
+    DISCOVERY_URL: stack.simulators.discovery!.url,
+    REFUND_WINDOW_DAYS: '36500',
     REDIS_URL,
     REFUND_QUEUE_PREFIX: prefix,
   });
@@ -100,6 +102,9 @@ it('serves /healthz, /readyz, /metrics and /status, and counts a delivered defer
     upstreams: [
       { name: 'legacy-ecommerce', breaker: 'closed', lastError: null },
       { name: 'lms-oauth2', breaker: 'closed', lastError: null },
+      // The refund rule's inputs, read again at delivery.
+      { name: 'discovery', breaker: 'closed', lastError: null },
+      { name: 'lms', breaker: 'closed', lastError: null },
     ],
     worker: { state: 'running', ready: true, redis: 'ready', lastError: null },
     queue: { name: 'switchyard-refunds', prefix, counts: Object.fromEntries(STATES.map((s) => [s, 0])) },
@@ -142,6 +147,8 @@ it('on SIGTERM turns not ready at once, finishes the active delivery while still
   const { worker, url } = await startWorker({
     LEGACY_ECOMMERCE_URL: legacy.url,
     LMS_OAUTH2_URL: stack.simulators.lms!.url,
+    DISCOVERY_URL: stack.simulators.discovery!.url,
+    REFUND_WINDOW_DAYS: '36500',
     REDIS_URL,
     REFUND_QUEUE_PREFIX: prefix,
     // The held answer must outlast the checks below, not the upstream deadline.
@@ -186,6 +193,8 @@ it('on SIGTERM with Redis gone mid-drain, still stops (the active job is left to
   const { worker, url } = await startWorker({
     LEGACY_ECOMMERCE_URL: legacy.url,
     LMS_OAUTH2_URL: stack.simulators.lms!.url,
+    DISCOVERY_URL: stack.simulators.discovery!.url,
+    REFUND_WINDOW_DAYS: '36500',
     REDIS_URL: `redis://127.0.0.1:${port}`,
     REFUND_QUEUE_PREFIX: prefix,
     LEGACY_ECOMMERCE_TIMEOUT_MS: '500',

@@ -152,10 +152,12 @@ describe.each(['vendor', 'legacy'])('vendor order writes in %s mode', (mode) => 
       const result = await refund('learner3', order.number, randomUUID());
       expect(result.body.errors).toBeUndefined();
       expect(executions().updates).toBe(before.updates + 1);
+      await vendor().writes.coordinator.idle();
       const stored = await vendorOrder(order.number);
       expect(stored.returnInfo).toHaveLength(1);
-      // Seeded at version 3: the interfering edit made it 4, our retried update 5.
-      expect(stored.version).toBe(5);
+      // Seeded at version 3: the interfering edit made it 4, our retried update 5, and Commerce
+      // Coordinator's refund of the return (paymentState Refunded) 6.
+      expect(stored.version).toBe(6);
       expect(result.body.data!.requestRefund.refundIds).toEqual(
         stored.returnInfo[0].items.map((item: { id: string }) => item.id),
       );
