@@ -92,7 +92,7 @@ export const ARGUMENT_BOUNDS: ArgumentBounds = {
         reason: REASON,
         delivery: { kind: 'enum', source: 'RefundDelivery' },
         alsoRefund: ALSO_REFUND,
-        overrideEligibility: { kind: 'boolean', source: 'a Boolean' },
+        overrideEligibility: { kind: 'boolean', source: 'a Boolean: its type bounds it' },
       },
     },
   },
