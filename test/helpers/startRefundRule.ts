@@ -8,12 +8,15 @@ import { parseRefundsConfig } from '../../subgraphs/orders/config/refundsConfig'
 import { createRefundEligibility } from '../../subgraphs/orders/eligibility/createRefundEligibility';
 import type { RefundEligibility } from '../../subgraphs/orders/eligibility/RefundEligibility';
 import { createServiceTokens } from '../../subgraphs/serviceIdentity/createServiceTokens';
-import { parseServiceIdentityConfig } from '../../subgraphs/serviceIdentity/serviceIdentityConfig';
+import {
+  parseLmsApiConfig,
+  parseServiceIdentityConfig,
+} from '../../subgraphs/serviceIdentity/serviceIdentityConfig';
 
 export interface RefundRule {
   eligibility: RefundEligibility;
   discovery: Simulator;
-  /** DISCOVERY_URL and LMS_URL, for a component configured from the environment. */
+  /** DISCOVERY_URL and LMS_API_URL, for a component configured from the environment. */
   env: Record<string, string>;
   close(): Promise<void>;
 }
@@ -30,10 +33,11 @@ export async function startRefundRule(
   windowDays = 36_500,
 ): Promise<RefundRule> {
   const discovery = await createDiscoverySimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
-  const env = { DISCOVERY_URL: discovery.url, LMS_URL: lms.url };
+  const env = { DISCOVERY_URL: discovery.url, LMS_API_URL: lms.url };
   const identity = parseServiceIdentityConfig({ LMS_OAUTH2_URL: lms.url });
   const tokens = createServiceTokens(identity);
-  const config = parseRefundsConfig({ ...env, REFUND_WINDOW_DAYS: String(windowDays) }, identity);
+  const source = { ...env, REFUND_WINDOW_DAYS: String(windowDays) };
+  const config = parseRefundsConfig(source, parseLmsApiConfig(source, identity));
   const rule = createRefundEligibility(config, tokens);
   return {
     eligibility: rule.eligibility,

@@ -95,6 +95,7 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
   ];
   const vendorUser = vendorUsers.find(([, mode]) => mode !== undefined && needsVendor(mode));
   const serviceIdentity = parseServiceIdentityConfig(source);
+  const lmsApi = parseLmsApiConfig(source, serviceIdentity);
   return Object.freeze({
     port: parsed.ORDERS_SUBGRAPH_PORT,
     admin: parseAdminEnv(source, DEFAULT_ADMIN_PORTS.orders),
@@ -114,7 +115,7 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     tracing: parseTracingConfig(source, 'switchyard-orders'),
     security: parseSubgraphSecurityConfig(source),
     serviceIdentity,
-    lmsApi: parseLmsApiConfig(source, serviceIdentity),
-    refunds: parseRefundsConfig(source, serviceIdentity),
+    lmsApi,
+    refunds: parseRefundsConfig(source, lmsApi),
   });
 }

@@ -3,7 +3,6 @@ import { env, parseEnv, type Env } from '../../../platform/config/parseEnv';
 import { isProduction } from '../../../platform/config/secretEnv';
 import type { UpstreamOptions } from '../../../upstream/UpstreamOptions';
 import { parseUpstreamEnv } from '../../../upstream/upstreamEnv';
-import type { ServiceIdentityConfig } from '../../serviceIdentity/serviceIdentityConfig';
 
 /** The discovery simulator's port under `npm start` (scripts/createLocalStack.ts). */
 const DEV_DISCOVERY_URL = 'http://127.0.0.1:4102';
@@ -16,7 +15,7 @@ export interface RefundsConfig {
   windowMs: number;
   /** Course discovery (the run's start and seats), read as the service user. */
   discovery: UpstreamOptions;
-  /** The LMS (the certificates API), read as the service user. */
+  /** The LMS (the certificates API), read as the service user: LMS_API_URL, as for its user API. */
   lms: UpstreamOptions;
   /**
    * REFUND_AUTO_APPROVE: process each new legacy refund at once (`approve`), as the LMS does when its
@@ -28,11 +27,11 @@ export interface RefundsConfig {
 const SET_IN_PRODUCTION = 'must be set in production (NODE_ENV=production)';
 
 /**
- * REFUND_WINDOW_DAYS, REFUND_AUTO_APPROVE, DISCOVERY_URL and LMS_URL (with their DISCOVERY_* and LMS_*
- * tuning). DISCOVERY_URL is required in production, else the simulator's; LMS_URL defaults to the LMS
- * that issues the service identity's tokens (LMS_OAUTH2_URL without `/oauth2`).
+ * REFUND_WINDOW_DAYS, REFUND_AUTO_APPROVE and DISCOVERY_URL (with its DISCOVERY_* tuning).
+ * DISCOVERY_URL is required in production, else the simulator's. The LMS is the one every LMS REST
+ * call goes to, `lmsApi` (LMS_API_URL: serviceIdentityConfig's parseLmsApiConfig).
  */
-export function parseRefundsConfig(source: Env, identity: ServiceIdentityConfig): Readonly<RefundsConfig> {
+export function parseRefundsConfig(source: Env, lmsApi: UpstreamOptions): Readonly<RefundsConfig> {
   const url = z.url({
     protocol: /^https?$/,
     error: (issue) => (issue.input === undefined ? SET_IN_PRODUCTION : 'must be an http(s) URL'),
@@ -42,15 +41,13 @@ export function parseRefundsConfig(source: Env, identity: ServiceIdentityConfig)
       REFUND_WINDOW_DAYS: env.positiveInt(14, 36_500),
       REFUND_AUTO_APPROVE: env.boolean(false),
       DISCOVERY_URL: isProduction(source) ? url : url.default(DEV_DISCOVERY_URL),
-      LMS_URL: env.url().optional(),
     },
     source,
   );
-  const lmsRoot = (parsed.LMS_URL ?? identity.oauth2.baseUrl.replace(/\/oauth2$/, '')).replace(/\/$/, '');
   return Object.freeze({
     windowMs: parsed.REFUND_WINDOW_DAYS * 86_400_000,
     autoApprove: parsed.REFUND_AUTO_APPROVE,
     discovery: parseUpstreamEnv('DISCOVERY', 'discovery', parsed.DISCOVERY_URL.replace(/\/$/, ''), source),
-    lms: parseUpstreamEnv('LMS', 'lms', lmsRoot, source),
+    lms: lmsApi,
   });
 }

@@ -104,7 +104,7 @@ it('serves /healthz, /readyz, /metrics and /status, and counts a delivered defer
       { name: 'lms-oauth2', breaker: 'closed', lastError: null },
       // The refund rule's inputs, read again at delivery.
       { name: 'discovery', breaker: 'closed', lastError: null },
-      { name: 'lms', breaker: 'closed', lastError: null },
+      { name: 'lms-api', breaker: 'closed', lastError: null },
     ],
     worker: { state: 'running', ready: true, redis: 'ready', lastError: null },
     queue: { name: 'switchyard-refunds', prefix, counts: Object.fromEntries(STATES.map((s) => [s, 0])) },
