@@ -94,13 +94,16 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     ['ORDERS_SHADOW_BACKEND', layers.shadow?.mode],
   ];
   const vendorUser = vendorUsers.find(([, mode]) => mode !== undefined && needsVendor(mode));
+  // JWT settings before the service identity's: a production start missing both names JWT_SECRET,
+  // as start-up errors have always listed them (every component needs it; only some the LMS).
+  const jwt = parseJwtEnv(source);
   const serviceIdentity = parseServiceIdentityConfig(source);
   const lmsApi = parseLmsApiConfig(source, serviceIdentity);
   return Object.freeze({
     port: parsed.ORDERS_SUBGRAPH_PORT,
     admin: parseAdminEnv(source, DEFAULT_ADMIN_PORTS.orders),
     mode: parsed.ORDERS_BACKEND,
-    jwt: parseJwtEnv(source),
+    jwt,
     legacy: parseUpstreamEnv('LEGACY_ECOMMERCE', 'legacy-ecommerce', legacyUrl, source),
     // The MFE's own default (docs/reference/upstream-apis.md §2.1): the ecommerce receipt page.
     receiptBaseUrl: parsed.RECEIPT_BASE_URL ?? `${legacyUrl}/checkout/receipt/`,

@@ -259,7 +259,7 @@ describe('DEFERRED requestRefund', () => {
     const real = writesFor;
     writesFor = (number) => ({
       ...real(number),
-      assertChangeable: () => (checking(), new Promise<void>(() => undefined)),
+      refundFacts: () => (checking(), new Promise<never>(() => undefined)),
     });
     void mutations.requestRefund(input(foreign), 'DEFERRED', c);
     await started;
