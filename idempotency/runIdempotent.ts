@@ -122,11 +122,7 @@ async function execute<T>(call: IdempotentCall<T>, claim: Claim): Promise<Idempo
       // Provably never reached the upstream. A fresh claim is forgotten, so a retry is a fresh
       // attempt; a taken-over one stays taken over, so the next retry looks upstream again first
       // (one lookup, and never wrong, whatever the dead attempt did).
-      if (claim.takeover)
-        await call.store
-          .abandon(call.scope, claim.token, claim.print, call.ttlMs)
-          .catch(cleanupFailed(call, 'abandoned'));
-      else await call.store.release(call.scope, claim.token).catch(cleanupFailed(call, 'released'));
+      await giveUp(call, claim);
       call.audit(claim.takeover ? 'not sent, still taken over' : 'not sent, claim released', {
         code: error.code,
       });
@@ -192,11 +188,7 @@ async function authorize<T>(call: IdempotentCall<T>, claim: Claim): Promise<void
     await call.authorize!();
   } catch (error) {
     const graphqlError = toCodedError(error);
-    if (claim.takeover)
-      await call.store
-        .abandon(call.scope, claim.token, claim.print, call.ttlMs)
-        .catch(cleanupFailed(call, 'abandoned'));
-    else await call.store.release(call.scope, claim.token).catch(cleanupFailed(call, 'released'));
+    await giveUp(call, claim);
     call.audit(claim.takeover ? 'refused, still taken over' : 'refused', {
       code: graphqlError.extensions.code,
     });
@@ -209,6 +201,19 @@ async function authorize<T>(call: IdempotentCall<T>, claim: Claim): Promise<void
  * request's own answer matters more. Nothing is lost by it: the claim is held only until its lease
  * runs out, and the retry after that takes over and reconciles before executing.
  */
+/**
+ * Lets the key go after an attempt that changed nothing upstream: a fresh claim is released (a retry is
+ * a fresh attempt); a taken-over one is abandoned but stays taken over, so the next retry looks
+ * upstream again first, since what the dead attempt did is still unknown.
+ */
+async function giveUp<T>(call: IdempotentCall<T>, claim: Claim): Promise<void> {
+  if (claim.takeover)
+    await call.store
+      .abandon(call.scope, claim.token, claim.print, call.ttlMs)
+      .catch(cleanupFailed(call, 'abandoned'));
+  else await call.store.release(call.scope, claim.token).catch(cleanupFailed(call, 'released'));
+}
+
 function cleanupFailed<T>(call: IdempotentCall<T>, action: 'released' | 'abandoned') {
   return (error: unknown): void =>
     call.audit(`claim not ${action}`, { err: String((error as Error)?.message ?? error) });
