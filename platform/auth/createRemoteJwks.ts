@@ -89,6 +89,11 @@ export function createRemoteJwks(options: RemoteJwks, now: () => number = Date.n
   };
 }
 
+/**
+ * A plain fetch, not the upstream kit: platform/ sits below upstream/ (docs/architecture.md), and every
+ * component verifies tokens. What the kit would add is here in small: a deadline, no redirects, a size
+ * cap, and the cool-down above standing in for a breaker.
+ */
 async function fetchJwks(url: string, timeoutMs: number): Promise<JSONWebKeySet> {
   // No redirects: the key set's address is configuration, not something a response may change.
   const response = await fetch(url, {
