@@ -1,4 +1,5 @@
 import type { Identity } from '../platform/auth/Identity';
+import type { ErrorsSeen } from './requestOutcome';
 
 export interface GatewayContext {
   identity: Identity | null;
@@ -29,4 +30,6 @@ export interface RequestNotes {
   /** Null until Apollo has resolved the operation (noteOperation), or if it never parsed. */
   operation: { type: 'query' | 'mutation' | 'subscription'; name: string | null } | null;
   replayed: boolean;
+  /** What errors the answer held (noteErrors), for the request counter; unset until it is sent. */
+  errors?: ErrorsSeen;
 }

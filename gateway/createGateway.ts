@@ -15,7 +15,7 @@ import { createMetricsRegistry } from '../platform/createMetricsRegistry';
 import { queryLimitOptions } from '../platform/graphql/limits/queryLimitOptions';
 import { createGraphQLHandler } from '../platform/http/createGraphQLHandler';
 import { createHttpServer } from '../platform/http/createHttpServer';
-import type { Routes } from '../platform/http/Routes';
+import type { Handler, Routes } from '../platform/http/Routes';
 import { healthRoutes, probeRoutes } from '../platform/http/healthRoutes';
 import { FORWARDED_HEADERS } from '../platform/http/forwardedHeaders';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/http/requestIdFrom';
@@ -34,10 +34,13 @@ import { createUpstreamMetrics } from '../upstream/UpstreamMetrics';
 import { DEFAULT_QUERY } from './explorer/defaultQuery';
 import { explorerRoutes } from './explorer/explorerRoutes';
 import type { GatewayConfig } from './gatewayConfig';
-import type { GatewayContext } from './GatewayContext';
+import type { GatewayContext, RequestNotes } from './GatewayContext';
 import { logMutationEnd } from './logMutationEnd';
 import { echoRequestId } from './plugins/echoRequestId';
 import { noteOperation } from './plugins/noteOperation';
+import { noteErrors } from './plugins/noteErrors';
+import { countGraphQLRequests } from './countGraphQLRequests';
+import { createRequestMetrics } from './requestMetrics';
 import { countFieldUsage } from './plugins/countFieldUsage';
 import { enforceSafelist } from './plugins/enforceSafelist';
 import { requireAuthentication } from './plugins/requireAuthentication';
@@ -207,6 +210,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       limitsPlugin,
       nameRequestSpan<GatewayContext>(),
       noteOperation(deps.logger),
+      noteErrors(),
       ...(config.fieldUsage.enabled
         ? [countFieldUsage({ clients: new Set(config.fieldUsage.clients), metrics })]
         : []),
@@ -235,6 +239,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   });
   await apollo.start();
   let ready = true;
+  // Each request's notes by its HTTP request, so the counter can read what Apollo answered; weak, so
+  // a request's entry goes with it.
+  const notesOf = new WeakMap<IncomingMessage, RequestNotes>();
 
   const context = async (req: IncomingMessage, res: ServerResponse): Promise<GatewayContext> => {
     // The Authorization header, or the LMS's JWT cookies when the request asks for them
@@ -266,10 +273,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       notes: { operation: null, replayed: false },
     };
     setRequestId(value.requestId);
+    notesOf.set(req, value.notes);
     logMutationEnd(res, value, deps.logger);
     return value;
   };
   const graphql = createGraphQLHandler({ server: apollo, context });
+  const requestMetrics = createRequestMetrics(metrics);
+  // Outermost, so a request refused by the CORS policy or before Apollo is counted too.
+  const counted = (handler: Handler) =>
+    countGraphQLRequests(handler, requestMetrics, (req) => notesOf.get(req)?.errors);
   const health = {
     isReady: () => ready,
     details: () => upstreamSummary(reported),
@@ -278,8 +290,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const adminRoutes: Routes = { ...healthRoutes(health), ...statusRoutes('gateway', reported) };
   const routes: Routes = {
     // CORS: credentials for the MFE origins of CORS_ORIGIN_WHITELIST only (platform/http/corsPolicy.ts).
-    'GET /graphql': withCors(graphql, config.browser.cors),
-    'POST /graphql': withCors(graphql, config.browser.cors),
+    'GET /graphql': counted(withCors(graphql, config.browser.cors)),
+    'POST /graphql': counted(withCors(graphql, config.browser.cors)),
     'OPTIONS /graphql': preflight(config.browser.cors),
     // `/metrics` and `/status` live on the admin port only: they describe the deployment to anyone.
     ...probeRoutes(health),
