@@ -84,6 +84,21 @@ describe.each([
     expect(moved).toEqual(only('error'));
   });
 
+  it('as an error when the caller gives up before the answer', async () => {
+    const stack = stackOf();
+    stack.simulators.legacy!.setFaults({ latencyMs: 1000 });
+    const moved = await delta(stack, async () => {
+      const gone = fetch(`${stack.gatewayUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `JWT ${stack.token('learner4')}` },
+        body: JSON.stringify({ query: ORDER_HISTORY_QUERY, variables: { page: 1 } }),
+        signal: AbortSignal.timeout(150),
+      });
+      await expect(gone).rejects.toThrow();
+    });
+    expect(moved).toEqual(only('error'));
+  });
+
   it('as refused when over the cost limit', async () => {
     const stack = stackOf();
     const moved = await delta(stack, async () => {
