@@ -48,7 +48,9 @@ export class RedisHaltStore implements HaltStore {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // QUIT needs a live connection; a client that never got one (or gave up) is only disconnected.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 
   private async change(state: StoredHalt['state'], record: HaltRecord): Promise<HaltChange> {
