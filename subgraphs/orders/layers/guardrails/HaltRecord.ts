@@ -52,7 +52,6 @@ export const MAX_RECORD_BYTES = 1536;
 export function noteProblem(note: string): string | null {
   if (note.trim() === '') return 'must not be empty';
   if (note.length > MAX_NOTE_CHARS) return `must be at most ${MAX_NOTE_CHARS} characters`;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(note)) return 'must not hold control characters (newlines, tabs…)';
   return null;
 }
