@@ -9,7 +9,11 @@ import {
 } from '../../../../subgraphs/orders/layers/guardrails/RolloutGuard';
 import { configError } from '../../../helpers/configError';
 
-function guardWith(rollout: ActiveRollout | null, env: Record<string, string> = {}) {
+// Smaller minimums than the defaults, so each test's figures stay short.
+const MINIMUMS = { ORDERS_GUARD_ERROR_MIN_READS: '20', ORDERS_GUARD_MISMATCH_MIN_COMPARED: '20' };
+
+function guardWith(rollout: ActiveRollout | null, extra: Record<string, string> = {}) {
+  const env = { ...MINIMUMS, ...extra };
   const clock = { now: 5_000_000 };
   const logs: Record<string, unknown>[] = [];
   const registry = new Registry();
@@ -140,8 +144,8 @@ describe('ORDERS_GUARD_*', () => {
   it('has the documented defaults', () => {
     expect(parseGuardrailsConfig({})).toEqual({
       autoHalt: true,
-      errorRate: { threshold: 0.05, windowMs: 60_000, minSamples: 20 },
-      mismatchRate: { threshold: 0.1, windowMs: 300_000, minSamples: 20 },
+      errorRate: { threshold: 0.05, windowMs: 60_000, minSamples: 50 },
+      mismatchRate: { threshold: 0.1, windowMs: 300_000, minSamples: 30 },
       pollMs: 1000,
       redisKey: 'switchyard:orders:rollout-halt',
     });
