@@ -176,3 +176,46 @@ describe('ORDERS_GUARD_*', () => {
     );
   });
 });
+
+describe('RolloutGuard when the shared state cannot be written or read', () => {
+  /** The memory store, made to fail while `down` is set, as Redis does during an outage. */
+  class FlakyStore extends MemoryHaltStore {
+    down = true;
+    override read() {
+      return this.down ? Promise.reject(new Error('redis down')) : super.read();
+    }
+    override halt(record: Parameters<MemoryHaltStore['halt']>[0]) {
+      return this.down ? Promise.reject(new Error('redis down')) : super.halt(record);
+    }
+  }
+
+  it('halts here at once, keeps the halt through the outage, and shares it once the store is back', async () => {
+    const logs: Record<string, unknown>[] = [];
+    const store = new FlakyStore();
+    const guard = new RolloutGuard({
+      config: parseGuardrailsConfig(MINIMUMS),
+      store,
+      metrics: createGuardMetrics(new Registry()),
+      logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) }),
+      rollout: () => ({ mode: 'vendor', basisPoints: 2000 }),
+      instance: 'test:1',
+    });
+    serve(guard, 'vendor', 0, 20);
+    expect(guard.isHalted()).toBe(true);
+    await guard.sync();
+    await guard.sync();
+    expect(guard.isHalted()).toBe(true);
+    expect(guard.status()).toMatchObject({ halted: true, unshared: { reason: 'error_rate', by: 'test:1' } });
+    // One line for the unshared halt, one for the unreadable state: not one per poll.
+    expect(logs.filter((l) => l.event === 'rollout_halt_unshared')).toHaveLength(1);
+    expect(logs.filter((l) => l.event === 'rollout_guard_sync')).toHaveLength(1);
+    store.down = false;
+    await guard.sync();
+    expect(await store.read()).toMatchObject({
+      state: 'halted',
+      record: { reason: 'error_rate', by: 'test:1' },
+    });
+    expect(guard.status()).not.toHaveProperty('unshared');
+    expect(guard.isHalted()).toBe(true);
+  });
+});
