@@ -13,7 +13,7 @@ import { nameRequestSpan } from '../platform/plugins/nameRequestSpan';
 import { reportDegraded } from '../platform/plugins/reportDegraded';
 import { enforceArgumentBounds } from '../platform/plugins/enforceArgumentBounds';
 import { ARGUMENT_BOUNDS } from '../schema/argumentBounds';
-import { statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
+import { statusRoutes, upstreamSummary, type StatusExtra } from '../platform/http/statusRoutes';
 import { createFormatError } from '../platform/createFormatError';
 import { ErrorCode } from '../platform/ErrorCode';
 import { queryLimitOptions } from '../platform/graphql/limits/queryLimitOptions';
@@ -53,6 +53,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   tracer?: Tracer;
   /** The shared secret, query limits and introspection switch (parseSubgraphSecurityConfig). */
   security: Readonly<SubgraphSecurityConfig>;
+  /** The subgraph's own `/status` sections (the orders rollout's halt state). @default none */
+  status?: () => StatusExtra | Promise<StatusExtra>;
 }
 
 export interface SubgraphServer extends InProcessSubgraph {
@@ -126,7 +128,10 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     options.tracer,
   );
   const adminServer = createHttpServer(
-    { ...healthRoutes(health), ...statusRoutes(`${options.name}-subgraph`, options.upstreams) },
+    {
+      ...healthRoutes(health),
+      ...statusRoutes(`${options.name}-subgraph`, options.upstreams, options.status),
+    },
     options.logger,
   );
   const execute = async (request: SubgraphRequest, headers: IncomingHttpHeaders): Promise<SubgraphAnswer> => {

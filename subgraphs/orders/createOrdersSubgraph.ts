@@ -20,6 +20,7 @@ import { ordersResolvers } from './resolvers';
 import { selectOrdersBackend } from './selectOrdersBackend';
 import { createOrderWrites } from './createOrderWrites';
 import { createRefundEligibility } from './eligibility/createRefundEligibility';
+import { createRolloutGuard } from './layers/guardrails/createRolloutGuard';
 
 export interface OrdersSubgraphDeps {
   logger: Logger;
@@ -45,6 +46,14 @@ export async function createOrdersSubgraph(
     logger: deps.logger,
     tracer: tracing.tracer,
   });
+  // Started before the first request: an instance joining a halted deployment starts halted.
+  const guard = createRolloutGuard(config.guardrails, {
+    logger: deps.logger,
+    registry: metrics,
+    redisUrl: config.mutations.redisUrl,
+    rollout: () => config.rollout,
+  });
+  await guard.start();
   const reads = selectOrdersBackend(
     config,
     deps.logger,
@@ -54,7 +63,7 @@ export async function createOrdersSubgraph(
       tracer: tracing.tracer,
       ...(staleRedis ? { staleStore: new RedisStaleStore(staleRedis) } : {}),
     },
-    { registry: metrics, service },
+    { registry: metrics, service, guard },
   );
   // On the reads' own upstream clients: writes to a system share its pool, bulkhead and breaker.
   const writes = createOrderWrites(config, { logger: deps.logger, systems: reads.systems });
@@ -82,6 +91,7 @@ export async function createOrdersSubgraph(
     upstreams,
     tracer: tracing.tracer,
     security: config.security,
+    status: () => ({ rollout: guard.status() }),
     plugins: [reportPartialFailures<OrdersContext>(deps.logger), markReplayed<OrdersContext>()],
     context: async (headers) => {
       const { identity, requestId } = await requestBasics(headers, config.jwt);
@@ -110,6 +120,7 @@ export async function createOrdersSubgraph(
     ...server,
     stop: async () => {
       await server.stop();
+      await guard.stop();
       await Promise.all(upstreams.map((u) => u.close()));
       await infra.close();
       await staleRedis?.quit().catch(() => staleRedis.disconnect());

@@ -9,6 +9,7 @@ import type { OrdersMode } from './config/ordersMode';
 import { historiesOf } from './layers/historiesOf';
 import { RolloutOrdersBackend } from './layers/rollout/RolloutOrdersBackend';
 import { RoutingOrdersBackend } from './layers/routing/RoutingOrdersBackend';
+import type { RolloutGuard } from './layers/guardrails/RolloutGuard';
 import { createShadowMetrics } from './layers/shadow/ShadowMetrics';
 import { ShadowOrdersBackend } from './layers/shadow/ShadowOrdersBackend';
 import { shadowUpstreamOptions } from './layers/shadow/shadowUpstreamOptions';
@@ -30,6 +31,8 @@ export interface OrdersLayerDeps {
   random?: () => number;
   /** The subgraph's service identity, shared by the systems built here. @default each its own */
   service?: ServiceTokens;
+  /** The rollout guardrails: halts the rollout, fed by reads and comparisons. @default none */
+  guard?: RolloutGuard;
 }
 
 /**
@@ -57,6 +60,7 @@ export function selectOrdersBackend(
     baseMode: config.mode,
     rollout: config.rollout,
     histories,
+    guard: layerDeps.guard,
   });
   let backend: OrdersBackend = rollout;
   if (config.shadow) {
@@ -76,6 +80,7 @@ export function selectOrdersBackend(
       metrics: createShadowMetrics(layerDeps.registry ?? new Registry()),
       logger,
       random: layerDeps.random,
+      onCompared: layerDeps.guard && ((mismatch) => layerDeps.guard?.recordCompared(mismatch)),
     });
   }
   return { backend, upstreams, systems };

@@ -31,6 +31,12 @@ const ROOT = join(__dirname, '..', '..');
 export const SPAWNED_SUBGRAPH_SECRET = randomBytes(32).toString('hex');
 
 /**
+ * ORDERS_GUARD_REDIS_KEY of every orders process a test file spawns (unless its env says otherwise):
+ * shared by that file's instances, as in a deployment, and by no other file's on the shared Redis.
+ */
+export const SPAWNED_GUARD_KEY = `test:rollout-halt:${randomBytes(8).toString('hex')}`;
+
+/**
  * Starts a compiled component (`npm test` builds `dist/` first) as a real child process — for the
  * tests that must kill one mid-flight, or run two sharing a Redis.
  */
@@ -42,6 +48,7 @@ export function spawnComponent(entry: string, env: Record<string, string>): Comp
       PATH: process.env.PATH ?? '',
       LOG_LEVEL: 'info',
       SUBGRAPH_SHARED_SECRET: SPAWNED_SUBGRAPH_SECRET,
+      ORDERS_GUARD_REDIS_KEY: SPAWNED_GUARD_KEY,
       // Not the fixed default: several processes of one component may run at once.
       ADMIN_PORT: '0',
       // Tests share one Redis, where learner1's count would be shared too; the limiter's tests turn it on.

@@ -65,6 +65,8 @@ export async function startTestStack(
   const stack = await createLocalStack({
     env: {
       SUBGRAPH_SHARED_SECRET: randomBytes(32).toString('hex'),
+      // Its own rollout-halt key: a halt one test provokes must not reach another's stack on the shared Redis.
+      ORDERS_GUARD_REDIS_KEY: `test:rollout-halt:${randomBytes(8).toString('hex')}`,
       // Tests query as learner1 far more than 75 times a minute; the throttle has its own tests
       // (test/contract/legacySimulator.contract.test.ts), at the real rate.
       LEGACY_SIMULATOR_THROTTLE_RATE: LOAD_TEST_THROTTLE_RATE,

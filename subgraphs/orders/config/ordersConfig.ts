@@ -12,6 +12,7 @@ import {
   type ServiceIdentityConfig,
 } from '../../serviceIdentity/serviceIdentityConfig';
 import { parseSubgraphSecurityConfig, type SubgraphSecurityConfig } from '../../subgraphSecurityConfig';
+import { parseGuardrailsConfig, type GuardrailsConfig } from './guardrailsConfig';
 import { parseLayersConfig, type RolloutConfig, type ShadowConfig } from './layersConfig';
 import { parseMutationsConfig, type MutationsConfig } from './mutationsConfig';
 import { parseRefundsConfig, type RefundsConfig } from './refundsConfig';
@@ -47,6 +48,8 @@ export interface OrdersConfig {
   rollout: Readonly<RolloutConfig> | null;
   /** Null unless ORDERS_SHADOW_BACKEND is set: sampled history reads compared in the background. */
   shadow: Readonly<ShadowConfig> | null;
+  /** What halts a rollout by itself, and where the halt is shared (ORDERS_GUARD_*). */
+  guardrails: Readonly<GuardrailsConfig>;
   logLevel: string;
   tracing: Readonly<TracingConfig>;
   /**
@@ -114,6 +117,7 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     mutations: parseMutationsConfig(source),
     rollout: layers.rollout,
     shadow: layers.shadow,
+    guardrails: parseGuardrailsConfig(source),
     logLevel: parsed.LOG_LEVEL,
     tracing: parseTracingConfig(source, 'switchyard-orders'),
     security: parseSubgraphSecurityConfig(source),

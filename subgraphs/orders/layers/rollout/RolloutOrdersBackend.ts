@@ -10,6 +10,7 @@ import type {
   OrderPageQuery,
   OrdersBackend,
 } from '../../port/OrdersBackend';
+import { countsAgainstMode } from '../guardrails/countsAgainstMode';
 import { isInRollout } from './rolloutBucket';
 import { staffModeOverride } from './staffModeOverride';
 
@@ -22,6 +23,11 @@ export interface RolloutOrdersBackendOptions {
   rollout: Readonly<RolloutConfig> | null;
   /** The history of each mode, null where this deployment cannot serve it (no vendor configured). */
   histories: Readonly<Record<OrdersMode, OrderHistorySource | null>>;
+  /**
+   * The guardrails (layers/guardrails/RolloutGuard): while halted everyone not forced by staff is
+   * served `baseMode`; every history read's outcome is reported to it. @default no guard
+   */
+  guard?: { isHalted(): boolean; recordServed(mode: OrdersMode, ok: boolean): void };
 }
 
 /**
@@ -39,21 +45,32 @@ export class RolloutOrdersBackend implements OrdersBackend {
   modeFor(username: string, context: CallContext): OrdersMode {
     const forced = staffModeOverride(context);
     if (forced) return forced;
-    const { rollout, baseMode } = this.options;
+    const { rollout, baseMode, guard } = this.options;
+    if (guard?.isHalted()) return baseMode;
     return rollout && isInRollout(username, rollout.basisPoints) ? rollout.mode : baseMode;
   }
 
   async listOrders(query: OrderPageQuery, context: CallContext): Promise<OrderPage> {
+    // Decided once, here: a halt arriving while this read is in flight does not move it.
     const mode = this.modeFor(query.username, context);
-    if (mode === this.options.baseMode) return this.options.base.listOrders(query, context);
-    const history = this.options.histories[mode];
+    const history = mode === this.options.baseMode ? this.options.base : this.options.histories[mode];
     if (!history) {
       // Only reachable through a staff override: configuration refuses a rollout it cannot serve.
       throw codedError(ErrorCode.BAD_USER_INPUT, `The ${mode} orders backend is not configured here`, {
         header: ORDERS_MODE_OVERRIDE_HEADER,
       });
     }
-    return history.listOrders(query, context);
+    const { guard } = this.options;
+    if (!guard) return history.listOrders(query, context);
+    try {
+      const page = await history.listOrders(query, context);
+      // A page missing a system's orders (merged) is a failure of the mode as far as a learner can tell.
+      guard.recordServed(mode, (page.failures?.length ?? 0) === 0);
+      return page;
+    } catch (error) {
+      if (countsAgainstMode(error, context)) guard.recordServed(mode, false);
+      throw error;
+    }
   }
 
   async getOrders(numbers: readonly string[], context: CallContext): Promise<(Order | null | Error)[]> {

@@ -29,6 +29,8 @@ export interface ShadowOrdersBackendOptions {
   deadline?: (ms: number) => AbortSignal;
   /** Starts work after the current call has returned. @default setImmediate */
   detach?: (work: () => void) => void;
+  /** Told of each finished comparison (the guardrails' mismatch rate); not of timeouts, errors or skips. */
+  onCompared?: (mismatch: boolean) => void;
 }
 
 /**
@@ -77,7 +79,11 @@ export class ShadowOrdersBackend implements OrdersBackend {
     this.inFlight++;
     void this.compare(query, context, primaryPage, served)
       .then(
-        (outcome) => this.count(outcome),
+        (outcome) => {
+          this.count(outcome);
+          if (outcome === 'match' || outcome === 'mismatch')
+            this.options.onCompared?.(outcome === 'mismatch');
+        },
         () => this.count('error'),
       )
       .finally(() => this.inFlight--);

@@ -1,0 +1,41 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createRedisClient } from '../../../../platform/redis/createRedisClient';
+import type { GuardrailsConfig } from '../../config/guardrailsConfig';
+import { createGuardMetrics } from './GuardMetrics';
+import { MAX_BY_CHARS } from './HaltRecord';
+import { MemoryHaltStore } from './HaltStore';
+import { RedisHaltStore } from './RedisHaltStore';
+import { RolloutGuard, type ActiveRollout } from './RolloutGuard';
+
+export interface RolloutGuardDeps {
+  logger: Logger;
+  registry: Registry;
+  /** REDIS_URL: the halt is shared by every instance; null keeps it in this process. */
+  redisUrl: string | null;
+  rollout: () => Readonly<ActiveRollout> | null;
+  /** @default `<hostname>:<pid>` */
+  instance?: string;
+  now?: () => number;
+}
+
+/** The guard with its store (Redis when REDIS_URL is set, else memory) and its metrics; not started. */
+export function createRolloutGuard(config: Readonly<GuardrailsConfig>, deps: RolloutGuardDeps): RolloutGuard {
+  const store = deps.redisUrl
+    ? new RedisHaltStore(
+        // Its own connection: a poll must never queue behind a slow idempotency or queue command.
+        createRedisClient(deps.redisUrl, 'rollout-guard', deps.logger, { maxRetriesPerRequest: 1 }),
+        config.redisKey,
+      )
+    : new MemoryHaltStore();
+  return new RolloutGuard({
+    config,
+    store,
+    metrics: createGuardMetrics(deps.registry),
+    logger: deps.logger,
+    rollout: deps.rollout,
+    instance: (deps.instance ?? `${hostname()}:${process.pid}`).slice(0, MAX_BY_CHARS),
+    now: deps.now,
+  });
+}
