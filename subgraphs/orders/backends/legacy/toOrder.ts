@@ -2,6 +2,7 @@ import { formatMoney } from '../../domain/formatMoney';
 import type { Money, Order, OrderLine, OrderStatus } from '../../domain/Order';
 import { toUtcIso } from '../../domain/toUtcIso';
 import type { LegacyLine, LegacyOrder } from './dto';
+import { entitlementCourseUuidOf } from './entitlementLines';
 import { sumDecimals } from './sumDecimals';
 
 const STATUSES: Readonly<Record<string, OrderStatus>> = {
@@ -51,6 +52,7 @@ function toOrderLine(line: LegacyLine, currency: string): OrderLine {
     linePrice: formatMoney(line.line_price_excl_tax, currency),
     status: line.status ?? null,
     courseRunKey: typeof courseKey === 'string' && courseKey !== '' ? courseKey : null,
+    courseUuid: entitlementCourseUuidOf(line),
   };
 }
 
