@@ -1,14 +1,14 @@
-import { signToken } from '../../../platform/auth/signToken';
-import { parseJwtEnv } from '../../../platform/config/jwtEnv';
+import { signToken } from '../../platform/auth/signToken';
+import { parseJwtEnv } from '../../platform/config/jwtEnv';
 import {
   createLegacyEcommerceSimulator,
   LOAD_TEST_THROTTLE_RATE,
   type LegacyEcommerceSimulator,
-} from '../../../simulators/legacy/createLegacyEcommerceSimulator';
+} from '../../simulators/legacy/createLegacyEcommerceSimulator';
 import {
   createLmsOAuthSimulator,
   type LmsOAuthSimulator,
-} from '../../../simulators/lms/createLmsOAuthSimulator';
+} from '../../simulators/lms/createLmsOAuthSimulator';
 import {
   courseUuidOf,
   ENTITLED_LEARNER,
@@ -17,11 +17,11 @@ import {
   entitlementRefundSeed,
   entitlementUuidOf,
   grantEntitlements,
-} from '../../helpers/entitlementRefundSeed';
+} from '../helpers/entitlementRefundSeed';
 
-// The two upstream halves of an entitlement refund, over HTTP, against docs/reference/lms-entitlements.md
-// and legacy-ecommerce.md ("Entitlements"): the LMS entitlements list, and ecommerce's entitlement
-// branch of RefundCreateView with its exact answers.
+// The two upstream halves of an entitlement refund, each rule as the real service keeps it (sources in
+// docs/reference/lms-entitlements.md and legacy-ecommerce.md, "Entitlements"): edx-platform's
+// EntitlementViewSet list, and ecommerce's entitlement branch of RefundCreateView with its exact answers.
 const jwt = parseJwtEnv({});
 let legacy: LegacyEcommerceSimulator;
 let lms: LmsOAuthSimulator;
