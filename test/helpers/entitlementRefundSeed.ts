@@ -13,7 +13,7 @@ export const ENTITLED_LEARNER = 'entitled1';
 export const ENTITLEMENT_CASES = [
   /** Bought an hour ago, unlocked, not redeemed: refundable (IMMEDIATE). */
   'open',
-  /** The same, delivered DEFERRED through the worker. */
+  /** The same, delivered DEFERRED through the worker (its order also holds a seat, not refunded). */
   'deferred',
   /** Support locked its refund (`refund_locked`). */
   'locked',
@@ -42,6 +42,8 @@ export const entitlementUuidOf = (which: EntitlementCase): string =>
 /** The run the `certified` entitlement was redeemed for, and the `mixed` order's seat. */
 export const REDEEMED_RUN = 'course-v1:SwitchyardX+Redeemed+1T2027';
 export const MIXED_SEAT_RUN = 'course-v1:SwitchyardX+MixedSeat+1T2027';
+/** The `deferred` order's seat, left alone by a refund that names its entitlement. */
+export const DEFERRED_SEAT_RUN = 'course-v1:SwitchyardX+DeferredSeat+1T2027';
 
 /**
  * The default world plus ENTITLED_LEARNER's legacy orders, each with a verified entitlement line
@@ -92,7 +94,13 @@ export function entitlementRefundSeed(now = Date.now()): Seed {
       placedAt: iso(which === 'window' ? now - 61 * DAY : now - 3_600_000),
       status: 'Complete',
       currency: 'USD',
-      lines: which === 'mixed' ? [seat, entitlementLine] : [entitlementLine],
+      lines:
+        which === 'mixed'
+          ? [seat, entitlementLine]
+          : which === 'deferred'
+            ? // A seat too, so a refund naming the entitlement shows the worker kept `courseUuid`.
+              [{ ...seat, productId: 9601, courseKey: DEFERRED_SEAT_RUN }, entitlementLine]
+            : [entitlementLine],
       discountMinor: 0,
       voucherCode: null,
       paymentProcessor: 'cybersource',

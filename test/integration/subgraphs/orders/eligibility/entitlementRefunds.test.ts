@@ -38,8 +38,25 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `test-${randomUUID()}`;
 const jwt = parseJwtEnv({});
 const seed = entitlementRefundSeed();
+/** A learner with 600 entitlements, the one their order bought the 551st: past the five pages read. */
+const MANY = 'entitled_many';
+const MANY_ORDER = 'EDX-981000';
+const MANY_COURSE = '0000e000-0000-4000-8000-000000000551';
+seed.orders.push({
+  ...seed.orders.find((o) => o.number === entitlementOrder('open'))!,
+  number: MANY_ORDER,
+  username: MANY,
+  email: `${MANY}@example.org`,
+  lines: [
+    {
+      ...seed.orders.find((o) => o.number === entitlementOrder('open'))!.lines[0]!,
+      entitlement: { courseUuid: MANY_COURSE, uuid: 'e0000000-0000-4000-8000-000000000551' },
+    },
+  ],
+});
 const REFUND = `mutation R($input: RequestRefundInput!) { requestRefund(input: $input) { id status refundIds } }`;
 const STATUS = `query S($id: ID!) { refundRequest(id: $id) { id status refundIds lastError } }`;
+const PROCESS = `mutation P($input: ProcessRefundInput!) { processRefund(input: $input) { id status } }`;
 const ORDER = `query O($n: ID!) { order(number: $n) { number lines { title courseUuid courseRun { key } } } }`;
 
 let legacy: LegacyEcommerceSimulator;
@@ -55,6 +72,20 @@ beforeAll(async () => {
   discovery = await createDiscoverySimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
   lms = await createLmsOAuthSimulator({ jwt });
   grantEntitlements(lms.entitlements);
+  for (let i = 1; i <= 600; i++) {
+    const n = String(i).padStart(12, '0');
+    lms.entitlements.grant({
+      username: MANY,
+      uuid: `e0000000-0000-4000-8000-${n}`,
+      courseUuid: `0000e000-0000-4000-8000-${n}`,
+      orderNumber: i === 551 ? MANY_ORDER : `EDX-${970000 + i}`,
+      mode: 'verified',
+      refundLocked: false,
+      expiredAt: null,
+      created: new Date().toISOString(),
+      enrollmentCourseRun: null,
+    });
+  }
   lms.certificates.issue({
     username: ENTITLED_LEARNER,
     courseId: REDEEMED_RUN,
@@ -123,6 +154,21 @@ it('refunds an entitlement by its LMS uuid: one create with order_number + entit
       totalCredit: '199.00',
     }),
   ]);
+
+  // Staff approve it: the payment is credited and the entitlement revoked (revoke_line), once.
+  const approved = await stack.query<any>(PROCESS, {
+    user: 'support',
+    staff: true,
+    variables: { input: { id: answer.body.data.requestRefund.id, action: 'APPROVE' } },
+    headers: { 'idempotency-key': randomUUID() },
+  });
+  expect(approved.body.errors).toBeUndefined();
+  expect(approved.body.data.processRefund.status).toBe('APPROVED');
+  expect(legacy.writes.effects.credited).toEqual([made[0]!.id]);
+  expect(legacy.writes.effects.revokedEntitlements).toEqual([
+    `${ENTITLED_LEARNER}\u0000${entitlementUuidOf('open')}`,
+  ]);
+  expect(legacy.writes.effects.revokedSeats).toEqual([]);
 
   // Again, under a new key: the line has a refund line now; ecommerce answers 400 and nothing is made.
   const againKey = randomUUID();
@@ -241,6 +287,18 @@ it('refuses a course the order has no entitlement for, and a course run and a co
     randomUUID(),
   );
   expect(malformed.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+  expect(bodiesUnder(key)).toEqual([]);
+});
+
+it('reads at most five pages of 100 entitlements, then refuses rather than read on', async () => {
+  const key = randomUUID();
+  const readsBefore = entitlementReads();
+  const answer = await refund({ orderNumber: MANY_ORDER }, key, MANY);
+  expect(answer.body.errors![0]!.extensions).toMatchObject({
+    code: 'ENTITLEMENT_NOT_FOUND',
+    courseUuid: MANY_COURSE,
+  });
+  expect(entitlementReads() - readsBefore).toBe(5);
   expect(bodiesUnder(key)).toEqual([]);
 });
 
