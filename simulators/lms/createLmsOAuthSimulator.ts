@@ -12,6 +12,7 @@ import { anonymousId, defaultLearnerAccount, learnerSignInRoutes, type LmsLearne
 /** The password of every simulated learner account (`learnerN`, `staff`), as devstack's accounts share `edx`. */
 export const LMS_DEV_LEARNER_PASSWORD = 'edx';
 import { certificatesRoute, LmsCertificates } from './certificatesRoute';
+import { enrollmentRoute, LmsEnrollments } from './enrollmentRoute';
 import { entitlementsRoute, LmsEntitlements } from './entitlementsRoute';
 
 /** A DOT application with the client-credentials grant, and the LMS user it acts as. */
@@ -76,6 +77,8 @@ export interface LmsOAuthSimulatorOptions {
   certificates?: LmsCertificates;
   /** The course entitlements the LMS's entitlements API serves. @default none */
   entitlements?: LmsEntitlements;
+  /** The enrollments the LMS's enrollment API serves. @default none */
+  enrollments?: LmsEnrollments;
 }
 
 export interface LmsOAuthSimulator extends Simulator {
@@ -83,6 +86,8 @@ export interface LmsOAuthSimulator extends Simulator {
   certificates: LmsCertificates;
   /** What `GET /api/entitlements/v1/entitlements/` serves; tests grant and lock entitlements here. */
   entitlements: LmsEntitlements;
+  /** What `GET /api/enrollment/v1/enrollment/{username},{course_id}` serves. */
+  enrollments: LmsEnrollments;
   /** Access tokens issued since start (or `resetStats`), JWT and opaque alike. */
   tokensIssued(): number;
   /** What `/auth/jwks.json` serves now. */
@@ -116,6 +121,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
   let issued = 0;
   const certificates = options.certificates ?? new LmsCertificates();
   const entitlements = options.entitlements ?? new LmsEntitlements();
+  const enrollments = options.enrollments ?? new LmsEnrollments();
   // The entitlements list links its pages by absolute URL, known once the server listens.
   let ownUrl = '';
 
@@ -237,6 +243,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
       }),
       certificatesRoute(certificates, options.jwt),
       entitlementsRoute(entitlements, options.jwt, () => ownUrl),
+      enrollmentRoute(enrollments, options.jwt),
     ],
     options.port,
     // oauthlib's error body for anything the simulator itself refuses.
@@ -247,6 +254,7 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
     ...simulator,
     certificates,
     entitlements,
+    enrollments,
     tokensIssued: () => issued,
     jwks: () => keys.jwks(),
     rotateSigningKey: () => keys.rotate(),

@@ -17,6 +17,7 @@ import {
   entitlementRefundSeed,
   entitlementUuidOf,
   grantEntitlements,
+  REDEEMED_RUN,
 } from '../helpers/entitlementRefundSeed';
 
 // The two upstream halves of an entitlement refund, each rule as the real service keeps it (sources in
@@ -32,7 +33,7 @@ beforeAll(async () => {
     throttleRate: LOAD_TEST_THROTTLE_RATE,
   });
   lms = await createLmsOAuthSimulator({ jwt });
-  grantEntitlements(lms.entitlements);
+  grantEntitlements(lms.entitlements, lms.enrollments);
   lms.entitlements.grant({
     username: 'someone_else',
     uuid: 'e0000000-0000-4000-8000-999999999999',
@@ -196,5 +197,38 @@ describe('ecommerce POST /api/v2/refunds/ with order_number + entitlement_uuid',
     });
     // The order line's `course_entitlement` attribute (the LMS uuid) is not serialized.
     expect(JSON.stringify(order.body)).not.toContain(entitlementUuidOf('open'));
+  });
+});
+
+describe('LMS GET /api/enrollment/v1/enrollment/{username},{course_id} (EnrollmentView)', () => {
+  const enrollment = (username: string, courseId: string, authorization?: string) =>
+    fetch(`${lms.url}/api/enrollment/v1/enrollment/${username},${encodeURIComponent(courseId)}`, {
+      headers: authorization ? { authorization } : {},
+    }).then(async (r) => ({ status: r.status, text: await r.text() }));
+
+  it('answers staff with CourseEnrollmentSerializer’s fields, course_start among the course details', async () => {
+    const answer = await enrollment(ENTITLED_LEARNER, REDEEMED_RUN, auth('switchyard_worker', true));
+    expect(answer.status).toBe(200);
+    const body = JSON.parse(answer.text);
+    expect(Object.keys(body).sort()).toEqual(['course_details', 'created', 'is_active', 'mode', 'user']);
+    expect(body.course_details).toMatchObject({ course_id: REDEEMED_RUN, course_start: expect.any(String) });
+  });
+
+  it('answers 200 with an empty body when there is no enrollment (Response(None))', async () => {
+    expect(
+      await enrollment(ENTITLED_LEARNER, 'course-v1:No+Such+Run', auth('switchyard_worker', true)),
+    ).toEqual({
+      status: 200,
+      text: '',
+    });
+  });
+
+  it('hides another user’s enrollment from a learner: 404 with an empty body; 401 without a JWT', async () => {
+    expect(await enrollment(ENTITLED_LEARNER, REDEEMED_RUN, auth('learner1'))).toEqual({
+      status: 404,
+      text: '',
+    });
+    expect((await enrollment(ENTITLED_LEARNER, REDEEMED_RUN)).status).toBe(401);
+    expect((await enrollment(ENTITLED_LEARNER, REDEEMED_RUN, auth(ENTITLED_LEARNER))).status).toBe(200);
   });
 });

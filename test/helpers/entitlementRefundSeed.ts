@@ -1,3 +1,4 @@
+import type { LmsEnrollments } from '../../simulators/lms/enrollmentRoute';
 import type { LmsEntitlements } from '../../simulators/lms/entitlementsRoute';
 import { createSeed, type Seed } from '../../simulators/seed/createSeed';
 import type { SeedCourseRun } from '../../simulators/seed/seedCourseRuns';
@@ -27,6 +28,11 @@ export const ENTITLEMENT_CASES = [
   'certified',
   /** A seat in a refundable run and an entitlement: a whole-order refund makes both calls. */
   'mixed',
+  /**
+   * Created 20 days ago, redeemed for LATE_RUN (began 20 days ago) with an enrollment 3 days old: the
+   * regain period counts from the enrollment, so still refundable.
+   */
+  'enrolledLater',
 ] as const;
 export type EntitlementCase = (typeof ENTITLEMENT_CASES)[number];
 
@@ -41,6 +47,7 @@ export const entitlementUuidOf = (which: EntitlementCase): string =>
   `e0000000-0000-4000-8000-${String(index(which) + 1).padStart(12, '0')}`;
 /** The run the `certified` entitlement was redeemed for, and the `mixed` order's seat. */
 export const REDEEMED_RUN = 'course-v1:SwitchyardX+Redeemed+1T2027';
+export const LATE_RUN = 'course-v1:SwitchyardX+Late+1T2026';
 export const MIXED_SEAT_RUN = 'course-v1:SwitchyardX+MixedSeat+1T2027';
 /** The `deferred` order's seat, left alone by a refund that names its entitlement. */
 export const DEFERRED_SEAT_RUN = 'course-v1:SwitchyardX+DeferredSeat+1T2027';
@@ -111,8 +118,31 @@ export function entitlementRefundSeed(now = Date.now()): Seed {
   return seed;
 }
 
-/** The LMS's side: the entitlement each order made (CourseEntitlement rows), per case. */
-export function grantEntitlements(entitlements: LmsEntitlements, now = Date.now()): void {
+/**
+ * The LMS's side: the entitlement each order made (CourseEntitlement rows), per case, and the
+ * enrollments of the redeemed ones.
+ */
+export function grantEntitlements(
+  entitlements: LmsEntitlements,
+  enrollments: LmsEnrollments,
+  now = Date.now(),
+): void {
+  enrollments.enroll({
+    username: ENTITLED_LEARNER,
+    courseId: REDEEMED_RUN,
+    created: new Date(now - 3_600_000).toISOString(),
+    mode: 'verified',
+    isActive: true,
+    courseStart: new Date(now - 5 * DAY).toISOString(),
+  });
+  enrollments.enroll({
+    username: ENTITLED_LEARNER,
+    courseId: LATE_RUN,
+    created: new Date(now - 3 * DAY).toISOString(),
+    mode: 'verified',
+    isActive: true,
+    courseStart: new Date(now - 20 * DAY).toISOString(),
+  });
   for (const which of ENTITLEMENT_CASES) {
     entitlements.grant({
       username: ENTITLED_LEARNER,
@@ -122,8 +152,10 @@ export function grantEntitlements(entitlements: LmsEntitlements, now = Date.now(
       mode: 'verified',
       refundLocked: which === 'locked' || which === 'staff',
       expiredAt: null,
-      created: new Date(which === 'window' ? now - 61 * DAY : now - 3_600_000).toISOString(),
-      enrollmentCourseRun: which === 'certified' ? REDEEMED_RUN : null,
+      created: new Date(
+        which === 'window' ? now - 61 * DAY : which === 'enrolledLater' ? now - 20 * DAY : now - 3_600_000,
+      ).toISOString(),
+      enrollmentCourseRun: which === 'certified' ? REDEEMED_RUN : which === 'enrolledLater' ? LATE_RUN : null,
     });
   }
 }

@@ -4,6 +4,7 @@ import type { RefundAdmission, RefundFacts } from '../domain/RefundFacts';
 import type { DiscoveryCourseRuns } from './DiscoveryCourseRuns';
 import { entitlementRefusal, type EntitlementRefusal } from './entitlementRefusal';
 import type { LmsCertificates } from './LmsCertificates';
+import type { LmsEnrollments } from './LmsEnrollments';
 import type { LmsEntitlement, LmsEntitlements } from './LmsEntitlements';
 import { refundRefusal, type RefundRefusal } from './refundRefusal';
 
@@ -12,6 +13,8 @@ export interface RefundEligibilityOptions {
   certificates: Pick<LmsCertificates, 'statusOf'>;
   /** The LMS entitlements API: an entitlement line's uuid and refund state. */
   entitlements: Pick<LmsEntitlements, 'forOrder'>;
+  /** The LMS enrollment API: when a redeemed entitlement's run began and the learner enrolled. */
+  enrollments: Pick<LmsEnrollments, 'get'>;
   /** REFUND_WINDOW_DAYS in ms (the LMS's EnrollmentRefundConfiguration). */
   windowMs: number;
   /** The clock of the cut-off; tests move it instead of waiting. @default Date.now */
@@ -134,9 +137,10 @@ export class RefundEligibility {
   }
 
   /**
-   * The LMS's entitlement rule for each; a redeemed one also reads its run's start (discovery) and the
-   * learner's certificate there, as `is_entitlement_regainable` does. Locked or expired ones are
-   * refused from the entitlement alone, before those reads.
+   * The LMS's entitlement rule for each; a redeemed one also reads its enrollment (the run's start and
+   * the enrollment's date, LMS enrollment API) and the learner's certificate there, as
+   * `is_entitlement_regainable` does. Locked or expired ones are refused from the entitlement alone,
+   * before those reads.
    */
   private async entitlementRefusal(
     owner: string,
@@ -146,14 +150,20 @@ export class RefundEligibility {
     const refusals = await Promise.all(
       entitlements.map(async (e) => {
         const facts = { ...e };
-        const early = entitlementRefusal(facts, this.now());
+        // The checks that need no redeemed run's facts (locked, expired, the refund period) first.
+        const early = entitlementRefusal({ ...facts, enrollmentCourseRun: null }, this.now());
         if (early || e.enrollmentCourseRun === null) return early && { courseUuid: e.courseUuid, ...early };
-        const [run, certificateStatus] = await Promise.all([
-          this.options.courseRuns.get(e.enrollmentCourseRun, context),
+        const [enrollment, certificateStatus] = await Promise.all([
+          this.options.enrollments.get(owner, e.enrollmentCourseRun, context),
           this.options.certificates.statusOf(owner, e.enrollmentCourseRun, context),
         ]);
         const refusal = entitlementRefusal(
-          { ...facts, courseStart: run?.start ?? null, certificateStatus },
+          {
+            ...facts,
+            courseStart: enrollment?.courseStart ?? null,
+            enrollmentCreated: enrollment?.created ?? null,
+            certificateStatus,
+          },
           this.now(),
         );
         return refusal && { courseUuid: e.courseUuid, ...refusal };

@@ -23,8 +23,10 @@ export interface EntitlementRefundFacts {
   orderNumber: string | null;
   /** The course run it was redeemed for, or null. */
   enrollmentCourseRun: string | null;
-  /** With a redeemed run: its start (discovery), null when unknown. */
+  /** With a redeemed run: its start (the LMS's CourseOverview, via the enrollment API), null when unknown. */
   courseStart?: string | null;
+  /** With a redeemed run: when the learner enrolled in it, null when the LMS has no enrollment. */
+  enrollmentCreated?: string | null;
   /** With a redeemed run: the learner's certificate status there, null without one. */
   certificateStatus?: string | null;
 }
@@ -44,9 +46,7 @@ const daysBetween = (earlier: number, later: number): number => Math.floor((late
  * no order number; more than `refund_period` whole days since created; then, once redeemed for a run,
  * a certificate in a non-refundable status, or the regain period (14 days from the latest of the
  * course's start, the entitlement's creation and the enrollment) or the expiry passed. Null:
- * refundable. The enrollment's own date is not in the entitlements API (only the run's key): without
- * it the regain period counts from the later of the other two, so Switchyard may refuse a learner
- * who enrolled after both, where the LMS would not (docs/reference/lms-entitlements.md).
+ * refundable (docs/reference/lms-entitlements.md).
  */
 export function entitlementRefusal(facts: EntitlementRefundFacts, nowMs: number): EntitlementRefusal | null {
   const created = Date.parse(facts.created);
@@ -63,13 +63,14 @@ export function entitlementRefusal(facts: EntitlementRefundFacts, nowMs: number)
   if (certificate !== null && NON_REFUNDABLE_CERTIFICATE_STATUSES.has(certificate))
     return { reason: 'CERTIFICATE_ISSUED' };
   const untilExpiry = daysBetween(nowMs, created + ENTITLEMENT_POLICY.expirationDays * DAY);
-  const start = facts.courseStart ? Date.parse(facts.courseStart) : Number.NaN;
-  const since = [daysBetween(created, nowMs)];
-  if (!Number.isNaN(start)) since.push(daysBetween(start, nowMs));
-  const untilRegainEnds = ENTITLEMENT_POLICY.regainDays - Math.min(...since);
+  // min(days since course start, since enrollment, since created): the latest of the three counts.
+  const events = [created, facts.courseStart, facts.enrollmentCreated]
+    .map((at) => (typeof at === 'string' ? Date.parse(at) : at))
+    .filter((at): at is number => typeof at === 'number' && !Number.isNaN(at));
+  const latest = Math.max(...events);
+  const untilRegainEnds = ENTITLEMENT_POLICY.regainDays - daysBetween(latest, nowMs);
   // `get_days_until_expiration(entitlement) >= 0`, the smaller of the two.
   if (Math.min(untilExpiry, untilRegainEnds) < 0) {
-    const latest = Math.max(created, Number.isNaN(start) ? created : start);
     const regainEnds = latest + (ENTITLEMENT_POLICY.regainDays + 1) * DAY;
     return {
       reason: 'REFUND_WINDOW_CLOSED',

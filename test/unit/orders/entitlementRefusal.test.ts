@@ -69,6 +69,21 @@ describe('once redeemed for a run', () => {
     expect(entitlementRefusal(earlier, created + 15 * DAY)?.reason).toBe('REFUND_WINDOW_CLOSED');
   });
 
+  it('counts from the enrollment when the learner enrolled after the course start and the purchase', () => {
+    const start = created + 5 * DAY;
+    const enrolled = created + 30 * DAY;
+    const run = {
+      ...redeemed,
+      courseStart: new Date(start).toISOString(),
+      enrollmentCreated: new Date(enrolled).toISOString(),
+    };
+    expect(entitlementRefusal(run, enrolled + 15 * DAY - 1)).toBeNull();
+    expect(entitlementRefusal(run, enrolled + 15 * DAY)).toEqual({
+      reason: 'REFUND_WINDOW_CLOSED',
+      refundDeadline: new Date(enrolled + 15 * DAY).toISOString(),
+    });
+  });
+
   it('is still bounded by the 60-day refund period when the course starts later still', () => {
     const run = { ...redeemed, courseStart: new Date(created + 100 * DAY).toISOString() };
     expect(entitlementRefusal(run, created + 60 * DAY)).toBeNull();

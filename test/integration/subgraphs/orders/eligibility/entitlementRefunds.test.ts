@@ -41,7 +41,7 @@ const seed = entitlementRefundSeed();
 /** A learner with 600 entitlements, the one their order bought the 551st: past the five pages read. */
 const MANY = 'entitled_many';
 const MANY_ORDER = 'EDX-981000';
-const MANY_COURSE = '0000e000-0000-4000-8000-000000000551';
+const MANY_COURSE = '1000e000-0000-4000-8000-000000000551';
 seed.orders.push({
   ...seed.orders.find((o) => o.number === entitlementOrder('open'))!,
   number: MANY_ORDER,
@@ -50,7 +50,7 @@ seed.orders.push({
   lines: [
     {
       ...seed.orders.find((o) => o.number === entitlementOrder('open'))!.lines[0]!,
-      entitlement: { courseUuid: MANY_COURSE, uuid: 'e0000000-0000-4000-8000-000000000551' },
+      entitlement: { courseUuid: MANY_COURSE, uuid: 'e1000000-0000-4000-8000-000000000551' },
     },
   ],
 });
@@ -71,13 +71,13 @@ beforeAll(async () => {
   legacy = await createLegacyEcommerceSimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
   discovery = await createDiscoverySimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
   lms = await createLmsOAuthSimulator({ jwt });
-  grantEntitlements(lms.entitlements);
+  grantEntitlements(lms.entitlements, lms.enrollments);
   for (let i = 1; i <= 600; i++) {
     const n = String(i).padStart(12, '0');
     lms.entitlements.grant({
       username: MANY,
-      uuid: `e0000000-0000-4000-8000-${n}`,
-      courseUuid: `0000e000-0000-4000-8000-${n}`,
+      uuid: `e1000000-0000-4000-8000-${n}`,
+      courseUuid: `1000e000-0000-4000-8000-${n}`,
       orderNumber: i === 551 ? MANY_ORDER : `EDX-${970000 + i}`,
       mode: 'verified',
       refundLocked: false,
@@ -187,6 +187,14 @@ it('refunds a seat and an entitlement of one order: a course_id call and an enti
     expect.arrayContaining([byUuid('mixed'), { username: ENTITLED_LEARNER, course_id: MIXED_SEAT_RUN }]),
   );
   expect(bodiesUnder(key)).toHaveLength(2);
+});
+
+it('counts the regain period from a late enrollment, as the LMS does: refundable, one write', async () => {
+  // Redeemed for a run that began 20 days ago, enrolled 3 days ago: 14 days from the enrollment.
+  const key = randomUUID();
+  const answer = await refund({ orderNumber: entitlementOrder('enrolledLater') }, key);
+  expect(answer.body.errors).toBeUndefined();
+  expect(bodiesUnder(key)).toEqual([byUuid('enrolledLater')]);
 });
 
 const refusals = [
