@@ -15,6 +15,7 @@ import type { OrderWrites, WriteContext } from '../../port/OrderWrites';
 import { legacyOrderSchema, legacyProductSchema } from './dto';
 import { toOrder } from './toOrder';
 import { processedRefundSchema, refundOutcomeOf } from './refundOutcome';
+import { courseKeysOf, freeCourses } from './courseLines';
 import { entitlementCourseUuidsOf, freeEntitlements } from './entitlementLines';
 
 // The order as the refund logic reads it: whose it is, its state, and the course run of each line.
@@ -457,24 +458,4 @@ export class LegacyOrderWrites implements OrderWrites {
   private get upstreamName(): string {
     return this.options.upstream.name;
   }
-}
-
-/** Course runs whose lines in this order cost nothing: their refund's credit is 0. */
-function freeCourses(order: RefundableOrder): Set<string> {
-  const credit = new Map<string, number>();
-  for (const line of order.lines) {
-    const [key] = courseKeysOf({ lines: [line] });
-    if (key) credit.set(key, (credit.get(key) ?? 0) + Math.abs(Number(line.line_price_excl_tax ?? 'NaN')));
-  }
-  return new Set([...credit].filter(([, total]) => total === 0).map(([key]) => key));
-}
-
-/** The distinct course runs of an order's lines (lines that are not course seats have none). */
-function courseKeysOf(order: Pick<RefundableOrder, 'lines'>): string[] {
-  const keys = new Set<string>();
-  for (const line of order.lines) {
-    const attribute = line.product?.attribute_values?.find((a) => (a.code ?? a.name) === 'course_key');
-    if (typeof attribute?.value === 'string' && attribute.value !== '') keys.add(attribute.value);
-  }
-  return [...keys];
 }

@@ -1,8 +1,4 @@
-/** A line as the refund logic reads it: its product's attributes and its price. */
-interface LineOfOrder {
-  product?: { attribute_values?: { code?: string; name?: string; value?: unknown }[] } | null;
-  line_price_excl_tax?: string;
-}
+import type { LineOfOrder } from './courseLines';
 
 /**
  * The course uuid of a course-entitlement line (lower-cased), or null for any other line. An
