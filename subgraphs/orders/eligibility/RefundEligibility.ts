@@ -55,7 +55,7 @@ export class RefundEligibility {
       ...(facts.entitlementCourseUuids?.length ? { courseUuids: facts.entitlementCourseUuids } : {}),
     };
     const context = { requestId: call.requestId, signal: call.signal };
-    const entitlements = await this.entitlementsOf(facts, context);
+    const entitlements = await this.entitlementsOf(facts, context, call.audit);
     const admission: RefundAdmission = {
       entitlements: Object.fromEntries([...entitlements].map(([course, e]) => [course, e.uuid])),
     };
@@ -94,12 +94,14 @@ export class RefundEligibility {
   private async entitlementsOf(
     facts: RefundFacts,
     context: { requestId: string; signal?: AbortSignal },
+    audit: EligibilityCall['audit'],
   ): Promise<Map<string, LmsEntitlement>> {
     const courses = facts.entitlementCourseUuids ?? [];
     if (courses.length === 0) return new Map();
     const found = await this.options.entitlements.forOrder(facts.owner, facts.orderNumber, courses, context);
     const missing = courses.find((course) => !found.has(course.toLowerCase()));
     if (missing !== undefined) {
+      audit('entitlement not found', { orderNumber: facts.orderNumber, courseUuid: missing });
       throw codedError(
         ErrorCode.ENTITLEMENT_NOT_FOUND,
         'The LMS has no entitlement from this order for that course, so it cannot be refunded here',
