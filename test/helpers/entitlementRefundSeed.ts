@@ -33,6 +33,8 @@ export const ENTITLEMENT_CASES = [
    * regain period counts from the enrollment, so still refundable.
    */
   'enrolledLater',
+  /** Refundable when a DEFERRED request is accepted; support locks it before the worker delivers. */
+  'lockedLater',
 ] as const;
 export type EntitlementCase = (typeof ENTITLEMENT_CASES)[number];
 

@@ -312,10 +312,40 @@ it('reads at most five pages of 100 entitlements, then refuses rather than read 
 
 describe('a deferred entitlement refund', () => {
   let worker: RunningRefundWorker | null = null;
+  const startWorker = () => {
+    worker ??= startRefundWorker(parseOrdersConfig(stack.upstreamEnv), REDIS_URL, pino({ level: 'silent' }));
+  };
   afterAll(async () => worker?.stop());
+  const settled = async (id: string, status: string) => {
+    let request: any = null;
+    for (let i = 0; i < 400 && request?.status !== status; i++) {
+      request = (await stack.query<any>(STATUS, { user: ENTITLED_LEARNER, variables: { id } })).body.data
+        .refundRequest;
+      if (request?.status !== status) await new Promise((r) => setTimeout(r, 50));
+    }
+    return request;
+  };
 
-  it('is delivered by the worker, which checks the rule and reads the uuid again, once', async () => {
+  // First, before any worker runs: the lock lands between acceptance and delivery.
+  it('is refused by the worker when support locked the entitlement since: FAILED, 0 writes', async () => {
     const key = randomUUID();
+    const accepted = await refund(
+      { orderNumber: entitlementOrder('lockedLater'), delivery: 'DEFERRED' },
+      key,
+    );
+    expect(accepted.body.data.requestRefund.status).toBe('PENDING');
+    lms.entitlements.update(entitlementUuidOf('lockedLater'), { refundLocked: true });
+    startWorker();
+    expect(await settled(accepted.body.data.requestRefund.id, 'FAILED')).toMatchObject({
+      status: 'FAILED',
+      lastError: expect.stringContaining('REFUND_NOT_ELIGIBLE'),
+    });
+    expect(bodiesUnder(key)).toEqual([]);
+  });
+
+  it('is delivered by the worker, which checks the rule and reads the uuid again: two reads, one write', async () => {
+    const key = randomUUID();
+    const readsBefore = entitlementReads();
     // The course uuid in capitals: the same course, as the LMS and ecommerce write it in lower case.
     const accepted = await refund(
       {
@@ -327,18 +357,14 @@ describe('a deferred entitlement refund', () => {
     );
     expect(accepted.body.errors).toBeUndefined();
     expect(accepted.body.data.requestRefund.status).toBe('PENDING');
-    expect(bodiesUnder(key)).toEqual([]);
-    const readsBefore = entitlementReads();
-    worker = startRefundWorker(parseOrdersConfig(stack.upstreamEnv), REDIS_URL, pino({ level: 'silent' }));
-    const id = accepted.body.data.requestRefund.id as string;
-    let request: any = null;
-    for (let i = 0; i < 400 && request?.status !== 'OPEN'; i++) {
-      request = (await stack.query<any>(STATUS, { user: ENTITLED_LEARNER, variables: { id } })).body.data
-        .refundRequest;
-      if (request?.status !== 'OPEN') await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(request).toMatchObject({ status: 'OPEN', refundIds: [expect.any(String)] });
+    startWorker();
+    expect(await settled(accepted.body.data.requestRefund.id, 'OPEN')).toMatchObject({
+      status: 'OPEN',
+      refundIds: [expect.any(String)],
+    });
+    // Only the entitlement: the order's seat was not named, and the queued input kept `courseUuid`.
     expect(bodiesUnder(key)).toEqual([byUuid('deferred')]);
-    expect(entitlementReads() - readsBefore).toBe(1);
+    // One read to accept, one by the worker to admit it again.
+    expect(entitlementReads() - readsBefore).toBe(2);
   });
 });
