@@ -36,6 +36,12 @@ export enum ErrorCode {
    * run it applies to. Refused before any upstream write; staff may override.
    */
   REFUND_NOT_ELIGIBLE = 'REFUND_NOT_ELIGIBLE',
+  /**
+   * An entitlement line to refund has no entitlement in the LMS for its order and course
+   * (`extensions.courseUuid`): ecommerce refunds an entitlement only by the LMS entitlement's uuid, so
+   * nothing was written. Support can find the entitlement (or its absence) in the LMS.
+   */
+  ENTITLEMENT_NOT_FOUND = 'ENTITLEMENT_NOT_FOUND',
   /** Deferred delivery asked for, but no durable queue is configured (REDIS_URL unset). */
   DEFERRED_DELIVERY_UNAVAILABLE = 'DEFERRED_DELIVERY_UNAVAILABLE',
   /** An APQ registration whose sha256Hash is not the query's (Apollo Server raises it without a code). */

@@ -40,6 +40,18 @@ export const COURSE_RUN_KEY: StringBound = {
 };
 
 /**
+ * A course uuid (discovery `Course.uuid`, edx-platform `CourseEntitlement.course_uuid`, a UUIDField;
+ * ecommerce stores it as `str(UUID)`): 36 characters, hyphenated hex.
+ */
+export const COURSE_UUID: StringBound = {
+  kind: 'string',
+  maxLength: 36,
+  pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+  patternName: 'a course uuid (8-4-4-4-12 hex digits)',
+  source: 'edx-platform CourseEntitlement.course_uuid UUIDField; discovery Course.uuid',
+};
+
+/**
  * A username. edx-platform limits new ones to USERNAME_MAX_LENGTH (30 by default, a setting); no
  * account can have more than the column holds, Django's `User.username` `max_length=150`.
  */
@@ -89,6 +101,7 @@ export const ARGUMENT_BOUNDS: ArgumentBounds = {
       fields: {
         orderNumber: ORDER_NUMBER,
         courseRunKey: COURSE_RUN_KEY,
+        courseUuid: COURSE_UUID,
         reason: REASON,
         delivery: { kind: 'enum', source: 'RefundDelivery' },
         alsoRefund: ALSO_REFUND,

@@ -9,6 +9,8 @@ export interface LegacyRefund {
   username: string;
   /** The course runs of the order's lines this refund covers (one Refund per order, as Oscar makes it). */
   courseKeys: string[];
+  /** The entitlement lines it covers, by their `course_entitlement` attribute (the LMS entitlement uuid). */
+  entitlementUuids?: string[];
   /** `OSCAR_INITIAL_REFUND_STATUS` (Open) when created; processing moves it (processRefund.ts). */
   status: LegacyRefundStatus;
   /** `total_credit_excl_tax`: the refunded lines' prices, a decimal string. */

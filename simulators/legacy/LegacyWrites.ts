@@ -41,7 +41,9 @@ export class LegacyWrites {
   readonly refunds: LegacyRefund[] = [];
   executions = { refunds: 0, fulfillments: 0, processes: 0 };
   /** Money sent back and seats revoked by processing refunds (the LMS's side of `approve`). */
-  readonly effects: RefundSideEffects = { credited: [], revokedSeats: [] };
+  readonly effects: RefundSideEffects = { credited: [], revokedSeats: [], revokedEntitlements: [] };
+  /** Every refund creation's body that reached the write logic, by Idempotency-Key (exactly-once checks). */
+  readonly refundBodies: { idempotencyKey: string; body: Record<string, unknown> }[] = [];
   /**
    * Refund calls that reached the write logic (past the fault knobs), by Idempotency-Key, whether or
    * not they created anything. Exactly-once checks count these: a second call on an order already
@@ -110,6 +112,10 @@ export class LegacyWrites {
     const key = request.headers['idempotency-key'];
     const keyName = typeof key === 'string' ? key : '(none)';
     this.refundCallsByKey.set(keyName, (this.refundCallsByKey.get(keyName) ?? 0) + 1);
+    this.refundBodies.push({
+      idempotencyKey: keyName,
+      body: typeof request.body === 'object' && request.body !== null ? { ...request.body } : {},
+    });
     if (this.refundFailureStatus !== null)
       return { status: this.refundFailureStatus, body: { detail: 'Internal server error.' } };
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
@@ -122,10 +128,8 @@ export class LegacyWrites {
     if (!this.knownUsers().has(username) && username !== who.username)
       return { status: 400, body: { detail: `User "${username}" does not exist.` } };
     const mine = [...this.byNumber.values()].filter((o) => o.username === username);
-    if (typeof body.entitlement_uuid === 'string' && body.entitlement_uuid !== '') {
-      // The seed has no entitlement lines: every entitlement lookup is the view's DoesNotExist branch.
-      return { status: 400, body: { detail: `Order ${String(body.order_number)} does not exist.` } };
-    }
+    if (typeof body.entitlement_uuid === 'string' && body.entitlement_uuid !== '')
+      return this.refundEntitlement(mine, body, username, key);
     const courseId = typeof body.course_id === 'string' ? body.course_id : '';
     if (!courseId) return { status: 400, body: { detail: 'No course_id specified.' } };
     const refunded = new Set(
@@ -165,6 +169,53 @@ export class LegacyWrites {
     if (created.length === 0) return { status: 200, body: [] };
     this.executions.refunds++;
     return { status: 201, body: created };
+  }
+
+  /**
+   * The entitlement branch of RefundCreateView: `user.orders.get(number=order_number)` — any status,
+   * the view checks none — then `create_refunds_for_entitlement` (ecommerce/extensions/refund/api.py):
+   * the order's line whose `course_entitlement` attribute is the uuid and that has no refund line at
+   * all (a denied one included). No such order or line: DoesNotExist, answered 400 "Order {n} does not
+   * exist." (so a second refund of the same entitlement is a 400, never 200 []). Else one Refund of
+   * that line (`create_with_lines`, approved at once when its credit is 0): 201 [id].
+   */
+  private refundEntitlement(
+    mine: readonly SeedOrder[],
+    body: Record<string, unknown>,
+    username: string,
+    key: unknown,
+  ): SimResponse {
+    const uuid = String(body.entitlement_uuid);
+    // Python's str(None) when the field is missing, as the view formats it.
+    const number =
+      body.order_number === undefined || body.order_number === null ? 'None' : String(body.order_number);
+    const missing: SimResponse = { status: 400, body: { detail: `Order ${number} does not exist.` } };
+    const order = mine.find((o) => o.number === number);
+    const refunded = (u: string) =>
+      this.refunds.some((r) => r.orderNumber === number && (r.entitlementUuids ?? []).includes(u));
+    const line = order?.lines.find((l) => l.entitlement?.uuid === uuid && !refunded(uuid));
+    if (!order || !line) return missing;
+    const creditMinor = lineTotalMinor(line);
+    const at = new Date().toISOString();
+    const refund: LegacyRefund = {
+      id: this.refunds.length + 1,
+      orderNumber: order.number,
+      username,
+      courseKeys: [],
+      entitlementUuids: [uuid],
+      status: 'Open',
+      totalCredit: drfDecimal(creditMinor, order.currency),
+      currency: order.currency,
+      orderId: Number(order.number.replace(/\D/g, '')) || 0,
+      userId: [...this.knownUsers()].sort().indexOf(username) + 1,
+      idempotencyKey: typeof key === 'string' ? key : null,
+      createdAt: at,
+      modifiedAt: at,
+    };
+    this.refunds.push(refund);
+    if (creditMinor === 0) processRefund(APPROVER, approveNow(refund.id), this.refunds, this.effects, now);
+    this.executions.refunds++;
+    return { status: 201, body: [refund.id] };
   }
 
   /** `PUT /api/v2/refunds/{pk}/process/` (processRefund.ts); counted in `executions.processes`. */

@@ -8,6 +8,11 @@ export interface RefundSideEffects {
   credited: number[];
   /** Seats revoked (`revoke_fulfillment_for_refund` → the LMS unenrolls): `username␀course`. */
   revokedSeats: string[];
+  /**
+   * Entitlements revoked (CourseEntitlementFulfillmentModule.revoke_line → `DELETE` of the LMS
+   * entitlement, ecommerce/extensions/fulfillment/modules.py): `username␀entitlement uuid`.
+   */
+  revokedEntitlements: string[];
 }
 
 /** `RefundSerializer` (`fields = '__all__'`): the refund's own columns. */
@@ -66,6 +71,8 @@ function approve(refund: LegacyRefund, revoke: boolean, effects: RefundSideEffec
   }
   if (revoke && (refund.status === 'Payment Refunded' || refund.status === 'Revocation Error')) {
     for (const course of refund.courseKeys) effects.revokedSeats.push(`${refund.username}\u0000${course}`);
+    for (const uuid of refund.entitlementUuids ?? [])
+      effects.revokedEntitlements.push(`${refund.username}\u0000${uuid}`);
     refund.status = 'Complete';
   }
   if (!revoke && refund.status === 'Payment Refunded') refund.status = 'Complete';

@@ -67,21 +67,28 @@ export function toLegacyOrder(order: SeedOrder, baseUrl: string): Record<string,
         id: line.productId,
         url: `${baseUrl}/api/v2/products/${line.productId}/`,
         structure: 'child',
-        product_class: line.courseKey ? 'Seat' : 'Donation',
+        product_class: line.entitlement ? 'Course Entitlement' : line.courseKey ? 'Seat' : 'Donation',
         title: line.title,
         price: money(line.unitPriceMinor),
         expires: null,
-        attribute_values: line.courseKey
+        // An entitlement product's attributes (ecommerce/entitlements/utils.py): `certificate_type` and
+        // the course's `UUID` (the product class's attribute, renamed from course_key in catalogue 0026).
+        attribute_values: line.entitlement
           ? [
               { name: 'certificate_type', code: 'certificate_type', value: line.certificateType },
-              { name: 'course_key', code: 'course_key', value: line.courseKey },
-              {
-                name: 'id_verification_required',
-                code: 'id_verification_required',
-                value: line.certificateType === 'verified',
-              },
+              { name: 'UUID', code: 'UUID', value: line.entitlement.courseUuid },
             ]
-          : [],
+          : line.courseKey
+            ? [
+                { name: 'certificate_type', code: 'certificate_type', value: line.certificateType },
+                { name: 'course_key', code: 'course_key', value: line.courseKey },
+                {
+                  name: 'id_verification_required',
+                  code: 'id_verification_required',
+                  value: line.certificateType === 'verified',
+                },
+              ]
+            : [],
         is_available_to_buy: true,
         is_enrollment_code_product: false,
         stockrecords: [

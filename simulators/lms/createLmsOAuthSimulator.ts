@@ -12,6 +12,8 @@ import { anonymousId, defaultLearnerAccount, learnerSignInRoutes, type LmsLearne
 /** The password of every simulated learner account (`learnerN`, `staff`), as devstack's accounts share `edx`. */
 export const LMS_DEV_LEARNER_PASSWORD = 'edx';
 import { certificatesRoute, LmsCertificates } from './certificatesRoute';
+import { enrollmentRoute, LmsEnrollments } from './enrollmentRoute';
+import { entitlementsRoute, LmsEntitlements } from './entitlementsRoute';
 
 /** A DOT application with the client-credentials grant, and the LMS user it acts as. */
 export interface LmsOAuthClient {
@@ -73,11 +75,19 @@ export interface LmsOAuthSimulatorOptions {
   cookieDomain?: string;
   /** The certificates the LMS's certificates API serves. @default none */
   certificates?: LmsCertificates;
+  /** The course entitlements the LMS's entitlements API serves. @default none */
+  entitlements?: LmsEntitlements;
+  /** The enrollments the LMS's enrollment API serves. @default none */
+  enrollments?: LmsEnrollments;
 }
 
 export interface LmsOAuthSimulator extends Simulator {
   /** What `GET /api/certificates/v0/…` serves; tests issue certificates here. */
   certificates: LmsCertificates;
+  /** What `GET /api/entitlements/v1/entitlements/` serves; tests grant and lock entitlements here. */
+  entitlements: LmsEntitlements;
+  /** What `GET /api/enrollment/v1/enrollment/{username},{course_id}` serves. */
+  enrollments: LmsEnrollments;
   /** Access tokens issued since start (or `resetStats`), JWT and opaque alike. */
   tokensIssued(): number;
   /** What `/auth/jwks.json` serves now. */
@@ -110,6 +120,10 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
   const learners = options.learners ?? defaultLearnerAccount;
   let issued = 0;
   const certificates = options.certificates ?? new LmsCertificates();
+  const entitlements = options.entitlements ?? new LmsEntitlements();
+  const enrollments = options.enrollments ?? new LmsEnrollments();
+  // The entitlements list links its pages by absolute URL, known once the server listens.
+  let ownUrl = '';
 
   async function accessToken(request: SimRequest): Promise<SimResponse> {
     // A form body reaches the route as raw text (createSimulator parses only JSON).
@@ -228,14 +242,19 @@ export async function createLmsOAuthSimulator(options: LmsOAuthSimulatorOptions)
         now,
       }),
       certificatesRoute(certificates, options.jwt),
+      entitlementsRoute(entitlements, options.jwt, () => ownUrl),
+      enrollmentRoute(enrollments, options.jwt),
     ],
     options.port,
     // oauthlib's error body for anything the simulator itself refuses.
     (status) => ({ error: status >= 500 ? 'server_error' : 'invalid_request' }),
   );
+  ownUrl = simulator.url;
   return {
     ...simulator,
     certificates,
+    entitlements,
+    enrollments,
     tokensIssued: () => issued,
     jwks: () => keys.jwks(),
     rotateSigningKey: () => keys.rotate(),

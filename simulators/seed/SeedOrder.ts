@@ -12,8 +12,15 @@ export interface SeedLine {
   description: string;
   quantity: number;
   unitPriceMinor: number;
-  /** Course run key; null for products that are not course seats (donations). */
+  /** Course run key; null for products that are not course seats (donations, entitlements). */
   courseKey: string | null;
+  /**
+   * Legacy only: the line bought a course entitlement (product class `Course Entitlement`, no course
+   * key), whose product names the course by `UUID`, and whose order line carries the LMS entitlement's
+   * uuid as its `course_entitlement` attribute, which OrderSerializer does not show
+   * (docs/reference/legacy-ecommerce.md, "Entitlements").
+   */
+  entitlement?: { courseUuid: string; uuid: string };
   certificateType: string | null;
   organization: string | null;
   status: string;

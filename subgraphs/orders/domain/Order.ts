@@ -34,6 +34,11 @@ export interface OrderLine {
   status: string | null;
   /** Key of the course run bought; resolved to a CourseRun by the catalog subgraph. */
   courseRunKey: string | null;
+  /**
+   * The course (discovery uuid, lower-cased) of a course entitlement bought on this line, which has
+   * no course run; absent or null for other lines.
+   */
+  courseUuid?: string | null;
 }
 
 export interface Order {

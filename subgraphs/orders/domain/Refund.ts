@@ -2,6 +2,12 @@
 export interface RefundInput {
   orderNumber: string;
   courseRunKey: string | null;
+  /**
+   * Refund only the order's entitlement line for this course (its discovery uuid, lower-cased), as
+   * `courseRunKey` names a seat. Absent unless given, so the fingerprints of records stored before it
+   * existed stay the same; never set together with `courseRunKey`.
+   */
+  courseUuid?: string;
   reason: string | null;
   /**
    * Staff only: other orders the caller confirms may be refunded as well, when the owning system

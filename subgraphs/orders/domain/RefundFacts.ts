@@ -10,4 +10,18 @@ export interface RefundFacts {
   placedAt: string;
   /** The course runs this refund would cover (all of the order's, or the one asked for). */
   courseRunKeys: string[];
+  /**
+   * The course uuids of the order's entitlement lines the refund covers (legacy: a `Course
+   * Entitlement` product's `UUID`); absent or empty when it covers none.
+   */
+  entitlementCourseUuids?: string[];
+}
+
+/**
+ * What admitting a refund learned that the write needs: the LMS entitlement uuid of each entitlement
+ * line, by lower-cased course uuid (ecommerce refunds an entitlement by `entitlement_uuid`, which its
+ * order API does not show). Kept in memory for the one request, never stored.
+ */
+export interface RefundAdmission {
+  entitlements: Readonly<Record<string, string>>;
 }

@@ -3,12 +3,15 @@ import type { Upstream } from '../../../upstream/Upstream';
 import type { RefundsConfig } from '../config/refundsConfig';
 import { DiscoveryCourseRuns } from './DiscoveryCourseRuns';
 import { LmsCertificates } from './LmsCertificates';
+import { LmsEnrollments } from './LmsEnrollments';
+import { LmsEntitlements } from './LmsEntitlements';
 import { RefundEligibility } from './RefundEligibility';
 import type { ServiceCredentials } from './serviceGet';
 
 /**
  * The refund rule with its own clients of discovery and the LMS (deadline, breaker, bulkhead, named
- * `discovery` and `lms` in `/status`), both called as the service user.
+ * `discovery` and `lms` in `/status`), both called as the service user. The LMS serves certificates,
+ * entitlements and enrollments.
  */
 export function createRefundEligibility(
   config: RefundsConfig,
@@ -20,6 +23,8 @@ export function createRefundEligibility(
   const eligibility = new RefundEligibility({
     courseRuns: new DiscoveryCourseRuns(discovery, service),
     certificates: new LmsCertificates(lms, service),
+    entitlements: new LmsEntitlements(lms, service),
+    enrollments: new LmsEnrollments(lms, service),
     windowMs: config.windowMs,
   });
   return { eligibility, upstreams: [discovery, lms] };

@@ -9,6 +9,7 @@ import { actingForOf, isRefundRequestId, refundJobId, type RefundJobData } from 
 import type { RefundQueue } from '../queue/RefundQueue';
 import type { Order } from '../domain/Order';
 import type { RefundAction, RefundInput, RefundReceipt, RefundRequest } from '../domain/Refund';
+import type { RefundAdmission } from '../domain/RefundFacts';
 import type { OrderWrites, ServiceCredential, WriteContext } from '../port/OrderWrites';
 import type { RefundLedger } from '../port/RefundLedger';
 import type { RefundEligibility } from '../eligibility/RefundEligibility';
@@ -77,6 +78,8 @@ export class OrderMutations {
     audit('received', { orderNumber: input.orderNumber, delivery });
     if (delivery === 'DEFERRED') return this.requestDeferred(input, call, audit);
     const writes = () => this.deps.writesFor(input.orderNumber);
+    // Set by the admission, which runIdempotent always runs before execute or reconcile.
+    let admission: RefundAdmission | undefined;
     return runIdempotent<RefundRequest>({
       store: this.deps.store,
       scope: this.refundScope(call),
@@ -84,9 +87,11 @@ export class OrderMutations {
       ttlMs: this.deps.ttlMs,
       leaseMs: this.deps.leaseMs,
       audit,
-      authorize: () => admitRefund(writes(), this.deps.eligibility, input, this.writeContext(call, audit)),
+      authorize: async () => {
+        admission = await admitRefund(writes(), this.deps.eligibility, input, this.writeContext(call, audit));
+      },
       execute: async () => {
-        const receipt = await writes().requestRefund(input, this.writeContext(call, audit));
+        const receipt = await writes().requestRefund(input, this.writeContext(call, audit), admission);
         const approved = await approveAutomatically(
           this.deps.autoApprove === true,
           writes(),
@@ -96,7 +101,7 @@ export class OrderMutations {
         return this.remember(call, audit, approved);
       },
       reconcile: async () => {
-        const found = await writes().findRefund(input, this.writeContext(call, audit));
+        const found = await writes().findRefund(input, this.writeContext(call, audit), admission);
         return found ? this.remember(call, audit, found) : null;
       },
     });
@@ -141,6 +146,7 @@ export class OrderMutations {
     const audit = this.auditor(DEFERRED_DELIVERY, call, service.username);
     const context = () => this.serviceContext(call, audit);
     const writes = () => this.deps.writesFor(job.input.orderNumber);
+    let admission: RefundAdmission | undefined;
     const result = await runIdempotent<RefundReceipt>({
       store: this.deps.store,
       scope: { user: job.username, operation: DEFERRED_DELIVERY, key: job.idempotencyKey },
@@ -150,15 +156,17 @@ export class OrderMutations {
       audit,
       // The order may have changed hands (or the request predates the check): refused, nothing written.
       // The rule again, at delivery: the window may have closed, or a certificate been issued, since.
-      authorize: () => admitRefund(writes(), this.deps.eligibility, job.input, context()),
+      authorize: async () => {
+        admission = await admitRefund(writes(), this.deps.eligibility, job.input, context());
+      },
       execute: async () =>
         approveAutomatically(
           this.deps.autoApprove === true,
           writes(),
-          await writes().requestRefund(job.input, context()),
+          await writes().requestRefund(job.input, context(), admission),
           context(),
         ),
-      reconcile: () => writes().findRefund(job.input, context()),
+      reconcile: () => writes().findRefund(job.input, context(), admission),
       // The queue retries: a transient failure is not the answer, and the next attempt reconciles first.
       retryableErrors: 'abandon',
     });
@@ -273,13 +281,15 @@ export class OrderMutations {
       // Owner or staff, checked exactly as IMMEDIATE checks it, before anything is queued: a foreign
       // order and a missing one get the same NOT_FOUND, and the refusal leaves no record and no job.
       // A course run the order has no line for is refused here too, not found doomed by the worker.
-      authorize: () =>
-        admitRefund(
+      // The admission itself is not queued: the worker admits the job again before it writes.
+      authorize: async () => {
+        await admitRefund(
           this.deps.writesFor(input.orderNumber),
           this.deps.eligibility,
           input,
           this.writeContext(call, audit),
-        ),
+        );
+      },
       execute: async () => {
         const queued = await enqueueRefund(
           queue,

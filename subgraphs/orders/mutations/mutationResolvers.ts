@@ -1,4 +1,6 @@
 import type { Identity } from '../../../platform/auth/Identity';
+import { ErrorCode } from '../../../platform/ErrorCode';
+import { codedError } from '../../../platform/codedError';
 import type { IdempotentResult } from '../../../idempotency/runIdempotent';
 import { isReplayedError } from '../../../idempotency/ReplayedError';
 import { requireIdentity } from '../../requestBasics';
@@ -22,6 +24,7 @@ interface RequestRefundArgs {
   input: {
     orderNumber: string;
     courseRunKey?: string | null;
+    courseUuid?: string | null;
     reason?: string | null;
     delivery?: Delivery | null;
     alsoRefund?: string[] | null;
@@ -59,9 +62,15 @@ export const mutationResolvers = {
       // Lengths and list sizes were checked before any resolver ran (schema/argumentBounds.ts).
       const reason = args.input.reason ?? null;
       const alsoRefund = args.input.alsoRefund ?? [];
+      const courseUuid = args.input.courseUuid?.toLowerCase();
+      if (courseUuid !== undefined && args.input.courseRunKey != null)
+        throw codedError(ErrorCode.BAD_USER_INPUT, 'Name a course run or a course entitlement, not both', {
+          argument: 'input.courseUuid',
+        });
       const input: RefundInput = {
         orderNumber: args.input.orderNumber,
         courseRunKey: args.input.courseRunKey ?? null,
+        ...(courseUuid !== undefined ? { courseUuid } : {}),
         reason,
         ...(alsoRefund.length > 0 ? { alsoRefund: [...new Set(alsoRefund)].sort() } : {}),
         ...eligibilityOverride(args.input.overrideEligibility, context.identity),
@@ -77,9 +86,7 @@ export const mutationResolvers = {
       args: { input: { id: string; action: RefundAction } },
       context: MutationContext,
     ) =>
-      answer(context, () =>
-        context.mutations.processRefund(args.input.id, args.input.action, call(context)),
-      ),
+      answer(context, () => context.mutations.processRefund(args.input.id, args.input.action, call(context))),
   },
   Query: {
     refundRequest: (_root: unknown, args: { id: string }, context: MutationContext) =>

@@ -2,7 +2,7 @@ import type { Identity } from '../../../platform/auth/Identity';
 import type { CallContext } from '../../CallContext';
 import type { Order } from '../domain/Order';
 import type { RefundAction, RefundInput, RefundOutcome, RefundReceipt } from '../domain/Refund';
-import type { RefundFacts } from '../domain/RefundFacts';
+import type { RefundAdmission, RefundFacts } from '../domain/RefundFacts';
 import type { RefundLedger } from './RefundLedger';
 
 /**
@@ -48,9 +48,21 @@ export interface OrderWrites {
    * with the same ownership check as assertChangeable: NOT_FOUND for an order the caller may not change.
    */
   refundFacts(input: RefundInput, context: WriteContext): Promise<RefundFacts>;
-  requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt>;
+  /**
+   * `admission`: what admitRefund learned for this attempt (the LMS entitlement uuids of entitlement
+   * lines); a system that needs none ignores it.
+   */
+  requestRefund(
+    input: RefundInput,
+    context: WriteContext,
+    admission?: RefundAdmission,
+  ): Promise<RefundReceipt>;
   /** What the system already recorded for this refund request, or null: used to reconcile after a crash. */
-  findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null>;
+  findRefund(
+    input: RefundInput,
+    context: WriteContext,
+    admission?: RefundAdmission,
+  ): Promise<RefundReceipt | null>;
   /**
    * Approves or denies refunds this system made for the order, and says where they stand after it
    * (`lastError` when one could not be processed). Staff only, as the service user; systems that

@@ -9,12 +9,14 @@ import type { Upstream, UpstreamRequest, UpstreamResponse } from '../../../../up
 import type { UpstreamError } from '../../../../upstream/UpstreamError';
 import type { Order } from '../../domain/Order';
 import type { RefundAction, RefundInput, RefundOutcome, RefundReceipt } from '../../domain/Refund';
-import type { RefundFacts } from '../../domain/RefundFacts';
+import type { RefundAdmission, RefundFacts } from '../../domain/RefundFacts';
 import { toUtcIso } from '../../domain/toUtcIso';
 import type { OrderWrites, WriteContext } from '../../port/OrderWrites';
 import { legacyOrderSchema, legacyProductSchema } from './dto';
 import { toOrder } from './toOrder';
 import { processedRefundSchema, refundOutcomeOf } from './refundOutcome';
+import { courseKeysOf, freeCourses } from './courseLines';
+import { entitlementCourseUuidsOf, freeEntitlements } from './entitlementLines';
 
 // The order as the refund logic reads it: whose it is, its state, and the course run of each line.
 const refundableOrderSchema = z.object({
@@ -30,6 +32,8 @@ const userOrderPageSchema = z.object({
   results: z.array(refundableOrderSchema.omit({ user: true })),
 });
 const refundIdsSchema = z.array(z.number());
+/** RefundCreateView's answer when the order, or an unrefunded line with that entitlement, is not there. */
+const entitlementMissingSchema = z.object({ detail: z.string().regex(/^Order .* does not exist\.$/) });
 
 /** Pages of the owner's history read to find other orders holding the same course (page_size 100). */
 const MAX_HISTORY_PAGES = 5;
@@ -65,17 +69,37 @@ export class LegacyOrderWrites implements OrderWrites {
   async refundFacts(input: RefundInput, context: WriteContext): Promise<RefundFacts> {
     const order = await this.readOrder(input.orderNumber, context);
     const held = courseKeysOf(order);
+    const entitlements = entitlementCourseUuidsOf(order);
     return {
       orderNumber: order.number,
       owner: order.user.username,
       placedAt: toUtcIso(order.date_placed),
-      courseRunKeys: input.courseRunKey === null ? held : held.filter((key) => key === input.courseRunKey),
+      courseRunKeys:
+        input.courseUuid !== undefined
+          ? []
+          : input.courseRunKey === null
+            ? held
+            : held.filter((key) => key === input.courseRunKey),
+      entitlementCourseUuids:
+        input.courseRunKey !== null
+          ? []
+          : input.courseUuid === undefined
+            ? entitlements
+            : entitlements.filter((course) => course === input.courseUuid),
     };
   }
 
-  async requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt> {
-    const { courses, owner, free } = await this.plan(input, context);
+  async requestRefund(
+    input: RefundInput,
+    context: WriteContext,
+    admission?: RefundAdmission,
+  ): Promise<RefundReceipt> {
+    const { courses, entitlements, owner, free } = await this.plan(input, context);
     const refundIds: string[] = [];
+    for (const course of entitlements) {
+      const created = await this.postEntitlementRefund(owner, input.orderNumber, course, admission, context);
+      refundIds.push(...created);
+    }
     for (const course of courses) {
       try {
         refundIds.push(...(await this.postRefund(owner, course, context)));
@@ -91,7 +115,7 @@ export class LegacyOrderWrites implements OrderWrites {
       throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This order has nothing left to refund');
     // `Refund.create_with_lines`: created Open (OSCAR_INITIAL_REFUND_STATUS), and approved at once only
     // when its credit is 0; no money moves until someone processes it (processRefunds).
-    const status = courses.every((course) => free.has(course)) ? 'APPROVED' : 'OPEN';
+    const status = [...courses, ...entitlements].every((course) => free.has(course)) ? 'APPROVED' : 'OPEN';
     return { orderNumber: input.orderNumber, refundIds, status };
   }
 
@@ -141,10 +165,20 @@ export class LegacyOrderWrites implements OrderWrites {
    * takeover re-sends the same requests: whatever the dead attempt did not apply is applied now, and
    * the ids of what it did apply — in a reply that was lost — cannot be recovered (`refundIdsKnown`).
    */
-  async findRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt | null> {
-    const { courses, owner, free } = await this.plan(input, context);
+  async findRefund(
+    input: RefundInput,
+    context: WriteContext,
+    admission?: RefundAdmission,
+  ): Promise<RefundReceipt | null> {
+    const { courses, entitlements, owner, free } = await this.plan(input, context);
     const refundIds: string[] = [];
     let unknown = false;
+    for (const course of entitlements) {
+      const created = await this.postEntitlementRefund(owner, input.orderNumber, course, admission, context);
+      // 400 "does not exist": the line has a refund line already (the dead attempt's, or older).
+      if (created.length === 0) unknown = true;
+      refundIds.push(...created);
+    }
     for (const course of courses) {
       const created = await this.postRefund(owner, course, context);
       await this.remember(input.orderNumber, course, context);
@@ -154,7 +188,7 @@ export class LegacyOrderWrites implements OrderWrites {
     }
     context.audit('refund re-sent to reconcile', { refundIds, refundIdsKnown: !unknown });
     // Created Open (or approved at once when free); whatever processed them since, nothing here can read.
-    const status = courses.every((course) => free.has(course)) ? 'APPROVED' : 'OPEN';
+    const status = [...courses, ...entitlements].every((course) => free.has(course)) ? 'APPROVED' : 'OPEN';
     return { orderNumber: input.orderNumber, refundIds, refundIdsKnown: !unknown, status };
   }
 
@@ -215,20 +249,31 @@ export class LegacyOrderWrites implements OrderWrites {
   private async plan(
     input: RefundInput,
     context: WriteContext,
-  ): Promise<{ courses: string[]; owner: string; free: Set<string> }> {
+  ): Promise<{ courses: string[]; entitlements: string[]; owner: string; free: Set<string> }> {
     const order = await this.readOrder(input.orderNumber, context);
     const owner = order.user.username;
     const held = courseKeysOf(order);
+    const heldEntitlements = entitlementCourseUuidsOf(order);
     // Only Complete orders are refundable upstream; asking anyway would refund the course elsewhere.
-    if (order.status !== 'Complete' || held.length === 0)
+    // (The entitlement route itself checks no status; a Complete order is still the only one refunded.)
+    if (order.status !== 'Complete' || held.length + heldEntitlements.length === 0)
       throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This order has nothing left to refund');
     let courses = held;
+    let entitlements = heldEntitlements;
     if (input.courseRunKey !== null) {
       if (!held.includes(input.courseRunKey))
         throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This order has no line for that course run');
       courses = [input.courseRunKey];
+      entitlements = [];
+    } else if (input.courseUuid !== undefined) {
+      if (!heldEntitlements.includes(input.courseUuid))
+        throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This order has no entitlement line for that course');
+      courses = [];
+      entitlements = [input.courseUuid];
     }
-    const others = await this.otherOrdersHolding(owner, courses, order.number, context);
+    // An entitlement refund names its order (`order_number`): only course_id refunds reach other orders.
+    const others =
+      courses.length > 0 ? await this.otherOrdersHolding(owner, courses, order.number, context) : [];
     if (others.length > 0) {
       const confirmed = new Set(input.alsoRefund ?? []);
       const exact = confirmed.size === others.length && others.every((n) => confirmed.has(n));
@@ -244,7 +289,12 @@ export class LegacyOrderWrites implements OrderWrites {
         argument: 'input.alsoRefund',
       });
     }
-    return { courses, owner, free: freeCourses(order) };
+    return {
+      courses,
+      entitlements,
+      owner,
+      free: new Set([...freeCourses(order), ...freeEntitlements(order)]),
+    };
   }
 
   /** Notes a refunded course in the ledger; a failure costs only a later false alarm, never the refund. */
@@ -305,6 +355,40 @@ export class LegacyOrderWrites implements OrderWrites {
       context,
     );
     if (response.status === 200) return [];
+    this.rejectUnexpected(response, 201);
+    return parseBody(this.upstreamName, refundIdsSchema, response.body).map(String);
+  }
+
+  /**
+   * `POST /api/v2/refunds/ {username, order_number, entitlement_uuid}`, as the LMS's
+   * `refund_entitlement` sends it; the uuid is the LMS's, found by admitRefund (the order does not show
+   * it). 201 [ids]; 400 "Order … does not exist." when the line has a refund line already: [].
+   */
+  private async postEntitlementRefund(
+    owner: string,
+    orderNumber: string,
+    courseUuid: string,
+    admission: RefundAdmission | undefined,
+    context: WriteContext,
+  ): Promise<string[]> {
+    const uuid = admission?.entitlements[courseUuid];
+    if (uuid === undefined)
+      throw codedError(ErrorCode.ENTITLEMENT_NOT_FOUND, 'No LMS entitlement is known for that course', {
+        courseUuid,
+        retryable: false,
+      });
+    const response = await this.send(
+      {
+        method: 'POST',
+        path: '/api/v2/refunds/',
+        body: { username: owner, order_number: orderNumber, entitlement_uuid: uuid },
+      },
+      context,
+    );
+    if (response.status === 400 && entitlementMissingSchema.safeParse(response.body).success) {
+      context.audit('entitlement line already refunded', { orderNumber, courseUuid });
+      return [];
+    }
     this.rejectUnexpected(response, 201);
     return parseBody(this.upstreamName, refundIdsSchema, response.body).map(String);
   }
@@ -374,24 +458,4 @@ export class LegacyOrderWrites implements OrderWrites {
   private get upstreamName(): string {
     return this.options.upstream.name;
   }
-}
-
-/** Course runs whose lines in this order cost nothing: their refund's credit is 0. */
-function freeCourses(order: RefundableOrder): Set<string> {
-  const credit = new Map<string, number>();
-  for (const line of order.lines) {
-    const [key] = courseKeysOf({ lines: [line] });
-    if (key) credit.set(key, (credit.get(key) ?? 0) + Math.abs(Number(line.line_price_excl_tax ?? 'NaN')));
-  }
-  return new Set([...credit].filter(([, total]) => total === 0).map(([key]) => key));
-}
-
-/** The distinct course runs of an order's lines (lines that are not course seats have none). */
-function courseKeysOf(order: Pick<RefundableOrder, 'lines'>): string[] {
-  const keys = new Set<string>();
-  for (const line of order.lines) {
-    const attribute = line.product?.attribute_values?.find((a) => (a.code ?? a.name) === 'course_key');
-    if (typeof attribute?.value === 'string' && attribute.value !== '') keys.add(attribute.value);
-  }
-  return [...keys];
 }

@@ -2,6 +2,7 @@ import { formatMoney } from '../../domain/formatMoney';
 import type { Money, Order, OrderLine, OrderStatus } from '../../domain/Order';
 import { toUtcIso } from '../../domain/toUtcIso';
 import type { LegacyLine, LegacyOrder } from './dto';
+import { entitlementCourseUuidOf } from './entitlementLines';
 import { sumDecimals } from './sumDecimals';
 
 const STATUSES: Readonly<Record<string, OrderStatus>> = {
@@ -41,6 +42,7 @@ export function toOrder(dto: LegacyOrder, options: ToOrderOptions): Order {
 }
 
 function toOrderLine(line: LegacyLine, currency: string): OrderLine {
+  const courseUuid = entitlementCourseUuidOf(line);
   const courseKey = line.product?.attribute_values?.find((a) => (a.code ?? a.name) === 'course_key')?.value;
   return {
     title: line.title,
@@ -51,6 +53,8 @@ function toOrderLine(line: LegacyLine, currency: string): OrderLine {
     linePrice: formatMoney(line.line_price_excl_tax, currency),
     status: line.status ?? null,
     courseRunKey: typeof courseKey === 'string' && courseKey !== '' ? courseKey : null,
+    // Only on entitlement lines: every other line reads as it did before the field existed.
+    ...(courseUuid !== null ? { courseUuid } : {}),
   };
 }
 
