@@ -26,6 +26,7 @@ const OURS: Record<ErrorCode, Exclude<RequestOutcome, 'ok'>> = {
   [ErrorCode.NOTHING_TO_REFUND]: 'refused',
   [ErrorCode.REFUND_SCOPE_AMBIGUOUS]: 'refused',
   [ErrorCode.REFUND_NOT_ELIGIBLE]: 'refused',
+  [ErrorCode.ENTITLEMENT_NOT_FOUND]: 'refused',
   [ErrorCode.PERSISTED_QUERY_HASH_MISMATCH]: 'refused',
   [ErrorCode.PERSISTED_QUERY_TOO_LARGE]: 'refused',
   [ErrorCode.PERSISTED_QUERY_NOT_IN_LIST]: 'refused',
