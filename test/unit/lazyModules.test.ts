@@ -60,3 +60,18 @@ it("colocated/main.js loads no gateway or subgraph at start: a cluster's primary
   // The gateway path still finds it.
   expect(main).toMatch(/require\('\.\/createColocatedGateway'\)/);
 });
+
+it('a RefundQueue loads BullMQ when first used, not when made: most processes never enqueue a refund (issue 25)', () => {
+  const script = `const { RefundQueue } = require(${JSON.stringify(join(ROOT, 'dist', 'subgraphs/orders/queue/RefundQueue.js'))});
+    const bullmq = () => Object.keys(require.cache).some((p) => p.includes('node_modules/bullmq/'));
+    const queue = new RefundQueue({ connection: { status: 'wait' } });
+    const made = bullmq();
+    queue.counts().catch(() => undefined); // refused: not connected; the queue itself is not needed yet
+    const refused = bullmq();
+    queue.close().then(() => process.stdout.write(JSON.stringify({ made, refused, closed: bullmq() })));`;
+  expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))).toEqual({
+    made: false,
+    refused: false,
+    closed: false,
+  });
+});
