@@ -17,7 +17,9 @@ import { summarizeCpuProfile, type CpuProfile } from './summarizeCpuProfile';
 //   PROFILE_CPU=1 node dist/bench/profileColocated.js            # every worker under --cpu-prof
 //
 // PROFILE_ROUNDS (4), PROFILE_DURATION_S (8), PROFILE_WARMUP_S (4), PROFILE_CONNECTIONS (50),
-// PROFILE_STACK (colocated-workers | colocated | kit …). PROFILE_BASE starts the same stack from
+// PROFILE_STACK (colocated-workers | colocated | kit …); PROFILE_NODE_OPTIONS and
+// PROFILE_BASE_NODE_OPTIONS give each side its own V8 flags (PROFILE_BASE may be this very dist/ to
+// compare flags alone). PROFILE_BASE starts the same stack from
 // another build (its own dist/, e.g. the parent commit's), kept up beside this one; the rounds
 // alternate which goes first, so both see the same box within a minute.
 
@@ -79,7 +81,11 @@ async function main(): Promise<void> {
   if (process.env.PROFILE_BASE) builds.push(['base', resolve(process.env.PROFILE_BASE)]);
   const variants: Variant[] = [];
   try {
+    const flags = { this: process.env.PROFILE_NODE_OPTIONS, base: process.env.PROFILE_BASE_NODE_OPTIONS };
     for (const [label, dist] of builds) {
+      // Each side may run with its own V8 flags (a young-generation table); startStack reads them at spawn.
+      const own = flags[label as keyof typeof flags];
+      if (own !== undefined) process.env.BENCH_NODE_OPTIONS = own;
       // Each build's own bench module starts its own dist/ (startStack resolves entries beside itself).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { openBench } = require(join(dist, 'bench', 'measureRun.js')) as typeof measureRunModule;
