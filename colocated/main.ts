@@ -5,7 +5,7 @@ import { createLogger } from '../platform/createLogger';
 import { listen } from '../platform/http/listen';
 import { runMain } from '../platform/runMain';
 import { parseColocatedConfig } from './colocatedConfig';
-import { createColocatedGateway } from './createColocatedGateway';
+import type * as colocatedGatewayModule from './createColocatedGateway';
 
 // Production entry point of the co-located gateway (both subgraphs in its process): configuration
 // from the environment only, the union of the three components' variables. With COLOCATED_WORKERS
@@ -24,6 +24,11 @@ runMain(async () => {
     });
     return supervisor;
   }
+  // Required here, not imported at the top: a primary never runs a gateway, and the module graph under
+  // it (Apollo Server and gateway, federation, both subgraphs, OpenTelemetry, prom-client …) is
+  // ~80 MiB of resident memory the primary would hold for nothing (bench/PROFILE.md, issue 25).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createColocatedGateway } = require('./createColocatedGateway') as typeof colocatedGatewayModule;
   const gateway = await createColocatedGateway(config, {
     logger: (component) =>
       component === 'gateway' ? logger : createLogger(component, config.gateway.logLevel),

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // BullMQ, ioredis and the OTLP exporter are loaded only by a component configured to use them
@@ -38,4 +39,39 @@ it('gateway/createGateway.js loads graphql-inspector only when a supergraph is d
     process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
   const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as string[];
   expect(loaded.filter((path) => path.includes('node_modules/@graphql-inspector/'))).toEqual([]);
+});
+
+it("colocated/main.js loads no gateway or subgraph at start: a cluster's primary runs none (issue 25)", () => {
+  // What main.js requires when it loads (its top-level requires, as compiled); the gateway module is
+  // required only on the path that runs one. Loading main.js itself would start the component.
+  const main = readFileSync(join(ROOT, 'dist', 'colocated', 'main.js'), 'utf8');
+  const topLevel = [...main.matchAll(/^const \w+ = (?:__importDefault\()?require\("([^"]+)"\)/gm)].map(
+    (m) => m[1]!,
+  );
+  expect(topLevel).toContain('./colocatedConfig');
+  expect(topLevel).not.toContain('./createColocatedGateway');
+  const script = `for (const m of ${JSON.stringify(topLevel)})
+      require(m.startsWith('.') ? require('node:path').join(${JSON.stringify(join(ROOT, 'dist', 'colocated'))}, m) : m);
+    process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
+  const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as string[];
+  const heavy = /node_modules\/(@apollo\/(gateway|server|subgraph)|@opentelemetry\/sdk-trace-base)\//;
+  expect(loaded.filter((path) => heavy.test(path))).toEqual([]);
+  expect(loaded.some((path) => path.endsWith('colocated/colocatedConfig.js'))).toBe(true);
+  // The gateway path still finds it.
+  expect(main).toMatch(/require\('\.\/createColocatedGateway'\)/);
+});
+
+it('a RefundQueue loads BullMQ when first used, not when made: most processes never enqueue a refund (issue 25)', () => {
+  const script = `const { RefundQueue } = require(${JSON.stringify(join(ROOT, 'dist', 'subgraphs/orders/queue/RefundQueue.js'))});
+    const bullmq = () => Object.keys(require.cache).some((p) => p.includes('node_modules/bullmq/'));
+    const queue = new RefundQueue({ connection: { status: 'wait' } });
+    const made = bullmq();
+    queue.counts().catch(() => undefined); // refused: not connected; the queue itself is not needed yet
+    const refused = bullmq();
+    queue.close().then(() => process.stdout.write(JSON.stringify({ made, refused, closed: bullmq() })));`;
+  expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))).toEqual({
+    made: false,
+    refused: false,
+    closed: false,
+  });
 });

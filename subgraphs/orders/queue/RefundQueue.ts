@@ -24,24 +24,36 @@ export interface RefundQueueOptions {
  * createRefundWorker), so jobs get a very high attempt cap and the max age decides when to give up.
  */
 export class RefundQueue {
-  private readonly queue: Queue<RefundJobData, RefundReceipt>;
+  private created: Queue<RefundJobData, RefundReceipt> | undefined;
   private readonly retention: number;
   private readonly connection: Redis;
+  private readonly prefix: string | undefined;
 
   constructor(options: RefundQueueOptions) {
-    // Loaded on first use: only deferred refunds (REDIS_URL) need BullMQ, about 20 MiB of resident
-    // memory per process otherwise (bench/PROFILE.md, "Change 5").
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Queue } = require('bullmq') as typeof bullmqModule;
-    this.queue = new Queue<RefundJobData, RefundReceipt>(REFUND_QUEUE, {
-      connection: options.connection,
-      prefix: options.prefix,
-    });
     this.retention = options.retentionSeconds ?? REFUND_RETENTION_MS / 1000;
     this.connection = options.connection;
-    // Connection errors are logged (once per outage) where the client is created; without a listener
-    // BullMQ would print each one to the console.
-    this.queue.on('error', () => undefined);
+    this.prefix = options.prefix;
+  }
+
+  /**
+   * The BullMQ queue, made on first use. Loading BullMQ costs about 8 MiB of resident memory (20 MiB
+   * with ioredis, bench/PROFILE.md "Change 5"), and most processes that may enqueue a refund never do:
+   * every co-located worker and orders subgraph instance holds a RefundQueue, only refund requests
+   * touch it (issue 25). The connection is the caller's, already open either way.
+   */
+  private get queue(): Queue<RefundJobData, RefundReceipt> {
+    if (!this.created) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Queue } = require('bullmq') as typeof bullmqModule;
+      this.created = new Queue<RefundJobData, RefundReceipt>(REFUND_QUEUE, {
+        connection: this.connection,
+        prefix: this.prefix,
+      });
+      // Connection errors are logged (once per outage) where the client is created; without a
+      // listener BullMQ would print each one to the console.
+      this.created.on('error', () => undefined);
+    }
+    return this.created;
   }
 
   /** Adds the job (or finds the one already added for this user and key) and returns its state. */
@@ -96,7 +108,8 @@ export class RefundQueue {
     }
   }
 
+  /** Closes the queue if it was ever made; the connection is the caller's to close. */
   close(): Promise<void> {
-    return this.queue.close();
+    return this.created ? this.created.close() : Promise.resolve();
   }
 }
