@@ -56,6 +56,13 @@ export async function createOrdersSubgraph(
     },
     { registry: metrics, service },
   );
+  // The flag file's first definitions before serving: a file that cannot be read stops start-up.
+  await reads.flags.ready().catch(async (error: unknown) => {
+    await reads.flags.close();
+    await Promise.all(reads.upstreams.map((u) => u.close()));
+    staleRedis?.disconnect();
+    throw error;
+  });
   // On the reads' own upstream clients: writes to a system share its pool, bulkhead and breaker.
   const writes = createOrderWrites(config, { logger: deps.logger, systems: reads.systems });
   const refundRule = createRefundEligibility(config.refunds, service, {
@@ -110,6 +117,7 @@ export async function createOrdersSubgraph(
     ...server,
     stop: async () => {
       await server.stop();
+      await reads.flags.close();
       await Promise.all(upstreams.map((u) => u.close()));
       await infra.close();
       await staleRedis?.quit().catch(() => staleRedis.disconnect());

@@ -12,7 +12,8 @@ import {
   type ServiceIdentityConfig,
 } from '../../serviceIdentity/serviceIdentityConfig';
 import { parseSubgraphSecurityConfig, type SubgraphSecurityConfig } from '../../subgraphSecurityConfig';
-import { parseLayersConfig, type RolloutConfig, type ShadowConfig } from './layersConfig';
+import type { FlagsSource } from './flagsSource';
+import { parseLayersConfig, type LayersConfig, type RolloutConfig, type ShadowConfig } from './layersConfig';
 import { parseMutationsConfig, type MutationsConfig } from './mutationsConfig';
 import { parseRefundsConfig, type RefundsConfig } from './refundsConfig';
 import { ORDERS_MODES, needsVendor, type OrdersMode } from './ordersMode';
@@ -47,6 +48,10 @@ export interface OrdersConfig {
   rollout: Readonly<RolloutConfig> | null;
   /** Null unless ORDERS_SHADOW_BACKEND is set: sampled history reads compared in the background. */
   shadow: Readonly<ShadowConfig> | null;
+  /** Where the rollout flags come from (ORDERS_FLAGS_PROVIDER / ORDERS_FLAGS_FILE); `env` = the two above. */
+  flags: FlagsSource;
+  /** The shadow read's deadline and concurrency cap (ORDERS_SHADOW_TIMEOUT_MS / _MAX_CONCURRENT). */
+  shadowLimits: LayersConfig['shadowLimits'];
   logLevel: string;
   tracing: Readonly<TracingConfig>;
   /**
@@ -114,6 +119,8 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     mutations: parseMutationsConfig(source),
     rollout: layers.rollout,
     shadow: layers.shadow,
+    flags: layers.flags,
+    shadowLimits: layers.shadowLimits,
     logLevel: parsed.LOG_LEVEL,
     tracing: parseTracingConfig(source, 'switchyard-orders'),
     security: parseSubgraphSecurityConfig(source),

@@ -10,6 +10,7 @@ import type {
   OrderPageQuery,
   OrdersBackend,
 } from '../../port/OrdersBackend';
+import type { RolloutFlags } from './flags/RolloutFlags';
 import { isInRollout } from './rolloutBucket';
 import { staffModeOverride } from './staffModeOverride';
 
@@ -22,6 +23,11 @@ export interface RolloutOrdersBackendOptions {
   rollout: Readonly<RolloutConfig> | null;
   /** The history of each mode, null where this deployment cannot serve it (no vendor configured). */
   histories: Readonly<Record<OrdersMode, OrderHistorySource | null>>;
+  /**
+   * The rollout flags (selectOrdersBackend always gives them: a flag file, a flagd daemon, or the
+   * environment as in-memory flags). Without them `rollout` decides, a fixed share.
+   */
+  flags?: RolloutFlags;
 }
 
 /**
@@ -39,11 +45,16 @@ export class RolloutOrdersBackend implements OrdersBackend {
   modeFor(username: string, context: CallContext): OrdersMode {
     const forced = staffModeOverride(context);
     if (forced) return forced;
-    const { rollout, baseMode } = this.options;
+    const { rollout, baseMode, flags } = this.options;
+    if (flags) return flags.decided(username, context)?.mode ?? flags.lastKnown(username);
     return rollout && isInRollout(username, rollout.basisPoints) ? rollout.mode : baseMode;
   }
 
   async listOrders(query: OrderPageQuery, context: CallContext): Promise<OrderPage> {
+    // A staff member's bad header fails before anything is evaluated.
+    staffModeOverride(context);
+    // The flags once per read, before modeFor (synchronous) and the shadow layer read the decision.
+    await this.options.flags?.decide(query.username, context);
     const mode = this.modeFor(query.username, context);
     if (mode === this.options.baseMode) return this.options.base.listOrders(query, context);
     const history = this.options.histories[mode];

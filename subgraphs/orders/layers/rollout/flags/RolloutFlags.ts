@@ -1,0 +1,204 @@
+import type { Client, EvaluationDetails, FlagValue } from '@openfeature/server-sdk';
+import type { OrdersMode } from '../../../config/ordersMode';
+import { isOrdersMode } from '../../../config/ordersMode';
+import type { CallContext } from '../../../port/OrdersBackend';
+import { ROLLOUT_BUCKETS, rolloutBucket } from '../rolloutBucket';
+import type { FallbackLog } from './FallbackLog';
+import { showShare, type RolloutFlagMetrics } from './RolloutFlagMetrics';
+import {
+  ROLLOUT_FLAGS,
+  SHADOW_OFF,
+  type HistoryModeContext,
+  type RolloutContext,
+  type RolloutFlagValues,
+} from './rolloutFlagKeys';
+
+/** What the flags decide for one history read. */
+export interface RolloutDecision {
+  /** The mode serving the history: the kill switch applied; a staff override or a halt come on top. */
+  mode: OrdersMode;
+  /** The mode read in the background and its sample rate; null when off or sampled at 0. */
+  shadow: { mode: OrdersMode; sampleRate: number } | null;
+}
+
+export interface RolloutFlagsOptions {
+  /** An OpenFeature client bound to this instance's own domain (createRolloutFlags). */
+  client: Client;
+  /** ORDERS_BACKEND: where everyone goes when killed, and whoever the rollout does not move. */
+  baseMode: OrdersMode;
+  /** Whether this deployment can serve a mode (vendor and merged need the vendor configuration). */
+  servable: (mode: OrdersMode) => boolean;
+  /** The environment's description of the flags: the fallback before any good evaluation. */
+  defaults: Readonly<RolloutFlagValues>;
+  metrics: RolloutFlagMetrics;
+  log: FallbackLog;
+}
+
+type Kind = 'boolean' | 'number' | 'string';
+/** The flags with one value for everyone (in practice), hence a last good value worth keeping. */
+type ValueName = keyof RolloutFlagValues;
+
+/**
+ * Evaluates the rollout flags per history read (the owner's username is the targeting key) and keeps
+ * the answer for the rest of the call, so each flag is evaluated at most once per read and the layers
+ * that ask later (the shadow's "which mode served?") get the same answer synchronously.
+ *
+ * A flag that fails to evaluate (error, wrong type, a value this deployment cannot serve, a missing
+ * flag, a provider not ready) falls back to its last good value, or before any to the environment's;
+ * `orders-history-mode` falls back to its rule (bucket < share → rollout mode) on the share and mode in
+ * force, as per-user answers cannot be remembered for every user. Counted and logged (rate-limited).
+ */
+export class RolloutFlags {
+  private readonly lastGood: Partial<RolloutFlagValues> = {};
+  /** Per call: one entry per history owner read in it (a request reads a handful). */
+  private readonly pending = new WeakMap<CallContext, Map<string, Promise<RolloutDecision>>>();
+  private readonly settled = new WeakMap<CallContext, Map<string, RolloutDecision>>();
+  private shown: { mode: OrdersMode; share: number } | null = null;
+
+  constructor(private readonly options: RolloutFlagsOptions) {}
+
+  /** The decision for `username`'s history in this call, evaluated once per call and user. */
+  decide(username: string, context: CallContext): Promise<RolloutDecision> {
+    let calls = this.pending.get(context);
+    if (!calls) this.pending.set(context, (calls = new Map()));
+    const known = calls.get(username);
+    if (known) return known;
+    const decision = this.evaluate(username, context.identity.isStaff).then((d) => {
+      let done = this.settled.get(context);
+      if (!done) this.settled.set(context, (done = new Map()));
+      done.set(username, d);
+      return d;
+    });
+    calls.set(username, decision);
+    return decision;
+  }
+
+  /** The decision `decide` reached in this call, if it has; never evaluates. */
+  decided(username: string, context: CallContext): RolloutDecision | undefined {
+    return this.settled.get(context)?.get(username);
+  }
+
+  /**
+   * Without an evaluation in this call (not reached in practice: the rollout layer decides first), the
+   * last good values' answer, uncounted.
+   */
+  lastKnown(username: string): OrdersMode {
+    const value = <K extends ValueName>(name: K): RolloutFlagValues[K] =>
+      this.lastGood[name] ?? this.options.defaults[name];
+    if (value('killSwitch')) return this.options.baseMode;
+    return rolloutBucket(username) < value('rolloutShare') ? value('rolloutMode') : this.options.baseMode;
+  }
+
+  /** Evaluates the share and its mode outside any request, for the gauge (start-up, file changes). */
+  async refreshShare(): Promise<void> {
+    const context: RolloutContext = { targetingKey: '', rolloutBucket: 0, staff: false };
+    const [share, mode] = await Promise.all([
+      this.rolloutShare(context, false),
+      this.rolloutMode(context, false),
+    ]);
+    this.show(mode, share);
+  }
+
+  private async evaluate(username: string, staff: boolean): Promise<RolloutDecision> {
+    const base: RolloutContext = { targetingKey: username, rolloutBucket: rolloutBucket(username), staff };
+    const [killed, share, rolloutMode, shadowMode] = await Promise.all([
+      this.flag('killSwitch', 'boolean', base, (v) => typeof v === 'boolean'),
+      this.rolloutShare(base),
+      this.rolloutMode(base),
+      this.flag('shadowMode', 'string', base, (v) => v === SHADOW_OFF || this.isServableMode(v)),
+    ]);
+    this.show(rolloutMode, share);
+    const shadowOn = shadowMode !== SHADOW_OFF;
+    const [mode, sampleRate] = await Promise.all([
+      killed ? this.options.baseMode : this.historyMode({ ...base, rolloutShare: share, rolloutMode }),
+      shadowOn
+        ? this.flag('shadowSampleRate', 'number', base, (v) => typeof v === 'number' && v >= 0 && v <= 1)
+        : 0,
+    ]);
+    const shadow = shadowMode !== SHADOW_OFF && sampleRate > 0 ? { mode: shadowMode, sampleRate } : null;
+    return { mode, shadow };
+  }
+
+  private rolloutShare(context: RolloutContext, count = true): Promise<number> {
+    const valid = (v: FlagValue) =>
+      typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= ROLLOUT_BUCKETS;
+    return this.flag('rolloutShare', 'number', context, valid, count);
+  }
+
+  private rolloutMode(context: RolloutContext, count = true): Promise<OrdersMode> {
+    return this.flag('rolloutMode', 'string', context, this.isServableMode, count);
+  }
+
+  private async historyMode(context: HistoryModeContext): Promise<OrdersMode> {
+    const rule = context.rolloutBucket < context.rolloutShare ? context.rolloutMode : null;
+    const details = await this.details(ROLLOUT_FLAGS.historyMode, 'string', context);
+    const problem = this.problemWith(details, this.isServableMode);
+    if (problem === null) {
+      this.options.metrics.evaluations.inc({ flag: ROLLOUT_FLAGS.historyMode, outcome: 'ok' });
+      return details!.value as OrdersMode;
+    }
+    const fallback = rule ?? this.options.baseMode;
+    this.fellBack(ROLLOUT_FLAGS.historyMode, problem, fallback);
+    return fallback;
+  }
+
+  private readonly isServableMode = (v: FlagValue): boolean =>
+    typeof v === 'string' && isOrdersMode(v) && this.options.servable(v);
+
+  /** One flag: its value when good (remembered), else its last good value, or the environment's. */
+  private async flag<K extends ValueName>(
+    name: K,
+    kind: Kind,
+    context: RolloutContext,
+    valid: (v: FlagValue) => boolean,
+    count = true,
+  ): Promise<RolloutFlagValues[K]> {
+    const key = ROLLOUT_FLAGS[name];
+    const details = await this.details(key, kind, context);
+    const problem = this.problemWith(details, valid);
+    if (problem === null) {
+      const value = details!.value as RolloutFlagValues[K];
+      this.lastGood[name] = value;
+      if (count) this.options.metrics.evaluations.inc({ flag: key, outcome: 'ok' });
+      return value;
+    }
+    const fallback = this.lastGood[name] ?? this.options.defaults[name];
+    if (count) this.fellBack(key, problem, fallback);
+    return fallback;
+  }
+
+  private async details(
+    key: string,
+    kind: Kind,
+    context: RolloutContext | HistoryModeContext,
+  ): Promise<EvaluationDetails<FlagValue> | null> {
+    const { client } = this.options;
+    try {
+      // The default passed here is never served: an error code sends the caller to its fallback.
+      if (kind === 'boolean') return await client.getBooleanDetails(key, false, context);
+      if (kind === 'number') return await client.getNumberDetails(key, Number.NaN, context);
+      return await client.getStringDetails(key, '', context);
+    } catch {
+      // The SDK turns provider errors into error codes; a throw here is a bug in a hook or provider.
+      return null;
+    }
+  }
+
+  /** Null when the evaluation is good; else a short, bounded reason (an OpenFeature error code). */
+  private problemWith(details: EvaluationDetails<FlagValue> | null, valid: (v: FlagValue) => boolean) {
+    if (details === null) return 'GENERAL';
+    if (details.errorCode) return String(details.errorCode);
+    return valid(details.value) ? null : 'INVALID_VALUE';
+  }
+
+  private fellBack(key: string, reason: string, fallback: unknown): void {
+    this.options.metrics.evaluations.inc({ flag: key, outcome: 'fallback' });
+    this.options.log.report(key, reason, fallback);
+  }
+
+  private show(mode: OrdersMode, share: number): void {
+    if (this.shown?.mode === mode && this.shown.share === share) return;
+    this.shown = { mode, share };
+    showShare(this.options.metrics, mode, share);
+  }
+}
