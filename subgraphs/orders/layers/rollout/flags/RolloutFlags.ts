@@ -34,7 +34,6 @@ export interface RolloutFlagsOptions {
   log: FallbackLog;
 }
 
-type Kind = 'boolean' | 'number' | 'string';
 /** The flags with one value for everyone (in practice), hence a last good value worth keeping. */
 type ValueName = keyof RolloutFlagValues;
 
@@ -102,18 +101,16 @@ export class RolloutFlags {
   private async evaluate(username: string, staff: boolean): Promise<RolloutDecision> {
     const base: RolloutContext = { targetingKey: username, rolloutBucket: rolloutBucket(username), staff };
     const [killed, share, rolloutMode, shadowMode] = await Promise.all([
-      this.flag('killSwitch', 'boolean', base, (v) => typeof v === 'boolean'),
+      this.flag('killSwitch', base, (v) => typeof v === 'boolean'),
       this.rolloutShare(base),
       this.rolloutMode(base),
-      this.flag('shadowMode', 'string', base, (v) => v === SHADOW_OFF || this.isServableMode(v)),
+      this.flag('shadowMode', base, (v) => v === SHADOW_OFF || this.isServableMode(v)),
     ]);
     this.show(rolloutMode, share);
     const shadowOn = shadowMode !== SHADOW_OFF;
     const [mode, sampleRate] = await Promise.all([
       killed ? this.options.baseMode : this.historyMode({ ...base, rolloutShare: share, rolloutMode }),
-      shadowOn
-        ? this.flag('shadowSampleRate', 'number', base, (v) => typeof v === 'number' && v >= 0 && v <= 1)
-        : 0,
+      shadowOn ? this.flag('shadowSampleRate', base, (v) => typeof v === 'number' && v >= 0 && v <= 1) : 0,
     ]);
     const shadow = shadowMode !== SHADOW_OFF && sampleRate > 0 ? { mode: shadowMode, sampleRate } : null;
     return { mode, shadow };
@@ -122,22 +119,22 @@ export class RolloutFlags {
   private rolloutShare(context: RolloutContext, count = true): Promise<number> {
     const valid = (v: FlagValue) =>
       typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= ROLLOUT_BUCKETS;
-    return this.flag('rolloutShare', 'number', context, valid, count);
+    return this.flag('rolloutShare', context, valid, count);
   }
 
   private rolloutMode(context: RolloutContext, count = true): Promise<OrdersMode> {
-    return this.flag('rolloutMode', 'string', context, this.isServableMode, count);
+    return this.flag('rolloutMode', context, this.isServableMode, count);
   }
 
   private async historyMode(context: HistoryModeContext): Promise<OrdersMode> {
     const rule = context.rolloutBucket < context.rolloutShare ? context.rolloutMode : null;
-    const details = await this.details(ROLLOUT_FLAGS.historyMode, 'string', context);
+    const fallback = rule ?? this.options.baseMode;
+    const details = await this.details(ROLLOUT_FLAGS.historyMode, fallback, context);
     const problem = this.problemWith(details, this.isServableMode);
     if (problem === null) {
       this.options.metrics.evaluations.inc({ flag: ROLLOUT_FLAGS.historyMode, outcome: 'ok' });
       return details!.value as OrdersMode;
     }
-    const fallback = rule ?? this.options.baseMode;
     this.fellBack(ROLLOUT_FLAGS.historyMode, problem, fallback);
     return fallback;
   }
@@ -148,13 +145,13 @@ export class RolloutFlags {
   /** One flag: its value when good (remembered), else its last good value, or the environment's. */
   private async flag<K extends ValueName>(
     name: K,
-    kind: Kind,
     context: RolloutContext,
     valid: (v: FlagValue) => boolean,
     count = true,
   ): Promise<RolloutFlagValues[K]> {
     const key = ROLLOUT_FLAGS[name];
-    const details = await this.details(key, kind, context);
+    const fallback = this.lastGood[name] ?? this.options.defaults[name];
+    const details = await this.details(key, fallback, context);
     const problem = this.problemWith(details, valid);
     if (problem === null) {
       const value = details!.value as RolloutFlagValues[K];
@@ -162,22 +159,24 @@ export class RolloutFlags {
       if (count) this.options.metrics.evaluations.inc({ flag: key, outcome: 'ok' });
       return value;
     }
-    const fallback = this.lastGood[name] ?? this.options.defaults[name];
     if (count) this.fellBack(key, problem, fallback);
     return fallback;
   }
 
+  /**
+   * The default given to the SDK is the fallback itself: a provider answers it without an error for a
+   * disabled flag, and flagd over RPC for a "default" resolution (no targeting match), where it is right.
+   */
   private async details(
     key: string,
-    kind: Kind,
+    fallback: boolean | number | string,
     context: RolloutContext | HistoryModeContext,
   ): Promise<EvaluationDetails<FlagValue> | null> {
     const { client } = this.options;
     try {
-      // The default passed here is never served: an error code sends the caller to its fallback.
-      if (kind === 'boolean') return await client.getBooleanDetails(key, false, context);
-      if (kind === 'number') return await client.getNumberDetails(key, Number.NaN, context);
-      return await client.getStringDetails(key, '', context);
+      if (typeof fallback === 'boolean') return await client.getBooleanDetails(key, fallback, context);
+      if (typeof fallback === 'number') return await client.getNumberDetails(key, fallback, context);
+      return await client.getStringDetails(key, fallback, context);
     } catch {
       // The SDK turns provider errors into error codes; a throw here is a bug in a hook or provider.
       return null;
