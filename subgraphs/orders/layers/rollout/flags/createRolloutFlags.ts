@@ -16,6 +16,7 @@ import type { OrderHistorySource } from '../../../port/OrdersBackend';
 import { FallbackLog } from './FallbackLog';
 import { envFlagsProvider, envFlagValues } from './envFlagsProvider';
 import { createRolloutFlagMetrics } from './RolloutFlagMetrics';
+import { SHADOW_OFF } from './rolloutFlagKeys';
 import { RolloutFlags } from './RolloutFlags';
 
 export interface RolloutFlagsHandle {
@@ -49,7 +50,14 @@ export function createRolloutFlags(
   deps: RolloutFlagsDeps,
 ): RolloutFlagsHandle {
   const log = logger.child({ component: 'rollout-flags' });
-  const defaults = envFlagValues(config.mode, config.rollout, config.shadow);
+  const servable = (mode: OrdersMode) => histories[mode] !== null;
+  const env = envFlagValues(config.mode, config.rollout, config.shadow);
+  // Configuration already refuses such a mix; this keeps a fallback from ever naming an unservable mode.
+  const defaults = {
+    ...env,
+    rolloutMode: servable(env.rolloutMode) ? env.rolloutMode : config.mode,
+    shadowMode: env.shadowMode === SHADOW_OFF || servable(env.shadowMode) ? env.shadowMode : SHADOW_OFF,
+  };
   const provider = deps.provider ?? providerFor(config, defaults, log);
   const domain = `switchyard-orders-rollout-${randomUUID()}`;
   const initialised = OpenFeature.setProviderAndWait(domain, provider);
@@ -58,7 +66,7 @@ export function createRolloutFlags(
   const flags = new RolloutFlags({
     client,
     baseMode: config.mode,
-    servable: (mode) => histories[mode] !== null,
+    servable,
     defaults,
     metrics: createRolloutFlagMetrics(deps.registry),
     log: new FallbackLog(log, deps.now),
