@@ -30,9 +30,9 @@ const call = (username = 'someone', isStaff = false): CallContext => ({
 const opened: RolloutFlagsHandle[] = [];
 afterAll(async () => void (await Promise.all(opened.map((h) => h.close()))));
 
-async function fromFile(path: string): Promise<RolloutFlagsHandle> {
+async function fromFile(path: string, mode: OrdersMode = 'legacy'): Promise<RolloutFlagsHandle> {
   const handle = createRolloutFlags(
-    { mode: 'legacy', rollout: null, shadow: null, flags: { kind: 'file', path } },
+    { mode, rollout: null, shadow: null, flags: { kind: 'file', path } },
     HISTORIES,
     pino({ level: 'silent' }),
     { registry: new Registry() },
@@ -117,6 +117,18 @@ describe('upgrading moves nobody', () => {
     );
     expect((await killed.flags.decide('switchyard-dogfood', call())).mode).toBe('legacy');
     expect((await killed.flags.decide('learner3', call())).mode).toBe('legacy');
+  });
+});
+
+describe('the sample file', () => {
+  it('sends the unmoved to ORDERS_BACKEND, whichever it is', async () => {
+    const file = flagFile(
+      flagsAt(2000, (f) => void (f.flags['orders-rollout-mode']!.defaultVariant = 'merged')),
+    );
+    const flags = await fromFile(file.path, 'vendor');
+    expect(await modesOf(flags, users)).toEqual(
+      users.map((u) => (isInRollout(u, 2000) ? 'merged' : 'vendor')),
+    );
   });
 });
 

@@ -90,7 +90,12 @@ export class RolloutFlags {
 
   /** Evaluates the share and its mode outside any request, for the gauge (start-up, file changes). */
   async refreshShare(): Promise<void> {
-    const context: RolloutContext = { targetingKey: '', rolloutBucket: 0, staff: false };
+    const context: RolloutContext = {
+      targetingKey: '',
+      rolloutBucket: 0,
+      staff: false,
+      ordersBackend: this.options.baseMode,
+    };
     const [share, mode] = await Promise.all([
       this.rolloutShare(context, false),
       this.rolloutMode(context, false),
@@ -99,7 +104,12 @@ export class RolloutFlags {
   }
 
   private async evaluate(username: string, staff: boolean): Promise<RolloutDecision> {
-    const base: RolloutContext = { targetingKey: username, rolloutBucket: rolloutBucket(username), staff };
+    const base: RolloutContext = {
+      targetingKey: username,
+      rolloutBucket: rolloutBucket(username),
+      staff,
+      ordersBackend: this.options.baseMode,
+    };
     const [killed, share, rolloutMode, shadowMode] = await Promise.all([
       this.flag('killSwitch', base, (v) => typeof v === 'boolean'),
       this.rolloutShare(base),

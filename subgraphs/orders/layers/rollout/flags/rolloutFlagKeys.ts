@@ -35,14 +35,17 @@ export interface RolloutFlagValues {
 }
 
 /**
- * The evaluation context's attributes, all bounded and none secret: the history owner's username (the
- * targeting key), their bucket (0–9999), whether the caller is staff, and the share and mode already
- * evaluated for this request (so `orders-history-mode` rules compare against the one share in force).
+ * The evaluation context's attributes, all bounded and none secret (no token, no identity beyond the
+ * username): the history owner's username (the targeting key), their bucket (0–9999), whether the
+ * caller is staff, ORDERS_BACKEND, and for `orders-history-mode` the share and mode already evaluated
+ * for this read (so its rule compares against the one share in force).
  */
 export type RolloutContext = {
   targetingKey: string;
   rolloutBucket: number;
   staff: boolean;
+  /** ORDERS_BACKEND, so a rule can send the unmoved to it without repeating it in the file. */
+  ordersBackend: OrdersMode;
 };
 
 /** `orders-history-mode`'s context: the share and mode in force for this read added. */
