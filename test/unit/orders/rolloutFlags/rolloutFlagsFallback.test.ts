@@ -206,3 +206,40 @@ describe('FallbackLog', () => {
     expect(log.lines.at(-1)).toMatchObject({ flag: 'orders-rollout-share', suppressed: 100 });
   });
 });
+
+describe('the evaluation context', () => {
+  it('holds only bounded, non-secret attributes: no token, the username cut at 256 characters', async () => {
+    const seen: EvaluationContext[] = [];
+    const provider = new FlakyProvider(envFlagsProvider('legacy', VALUES));
+    const spy = Object.assign(provider, {
+      resolveStringEvaluation(key: string, d: string, ctx: EvaluationContext) {
+        seen.push(ctx);
+        return envFlagsProvider('legacy', VALUES).resolveStringEvaluation(key, d, ctx, console);
+      },
+    });
+    const { handle } = flagsWith(spy);
+    await handle.ready();
+    seen.length = 0;
+    const long = 'x'.repeat(10_000);
+    await handle.flags.decide(long, {
+      identity: { username: 'support', isStaff: true, token: 'secret-token' },
+      requestId: 'r',
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    for (const ctx of seen) {
+      expect(Object.keys(ctx).sort()).toEqual(
+        expect.arrayContaining(['ordersBackend', 'rolloutBucket', 'staff', 'targetingKey']),
+      );
+      expect(
+        Object.keys(ctx).every((k) =>
+          ['ordersBackend', 'rolloutBucket', 'staff', 'targetingKey', 'rolloutShare', 'rolloutMode'].includes(
+            k,
+          ),
+        ),
+      ).toBe(true);
+      expect(JSON.stringify(ctx)).not.toContain('secret-token');
+      expect(String(ctx.targetingKey)).toHaveLength(256);
+      expect(ctx.staff).toBe(true);
+    }
+  });
+});

@@ -13,6 +13,12 @@ import {
   type RolloutFlagValues,
 } from './rolloutFlagKeys';
 
+/**
+ * The most of a username handed to the flags. Open edX usernames are far shorter (Django's limit is
+ * 150), so no override can need more; the bucket is still computed on the whole username.
+ */
+export const MAX_TARGETING_KEY = 256;
+
 /** What the flags decide for one history read. */
 export interface RolloutDecision {
   /** The mode serving the history: the kill switch applied; a staff override or a halt come on top. */
@@ -105,7 +111,7 @@ export class RolloutFlags {
 
   private async evaluate(username: string, staff: boolean): Promise<RolloutDecision> {
     const base: RolloutContext = {
-      targetingKey: username,
+      targetingKey: username.slice(0, MAX_TARGETING_KEY),
       rolloutBucket: rolloutBucket(username),
       staff,
       ordersBackend: this.options.baseMode,
