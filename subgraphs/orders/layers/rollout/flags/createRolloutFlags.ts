@@ -49,7 +49,8 @@ export function createRolloutFlags(
   logger: Logger,
   deps: RolloutFlagsDeps,
 ): RolloutFlagsHandle {
-  const log = logger.child({ component: 'rollout-flags' });
+  // Every line carries an `event` (rollout_flags_*, rollout_flag_fallback): no child binding needed.
+  const log = logger;
   const servable = (mode: OrdersMode) => histories[mode] !== null;
   const env = envFlagValues(config.mode, config.rollout, config.shadow);
   // Configuration already refuses such a mix; this keeps a fallback from ever naming an unservable mode.
