@@ -132,6 +132,14 @@ describe('the sample file', () => {
   });
 });
 
+describe('a disabled flag', () => {
+  it("takes the environment's value before any good one: a disabled share moves nobody", async () => {
+    const file = flagFile(flagsAt(5000, (f) => void (f.flags['orders-rollout-share']!.state = 'DISABLED')));
+    const flags = await fromFile(file.path);
+    expect(new Set(await modesOf(flags, users))).toEqual(new Set(['legacy']));
+  });
+});
+
 describe('a flag file at start-up', () => {
   it.each(['missing', 'malformed'])('stops start-up naming ORDERS_FLAGS_FILE when %s', async (how) => {
     const file = flagFile(flagsAt(0));
