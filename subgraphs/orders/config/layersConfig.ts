@@ -29,6 +29,8 @@ export interface LayersConfig {
   shadow: Readonly<ShadowConfig> | null;
   /** Where the rollout flags come from: these variables (env), a flag file, or a flagd daemon. */
   flags: FlagsSource;
+  /** ORDERS_FLAGS_TIMEOUT_MS: the most one history read waits for its flags. @default 100 */
+  flagsTimeoutMs: number;
   /** The shadow read's deadline and cap, whatever decides the shadow's mode (env or flags). */
   shadowLimits: Readonly<Pick<ShadowConfig, 'timeoutMs' | 'maxConcurrent'>>;
 }
@@ -89,7 +91,7 @@ export function parseLayersConfig(source: Env, baseMode: OrdersMode): LayersConf
   const problem = (name: keyof typeof shape, message: string) =>
     problems.push(`  ${name}=${JSON.stringify(source[name]?.trim() ?? '')}: ${message}`);
   const modes = ORDERS_MODES.join(', ');
-  const { flags, problems: flagProblems } = parseFlagsSource(source);
+  const { flags, timeoutMs: flagsTimeoutMs, problems: flagProblems } = parseFlagsSource(source);
   problems.push(...flagProblems);
   if (flags.kind !== 'env') {
     const setting = flags.kind === 'file' ? 'ORDERS_FLAGS_FILE' : 'ORDERS_FLAGS_PROVIDER=flagd';
@@ -127,6 +129,7 @@ export function parseLayersConfig(source: Env, baseMode: OrdersMode): LayersConf
   });
   return {
     flags,
+    flagsTimeoutMs,
     shadowLimits,
     rollout:
       rolloutMode === undefined

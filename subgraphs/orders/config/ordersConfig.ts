@@ -50,6 +50,8 @@ export interface OrdersConfig {
   shadow: Readonly<ShadowConfig> | null;
   /** Where the rollout flags come from (ORDERS_FLAGS_PROVIDER / ORDERS_FLAGS_FILE); `env` = the two above. */
   flags: FlagsSource;
+  /** ORDERS_FLAGS_TIMEOUT_MS: the most one history read waits for its flags, then last good values. */
+  flagsTimeoutMs: number;
   /** The shadow read's deadline and concurrency cap (ORDERS_SHADOW_TIMEOUT_MS / _MAX_CONCURRENT). */
   shadowLimits: LayersConfig['shadowLimits'];
   logLevel: string;
@@ -120,6 +122,7 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     rollout: layers.rollout,
     shadow: layers.shadow,
     flags: layers.flags,
+    flagsTimeoutMs: layers.flagsTimeoutMs,
     shadowLimits: layers.shadowLimits,
     logLevel: parsed.LOG_LEVEL,
     tracing: parseTracingConfig(source, 'switchyard-orders'),

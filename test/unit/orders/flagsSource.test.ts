@@ -47,6 +47,16 @@ describe('ORDERS_FLAGS_PROVIDER / ORDERS_FLAGS_FILE', () => {
     ).toContain(`ORDERS_FLAGS_FILE="${FILE}": only read when ORDERS_FLAGS_PROVIDER=file (it is flagd)`);
   });
 
+  it('bounds the wait for the flags of one read: 100 ms unless ORDERS_FLAGS_TIMEOUT_MS says otherwise', () => {
+    expect(parseOrdersConfig(LEGACY).flagsTimeoutMs).toBe(100);
+    expect(parseOrdersConfig({ ...LEGACY, ORDERS_FLAGS_TIMEOUT_MS: '250' }).flagsTimeoutMs).toBe(250);
+    for (const bad of ['0', '10001', 'soon']) {
+      expect(configError(() => parseOrdersConfig({ ...LEGACY, ORDERS_FLAGS_TIMEOUT_MS: bad }))).toContain(
+        `ORDERS_FLAGS_TIMEOUT_MS="${bad}"`,
+      );
+    }
+  });
+
   it("keeps the shadow's deadline and cap, which the flags do not decide, and needs no vendor", () => {
     const config = parseOrdersConfig({
       ...LEGACY,

@@ -11,6 +11,7 @@ import type { Order } from '../../../../subgraphs/orders/domain/Order';
 import type { CallContext, OrderHistorySource } from '../../../../subgraphs/orders/port/OrdersBackend';
 import { isInRollout } from '../../../../subgraphs/orders/layers/rollout/rolloutBucket';
 import { FallbackLog } from '../../../../subgraphs/orders/layers/rollout/flags/FallbackLog';
+import type { Deadline } from '../../../../subgraphs/orders/layers/rollout/flags/RolloutFlags';
 import {
   createRolloutFlags,
   type RolloutFlagsHandle,
@@ -44,11 +45,14 @@ class FlakyProvider implements Provider {
   readonly metadata = { name: 'flaky' };
   readonly runsOn = 'server';
   down = false;
+  /** Every resolution waits forever, as calls to an unreachable daemon did for seconds. */
+  hung = false;
   constructor(private inner: Provider) {}
   replace(values: Partial<RolloutFlagValues>) {
     this.inner = envFlagsProvider('legacy', { ...VALUES, ...values } as RolloutFlagValues);
   }
   private guard<T>(resolve: () => Promise<ResolutionDetails<T>>) {
+    if (this.hung) return new Promise<ResolutionDetails<T>>(() => undefined);
     if (this.down) return Promise.reject(new GeneralError('provider unreachable'));
     return resolve();
   }
@@ -70,7 +74,7 @@ const opened: RolloutFlagsHandle[] = [];
 afterAll(async () => void (await Promise.all(opened.map((h) => h.close()))));
 
 /** Flags whose environment says vendor at 10 % (the fallback before any good value). */
-function flagsWith(provider: Provider, histories = ALL) {
+function flagsWith(provider: Provider, histories = ALL, expire?: (ms: number) => Deadline) {
   const log = capturedLogger();
   const registry = new Registry();
   const handle = createRolloutFlags(
@@ -82,7 +86,7 @@ function flagsWith(provider: Provider, histories = ALL) {
     },
     histories,
     log.logger,
-    { registry, provider },
+    { registry, provider, expire },
   );
   opened.push(handle);
   const decide = (u: string) => handle.flags.decide(u, call());
@@ -150,6 +154,43 @@ describe('a provider outage', () => {
     expect(log.lines.find((l) => l.flag === 'orders-rollout-share')).toMatchObject({
       reason: 'PROVIDER_NOT_READY',
     });
+  });
+});
+
+describe('a provider that hangs', () => {
+  it('holds a read only until its deadline, then serves the last good values, counted as TIMEOUT', async () => {
+    const provider = new FlakyProvider(envFlagsProvider('legacy', VALUES));
+    const deadlines: { ms: number; fire: () => void; cancelled: boolean }[] = [];
+    const expire = (ms: number): Deadline => {
+      let fire = () => undefined as void;
+      const expired = new Promise<void>((resolve) => (fire = resolve));
+      const entry = { ms, fire, cancelled: false };
+      deadlines.push(entry);
+      return { expired, cancel: () => void (entry.cancelled = true) };
+    };
+    const { handle, decide, counted, log } = flagsWith(provider, ALL, expire);
+    await handle.ready();
+    const good = await decide('learner2');
+    expect(good).toEqual({ mode: 'vendor', shadow: { mode: 'vendor', sampleRate: 0.5 } });
+    expect(deadlines.at(-1)).toMatchObject({ ms: 100, cancelled: true });
+
+    provider.hung = true;
+    const waiting = decide('learner2');
+    let settled = false;
+    void waiting.then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    deadlines.at(-1)!.fire();
+    expect(await waiting).toEqual(good);
+    const fallbacks = await counted('fallback');
+    expect(fallbacks).toEqual({
+      'orders-rollout-kill-switch': 1,
+      'orders-rollout-share': 1,
+      'orders-rollout-mode': 1,
+      'orders-shadow-mode': 1,
+      'orders-history-mode': 1,
+    });
+    expect(log.lines.filter((l) => l.reason === 'TIMEOUT')).toHaveLength(5);
   });
 });
 

@@ -38,7 +38,35 @@ export interface RolloutFlagsOptions {
   defaults: Readonly<RolloutFlagValues>;
   metrics: RolloutFlagMetrics;
   log: FallbackLog;
+  /**
+   * The most one read waits for its flags (ORDERS_FLAGS_TIMEOUT_MS); past it, every flag of the read
+   * takes its last good value. In process an evaluation takes microseconds; a flagd daemon over RPC
+   * that is down made each one wait for seconds, which would have held every history read.
+   */
+  timeoutMs: number;
+  /** Starts the read's deadline; injected in tests to fire it by hand. @default a timer */
+  expire?: (ms: number) => Deadline;
 }
+
+export interface Deadline {
+  expired: Promise<void>;
+  cancel(): void;
+}
+
+function timerDeadline(ms: number): Deadline {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return { expired, cancel: () => clearTimeout(timer) };
+}
+
+/** Whether a read's evaluations still count: not once the read gave up waiting for them. */
+interface Tally {
+  counting: boolean;
+}
+const UNCOUNTED: Tally = { counting: false };
 
 /** The flags with one value for everyone (in practice), hence a last good value worth keeping. */
 type ValueName = keyof RolloutFlagValues;
@@ -68,7 +96,7 @@ export class RolloutFlags {
     if (!calls) this.pending.set(context, (calls = new Map()));
     const known = calls.get(username);
     if (known) return known;
-    const decision = this.evaluate(username, context.identity.isStaff).then((d) => {
+    const decision = this.evaluateWithin(username, context.identity.isStaff).then((d) => {
       let done = this.settled.get(context);
       if (!done) this.settled.set(context, (done = new Map()));
       done.set(username, d);
@@ -88,11 +116,13 @@ export class RolloutFlags {
    * last good values' answer, uncounted.
    */
   lastKnown(username: string): OrdersMode {
-    const value = <K extends ValueName>(name: K): RolloutFlagValues[K] =>
-      this.lastGood[name] ?? this.options.defaults[name];
+    const value = this.lastValue;
     if (value('killSwitch')) return this.options.baseMode;
     return rolloutBucket(username) < value('rolloutShare') ? value('rolloutMode') : this.options.baseMode;
   }
+
+  private readonly lastValue = <K extends ValueName>(name: K): RolloutFlagValues[K] =>
+    this.lastGood[name] ?? this.options.defaults[name];
 
   /** Evaluates the share and its mode outside any request, for the gauge (start-up, file changes). */
   async refreshShare(): Promise<void> {
@@ -102,14 +132,48 @@ export class RolloutFlags {
       staff: false,
       ordersBackend: this.options.baseMode,
     };
-    const [share, mode] = await Promise.all([
-      this.rolloutShare(context, false),
-      this.rolloutMode(context, false),
-    ]);
-    this.show(mode, share);
+    const work = Promise.all([this.rolloutShare(context, UNCOUNTED), this.rolloutMode(context, UNCOUNTED)]);
+    // Bounded like a read: start-up must not wait on an unreachable daemon's slow answers.
+    const deadline = (this.options.expire ?? timerDeadline)(this.options.timeoutMs);
+    try {
+      const answer = await Promise.race([work, deadline.expired.then(() => null)]);
+      const [share, mode] = answer ?? [this.lastValue('rolloutShare'), this.lastValue('rolloutMode')];
+      this.show(mode, share);
+    } finally {
+      deadline.cancel();
+    }
   }
 
-  private async evaluate(username: string, staff: boolean): Promise<RolloutDecision> {
+  /** The read's flags, or, past the deadline, the last good values (counted and logged as TIMEOUT). */
+  private async evaluateWithin(username: string, staff: boolean): Promise<RolloutDecision> {
+    const tally: Tally = { counting: true };
+    const work = this.evaluate(username, staff, tally);
+    const deadline = (this.options.expire ?? timerDeadline)(this.options.timeoutMs);
+    try {
+      const first = await Promise.race([work, deadline.expired.then(() => null)]);
+      if (first) return first;
+    } finally {
+      deadline.cancel();
+    }
+    // Late answers still refresh the last good values, but are no longer counted for this read.
+    tally.counting = false;
+    const value = this.lastValue;
+    const mode = this.lastKnown(username);
+    const shadowMode = value('shadowMode');
+    const sampleRate = shadowMode === SHADOW_OFF ? 0 : value('shadowSampleRate');
+    const fallbacks: [string, unknown][] = [
+      [ROLLOUT_FLAGS.killSwitch, value('killSwitch')],
+      [ROLLOUT_FLAGS.rolloutShare, value('rolloutShare')],
+      [ROLLOUT_FLAGS.rolloutMode, value('rolloutMode')],
+      [ROLLOUT_FLAGS.shadowMode, shadowMode],
+      [ROLLOUT_FLAGS.historyMode, mode],
+    ];
+    for (const [key, fallback] of fallbacks) this.fellBack(key, 'TIMEOUT', fallback);
+    const shadow = shadowMode !== SHADOW_OFF && sampleRate > 0 ? { mode: shadowMode, sampleRate } : null;
+    return { mode, shadow };
+  }
+
+  private async evaluate(username: string, staff: boolean, tally: Tally): Promise<RolloutDecision> {
     const base: RolloutContext = {
       targetingKey: username.slice(0, MAX_TARGETING_KEY),
       rolloutBucket: rolloutBucket(username),
@@ -117,41 +181,44 @@ export class RolloutFlags {
       ordersBackend: this.options.baseMode,
     };
     const [killed, share, rolloutMode, shadowMode] = await Promise.all([
-      this.flag('killSwitch', base, (v) => typeof v === 'boolean'),
-      this.rolloutShare(base),
-      this.rolloutMode(base),
-      this.flag('shadowMode', base, (v) => v === SHADOW_OFF || this.isServableMode(v)),
+      this.flag('killSwitch', base, (v) => typeof v === 'boolean', tally),
+      this.rolloutShare(base, tally),
+      this.rolloutMode(base, tally),
+      this.flag('shadowMode', base, (v) => v === SHADOW_OFF || this.isServableMode(v), tally),
     ]);
     this.show(rolloutMode, share);
     const shadowOn = shadowMode !== SHADOW_OFF;
     const [mode, sampleRate] = await Promise.all([
-      killed ? this.options.baseMode : this.historyMode({ ...base, rolloutShare: share, rolloutMode }),
-      shadowOn ? this.flag('shadowSampleRate', base, (v) => typeof v === 'number' && v >= 0 && v <= 1) : 0,
+      killed ? this.options.baseMode : this.historyMode({ ...base, rolloutShare: share, rolloutMode }, tally),
+      shadowOn
+        ? this.flag('shadowSampleRate', base, (v) => typeof v === 'number' && v >= 0 && v <= 1, tally)
+        : 0,
     ]);
     const shadow = shadowMode !== SHADOW_OFF && sampleRate > 0 ? { mode: shadowMode, sampleRate } : null;
     return { mode, shadow };
   }
 
-  private rolloutShare(context: RolloutContext, count = true): Promise<number> {
+  private rolloutShare(context: RolloutContext, tally: Tally): Promise<number> {
     const valid = (v: FlagValue) =>
       typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= ROLLOUT_BUCKETS;
-    return this.flag('rolloutShare', context, valid, count);
+    return this.flag('rolloutShare', context, valid, tally);
   }
 
-  private rolloutMode(context: RolloutContext, count = true): Promise<OrdersMode> {
-    return this.flag('rolloutMode', context, this.isServableMode, count);
+  private rolloutMode(context: RolloutContext, tally: Tally): Promise<OrdersMode> {
+    return this.flag('rolloutMode', context, this.isServableMode, tally);
   }
 
-  private async historyMode(context: HistoryModeContext): Promise<OrdersMode> {
+  private async historyMode(context: HistoryModeContext, tally: Tally): Promise<OrdersMode> {
     const rule = context.rolloutBucket < context.rolloutShare ? context.rolloutMode : null;
     const fallback = rule ?? this.options.baseMode;
     const details = await this.details(ROLLOUT_FLAGS.historyMode, fallback, context);
     const problem = this.problemWith(details, this.isServableMode);
     if (problem === null) {
-      this.options.metrics.evaluations.inc({ flag: ROLLOUT_FLAGS.historyMode, outcome: 'ok' });
+      if (tally.counting)
+        this.options.metrics.evaluations.inc({ flag: ROLLOUT_FLAGS.historyMode, outcome: 'ok' });
       return details!.value as OrdersMode;
     }
-    this.fellBack(ROLLOUT_FLAGS.historyMode, problem, fallback);
+    if (tally.counting) this.fellBack(ROLLOUT_FLAGS.historyMode, problem, fallback);
     return fallback;
   }
 
@@ -163,7 +230,7 @@ export class RolloutFlags {
     name: K,
     context: RolloutContext,
     valid: (v: FlagValue) => boolean,
-    count = true,
+    tally: Tally,
   ): Promise<RolloutFlagValues[K]> {
     const key = ROLLOUT_FLAGS[name];
     const fallback = this.lastGood[name] ?? this.options.defaults[name];
@@ -172,10 +239,10 @@ export class RolloutFlags {
     if (problem === null) {
       const value = details!.value as RolloutFlagValues[K];
       this.lastGood[name] = value;
-      if (count) this.options.metrics.evaluations.inc({ flag: key, outcome: 'ok' });
+      if (tally.counting) this.options.metrics.evaluations.inc({ flag: key, outcome: 'ok' });
       return value;
     }
-    if (count) this.fellBack(key, problem, fallback);
+    if (tally.counting) this.fellBack(key, problem, fallback);
     return fallback;
   }
 

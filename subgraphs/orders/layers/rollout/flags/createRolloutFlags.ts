@@ -17,7 +17,8 @@ import { FallbackLog } from './FallbackLog';
 import { envFlagsProvider, envFlagValues } from './envFlagsProvider';
 import { createRolloutFlagMetrics } from './RolloutFlagMetrics';
 import { SHADOW_OFF } from './rolloutFlagKeys';
-import { RolloutFlags } from './RolloutFlags';
+import { RolloutFlags, type RolloutFlagsOptions } from './RolloutFlags';
+import { DEFAULT_FLAGS_TIMEOUT_MS } from '../../../config/flagsSource';
 
 export interface RolloutFlagsHandle {
   flags: RolloutFlags;
@@ -37,14 +38,19 @@ export interface RolloutFlagsDeps {
   provider?: Provider;
   /** The fallback log's clock. @default Date.now */
   now?: () => number;
+  /** A read's deadline for its flags; injected in tests. @default a timer */
+  expire?: RolloutFlagsOptions['expire'];
 }
+
+/** The most start-up waits for a flagd daemon: unreachable, it only means fallbacks until it answers. */
+const FLAGD_READY_WAIT_MS = 5000;
 
 /**
  * The rollout flags on a private OpenFeature domain (one per instance: two instances in one process,
  * as in tests, never share a provider or its state), with the provider ORDERS_FLAGS_PROVIDER names.
  */
 export function createRolloutFlags(
-  config: Pick<OrdersConfig, 'mode' | 'rollout' | 'shadow' | 'flags'>,
+  config: Pick<OrdersConfig, 'mode' | 'rollout' | 'shadow' | 'flags'> & { flagsTimeoutMs?: number },
   histories: Readonly<Record<OrdersMode, OrderHistorySource | null>>,
   logger: Logger,
   deps: RolloutFlagsDeps,
@@ -71,6 +77,8 @@ export function createRolloutFlags(
     defaults,
     metrics: createRolloutFlagMetrics(deps.registry),
     log: new FallbackLog(log, deps.now),
+    timeoutMs: config.flagsTimeoutMs ?? DEFAULT_FLAGS_TIMEOUT_MS,
+    expire: deps.expire,
   });
   // One line per change of the definitions (a file edit, a daemon push), never per request.
   client.addHandler(ProviderEvents.ConfigurationChanged, (details) => {
@@ -81,7 +89,11 @@ export function createRolloutFlags(
     flags,
     ready: async () => {
       try {
-        await initialised;
+        if (config.flags.kind === 'flagd') {
+          let timer: NodeJS.Timeout | undefined;
+          const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, FLAGD_READY_WAIT_MS)));
+          await Promise.race([initialised, waited]).finally(() => clearTimeout(timer));
+        } else await initialised;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (config.flags.kind === 'file') {
