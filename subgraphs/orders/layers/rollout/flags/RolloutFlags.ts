@@ -77,7 +77,8 @@ type ValueName = keyof RolloutFlagValues;
  * that ask later (the shadow's "which mode served?") get the same answer synchronously.
  *
  * A flag that fails to evaluate (error, wrong type, a value this deployment cannot serve, a missing
- * flag, a provider not ready) falls back to its last good value, or before any to the environment's;
+ * flag, a provider not ready, or too slow: the read's deadline) falls back to its last good value, or
+ * before any to the environment's;
  * `orders-history-mode` falls back to its rule (bucket < share → rollout mode) on the share and mode in
  * force, as per-user answers cannot be remembered for every user. Counted and logged (rate-limited).
  */
