@@ -21,6 +21,7 @@ import { selectOrdersBackend } from './selectOrdersBackend';
 import { createOrderWrites } from './createOrderWrites';
 import { createRefundEligibility } from './eligibility/createRefundEligibility';
 import { createRolloutGuard } from './layers/guardrails/createRolloutGuard';
+import type { RolloutFlags } from './layers/rollout/flags/RolloutFlags';
 
 export interface OrdersSubgraphDeps {
   logger: Logger;
@@ -46,12 +47,15 @@ export async function createOrdersSubgraph(
     logger: deps.logger,
     tracer: tracing.tracer,
   });
+  // Set once the read stack (which owns the flags) is built, below; until then no rollout is judged.
+  let flags: RolloutFlags | null = null;
   // Started before the first request: an instance joining a halted deployment starts halted.
   const guard = createRolloutGuard(config.guardrails, {
     logger: deps.logger,
     registry: metrics,
     redisUrl: config.mutations.redisUrl,
-    rollout: () => config.rollout,
+    // The share in force now, from the flags (a file edit changes it without a restart).
+    rollout: () => flags?.activeRollout() ?? null,
   });
   await guard.start();
   const reads = selectOrdersBackend(
@@ -65,6 +69,14 @@ export async function createOrdersSubgraph(
     },
     { registry: metrics, service, guard },
   );
+  flags = reads.flags.flags;
+  // The flag file's first definitions before serving: a file that cannot be read stops start-up.
+  await reads.flags.ready().catch(async (error: unknown) => {
+    await reads.flags.close();
+    await Promise.all(reads.upstreams.map((u) => u.close()));
+    staleRedis?.disconnect();
+    throw error;
+  });
   // On the reads' own upstream clients: writes to a system share its pool, bulkhead and breaker.
   const writes = createOrderWrites(config, { logger: deps.logger, systems: reads.systems });
   const refundRule = createRefundEligibility(config.refunds, service, {
@@ -121,6 +133,7 @@ export async function createOrdersSubgraph(
     stop: async () => {
       await server.stop();
       await guard.stop();
+      await reads.flags.close();
       await Promise.all(upstreams.map((u) => u.close()));
       await infra.close();
       await staleRedis?.quit().catch(() => staleRedis.disconnect());

@@ -5,8 +5,9 @@ import type { Upstream } from '../../upstream/Upstream';
 import { createOrderSystems, type OrderSystems } from './backends/createOrderSystems';
 import type { ServiceTokens } from '../serviceIdentity/createServiceTokens';
 import type { OrdersConfig } from './config/ordersConfig';
-import type { OrdersMode } from './config/ordersMode';
+import { ORDERS_MODES, type OrdersMode } from './config/ordersMode';
 import { historiesOf } from './layers/historiesOf';
+import { createRolloutFlags, type RolloutFlagsHandle } from './layers/rollout/flags/createRolloutFlags';
 import { RolloutOrdersBackend } from './layers/rollout/RolloutOrdersBackend';
 import { RoutingOrdersBackend } from './layers/routing/RoutingOrdersBackend';
 import type { RolloutGuard } from './layers/guardrails/RolloutGuard';
@@ -21,6 +22,8 @@ export interface SelectedBackend {
   upstreams: Upstream[];
   /** The primary adapters, whose upstream clients the writes share (createOrderWrites). */
   systems: OrderSystems;
+  /** The rollout flags: await `ready()` before serving, `close()` on stop. */
+  flags: RolloutFlagsHandle;
 }
 
 /** What the rollout and shadow layers need besides configuration. */
@@ -55,15 +58,24 @@ export function selectOrdersBackend(
     vendor: systems.vendor,
     legacyNumberPattern: config.legacyNumberPattern,
   });
+  const registry = layerDeps.registry ?? new Registry();
+  const flags = createRolloutFlags(config, histories, logger, { registry });
   const rollout = new RolloutOrdersBackend({
     base: routing,
     baseMode: config.mode,
     rollout: config.rollout,
     histories,
     guard: layerDeps.guard,
+    flags: flags.flags,
   });
   let backend: OrdersBackend = rollout;
-  if (config.shadow) {
+  // From the environment, only ORDERS_SHADOW_BACKEND turns the shadow on; from flags, any mode this
+  // deployment can serve besides ORDERS_BACKEND may be turned on at any time, so the layer is there.
+  const shadowPossible =
+    config.flags.kind === 'env'
+      ? config.shadow !== null
+      : ORDERS_MODES.some((mode) => mode !== config.mode && histories[mode] !== null);
+  if (shadowPossible) {
     // Upstream clients of its own, never counted against a request's budget: see shadowUpstreamOptions.
     const shadowSystems = createOrderSystems(config, logger, upstreamDeps, {
       upstreamOptions: shadowUpstreamOptions,
@@ -71,19 +83,24 @@ export function selectOrdersBackend(
       service: layerDeps.service,
     });
     upstreams.push(...shadowSystems.upstreams);
+    const shadowHistories = historiesOf(shadowSystems, logger);
     backend = new ShadowOrdersBackend({
       primary: rollout,
-      shadow: requireHistory(historiesOf(shadowSystems, logger), config.shadow.mode),
-      shadowMode: config.shadow.mode,
+      // Decided with the rest of the rollout flags, once per read, by the rollout layer below.
+      targetFor: (query, context) => {
+        const shadow = flags.flags.decided(query.username, context)?.shadow;
+        const history = shadow && shadowHistories[shadow.mode];
+        return shadow && history ? { ...shadow, history } : null;
+      },
       servedMode: (query, context) => rollout.modeFor(query.username, context),
-      config: config.shadow,
-      metrics: createShadowMetrics(layerDeps.registry ?? new Registry()),
+      config: config.shadowLimits,
+      metrics: createShadowMetrics(registry),
       logger,
       random: layerDeps.random,
       onCompared: layerDeps.guard && ((mismatch) => layerDeps.guard?.recordCompared(mismatch)),
     });
   }
-  return { backend, upstreams, systems };
+  return { backend, upstreams, systems, flags };
 }
 
 function requireHistory(

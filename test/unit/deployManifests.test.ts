@@ -66,6 +66,8 @@ interface Workload {
   container: Line[];
   envFrom: Ref[];
   env: { name: string; value?: string; from?: Ref }[];
+  /** ConfigMaps mounted as files: the volume's ConfigMap, where, and whether through a subPath. */
+  mounts: { configMap: string; mountPath: string; subPath?: string }[];
   ports: { name: string; containerPort: number }[];
   probes: { kind: string; path: string; port: string }[];
 }
@@ -104,6 +106,13 @@ function workload(m: Manifest): Workload {
         refOf(at(item, 'valueFrom', 'configMapKeyRef'), 'ConfigMap') ??
         refOf(at(item, 'valueFrom', 'secretKeyRef'), 'Secret'),
     })),
+    mounts: items(body(c, 'volumeMounts')).flatMap((mount) => {
+      const volume = items(body(pod, 'volumes')).find((v) => value(v, 'name') === value(mount, 'name'));
+      const configMap = volume && value(volume, 'configMap', 'name');
+      return configMap
+        ? [{ configMap, mountPath: value(mount, 'mountPath') ?? '', subPath: value(mount, 'subPath') }]
+        : [];
+    }),
     ports: items(body(c, 'ports')).map((p) => ({
       name: value(p, 'name') ?? '',
       containerPort: Number(value(p, 'containerPort')),
@@ -481,6 +490,11 @@ describe('deploy/k8s', () => {
         }
         if (from) used.add(`${from.kind}/${from.name}/${from.key}`);
       }
+      for (const mount of w.mounts) {
+        const data = dataOf('ConfigMap', mount.configMap);
+        if (!data) problems.push(`${w.name}: mounts a missing ConfigMap ${mount.configMap}`);
+        for (const key of data?.keys() ?? []) used.add(`ConfigMap/${mount.configMap}/${key}`);
+      }
     }
     for (const m of [...ofKind('ConfigMap'), ...ofKind('Secret')]) {
       for (const key of dataOf(m.kind, m.name)?.keys() ?? []) {
@@ -489,6 +503,22 @@ describe('deploy/k8s', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('mounts the rollout flag file where ORDERS_FLAGS_FILE says, updatable, the same as the sample', () => {
+    const orders = WORKLOADS.find((w) => w.entry === 'subgraphs/orders/main.ts')!;
+    const file = envOf(orders, 'filled').ORDERS_FLAGS_FILE ?? '';
+    const mount = orders.mounts.find((m) => file.startsWith(`${m.mountPath}/`));
+    expect(mount).toBeDefined();
+    // A subPath mount never sees a ConfigMap update: the file would only change on a restart.
+    expect(mount!.subPath).toBeUndefined();
+    const key = file.slice(mount!.mountPath.length + 1);
+    expect(dataOf('ConfigMap', mount!.configMap)?.has(key)).toBe(true);
+    // The block scalar under that key, as the kubelet would write it.
+    const manifest = read(`${K8S}/${MANIFESTS.find((m) => m.name === mount!.configMap)!.file}`);
+    const block = new RegExp(`^  ${key.replace('.', '\\.')}: \\|\\n((?:    .*\\n|\\n)+)`, 'm').exec(manifest);
+    const inline = (block?.[1] ?? '').replace(/^    /gm, '');
+    expect(JSON.parse(inline)).toEqual(JSON.parse(read('deploy/flags/orders-flags.json')));
   });
 
   it("each component accepts the configuration it gets; the template's secret placeholders stop start-up", () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../../../platform/config/ConfigError';
 import { parseEnv, type Env } from '../../../platform/config/parseEnv';
+import { parseFlagsSource, type FlagsSource } from './flagsSource';
 import { ORDERS_MODES, type OrdersMode } from './ordersMode';
 
 export interface RolloutConfig {
@@ -22,8 +23,16 @@ export interface ShadowConfig {
 }
 
 export interface LayersConfig {
+  /** Env only (`flags.kind === 'env'`): the fixed rollout the ORDERS_ROLLOUT_* variables describe. */
   rollout: Readonly<RolloutConfig> | null;
+  /** Env only: the fixed shadow the ORDERS_SHADOW_* variables describe. */
   shadow: Readonly<ShadowConfig> | null;
+  /** Where the rollout flags come from: these variables (env), a flag file, or a flagd daemon. */
+  flags: FlagsSource;
+  /** ORDERS_FLAGS_TIMEOUT_MS: the most one history read waits for its flags. @default 100 */
+  flagsTimeoutMs: number;
+  /** The shadow read's deadline and cap, whatever decides the shadow's mode (env or flags). */
+  shadowLimits: Readonly<Pick<ShadowConfig, 'timeoutMs' | 'maxConcurrent'>>;
 }
 
 // No defaults in the schema: whether a variable was set at all is what the rules below check.
@@ -56,6 +65,15 @@ const shape = {
   ORDERS_SHADOW_MAX_CONCURRENT: whole(1000),
 };
 
+// With a flag file or daemon these are flags: both would describe the same decision, and which one
+// wins would be a surprise, so start-up refuses the pair.
+const DESCRIBED_BY_FLAGS = [
+  'ORDERS_ROLLOUT_BACKEND',
+  'ORDERS_ROLLOUT_PERCENT',
+  'ORDERS_SHADOW_BACKEND',
+  'ORDERS_SHADOW_SAMPLE_RATE',
+] as const;
+
 const SHADOW_TUNING = [
   'ORDERS_SHADOW_SAMPLE_RATE',
   'ORDERS_SHADOW_TIMEOUT_MS',
@@ -73,6 +91,16 @@ export function parseLayersConfig(source: Env, baseMode: OrdersMode): LayersConf
   const problem = (name: keyof typeof shape, message: string) =>
     problems.push(`  ${name}=${JSON.stringify(source[name]?.trim() ?? '')}: ${message}`);
   const modes = ORDERS_MODES.join(', ');
+  const { flags, timeoutMs: flagsTimeoutMs, problems: flagProblems } = parseFlagsSource(source);
+  problems.push(...flagProblems);
+  if (flags.kind !== 'env') {
+    const setting = flags.kind === 'file' ? 'ORDERS_FLAGS_FILE' : 'ORDERS_FLAGS_PROVIDER=flagd';
+    for (const name of DESCRIBED_BY_FLAGS) {
+      if (parsed[name] !== undefined) {
+        problem(name, `cannot be set with ${setting}: the flags decide it (docs/rollout-and-shadow.md)`);
+      }
+    }
+  }
 
   const rolloutMode = parsed.ORDERS_ROLLOUT_BACKEND;
   if (rolloutMode === undefined && parsed.ORDERS_ROLLOUT_PERCENT !== undefined) {
@@ -85,17 +113,24 @@ export function parseLayersConfig(source: Env, baseMode: OrdersMode): LayersConf
     problem('ORDERS_ROLLOUT_BACKEND', `must differ from ORDERS_BACKEND (${baseMode}); allowed: ${modes}`);
   }
   const shadowMode = parsed.ORDERS_SHADOW_BACKEND;
-  if (shadowMode === undefined) {
+  if (shadowMode === undefined && flags.kind === 'env') {
     for (const name of SHADOW_TUNING) {
       if (parsed[name] !== undefined) problem(name, `needs ORDERS_SHADOW_BACKEND (one of: ${modes})`);
     }
-  } else if (shadowMode === baseMode) {
+  } else if (shadowMode !== undefined && shadowMode === baseMode) {
     // Everyone outside a rollout would be compared with the very mode that served them.
     problem('ORDERS_SHADOW_BACKEND', `must differ from ORDERS_BACKEND (${baseMode}); allowed: ${modes}`);
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 
+  const shadowLimits = Object.freeze({
+    timeoutMs: parsed.ORDERS_SHADOW_TIMEOUT_MS ?? 3000,
+    maxConcurrent: parsed.ORDERS_SHADOW_MAX_CONCURRENT ?? 8,
+  });
   return {
+    flags,
+    flagsTimeoutMs,
+    shadowLimits,
     rollout:
       rolloutMode === undefined
         ? null
@@ -109,8 +144,7 @@ export function parseLayersConfig(source: Env, baseMode: OrdersMode): LayersConf
         : Object.freeze({
             mode: shadowMode,
             sampleRate: parsed.ORDERS_SHADOW_SAMPLE_RATE ?? 0.05,
-            timeoutMs: parsed.ORDERS_SHADOW_TIMEOUT_MS ?? 3000,
-            maxConcurrent: parsed.ORDERS_SHADOW_MAX_CONCURRENT ?? 8,
+            ...shadowLimits,
           }),
   };
 }

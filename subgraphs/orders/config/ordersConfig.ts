@@ -13,7 +13,8 @@ import {
 } from '../../serviceIdentity/serviceIdentityConfig';
 import { parseSubgraphSecurityConfig, type SubgraphSecurityConfig } from '../../subgraphSecurityConfig';
 import { parseGuardrailsConfig, type GuardrailsConfig } from './guardrailsConfig';
-import { parseLayersConfig, type RolloutConfig, type ShadowConfig } from './layersConfig';
+import type { FlagsSource } from './flagsSource';
+import { parseLayersConfig, type LayersConfig, type RolloutConfig, type ShadowConfig } from './layersConfig';
 import { parseMutationsConfig, type MutationsConfig } from './mutationsConfig';
 import { parseRefundsConfig, type RefundsConfig } from './refundsConfig';
 import { ORDERS_MODES, needsVendor, type OrdersMode } from './ordersMode';
@@ -50,6 +51,12 @@ export interface OrdersConfig {
   shadow: Readonly<ShadowConfig> | null;
   /** What halts a rollout by itself, and where the halt is shared (ORDERS_GUARD_*). */
   guardrails: Readonly<GuardrailsConfig>;
+  /** Where the rollout flags come from (ORDERS_FLAGS_PROVIDER / ORDERS_FLAGS_FILE); `env` = the two above. */
+  flags: FlagsSource;
+  /** ORDERS_FLAGS_TIMEOUT_MS: the most one history read waits for its flags, then last good values. */
+  flagsTimeoutMs: number;
+  /** The shadow read's deadline and concurrency cap (ORDERS_SHADOW_TIMEOUT_MS / _MAX_CONCURRENT). */
+  shadowLimits: LayersConfig['shadowLimits'];
   logLevel: string;
   tracing: Readonly<TracingConfig>;
   /**
@@ -118,6 +125,9 @@ export function parseOrdersConfig(source: Env): Readonly<OrdersConfig> {
     rollout: layers.rollout,
     shadow: layers.shadow,
     guardrails: parseGuardrailsConfig(source),
+    flags: layers.flags,
+    flagsTimeoutMs: layers.flagsTimeoutMs,
+    shadowLimits: layers.shadowLimits,
     logLevel: parsed.LOG_LEVEL,
     tracing: parseTracingConfig(source, 'switchyard-orders'),
     security: parseSubgraphSecurityConfig(source),

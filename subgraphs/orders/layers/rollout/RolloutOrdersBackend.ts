@@ -11,6 +11,7 @@ import type {
   OrdersBackend,
 } from '../../port/OrdersBackend';
 import { countsAgainstMode } from '../guardrails/countsAgainstMode';
+import type { RolloutFlags } from './flags/RolloutFlags';
 import { isInRollout } from './rolloutBucket';
 import { staffModeOverride } from './staffModeOverride';
 
@@ -28,6 +29,11 @@ export interface RolloutOrdersBackendOptions {
    * served `baseMode`; every history read's outcome is reported to it. @default no guard
    */
   guard?: { isHalted(): boolean; recordServed(mode: OrdersMode, ok: boolean): void };
+  /**
+   * The rollout flags (selectOrdersBackend always gives them: a flag file, a flagd daemon, or the
+   * environment as in-memory flags). Without them `rollout` decides, a fixed share.
+   */
+  flags?: RolloutFlags;
 }
 
 /**
@@ -45,12 +51,17 @@ export class RolloutOrdersBackend implements OrdersBackend {
   modeFor(username: string, context: CallContext): OrdersMode {
     const forced = staffModeOverride(context);
     if (forced) return forced;
-    const { rollout, baseMode, guard } = this.options;
+    const { rollout, baseMode, guard, flags } = this.options;
     if (guard?.isHalted()) return baseMode;
+    if (flags) return flags.decided(username, context)?.mode ?? flags.lastKnown(username);
     return rollout && isInRollout(username, rollout.basisPoints) ? rollout.mode : baseMode;
   }
 
   async listOrders(query: OrderPageQuery, context: CallContext): Promise<OrderPage> {
+    // A staff member's bad header fails before anything is evaluated.
+    staffModeOverride(context);
+    // The flags once per read, before modeFor (synchronous) and the shadow layer read the decision.
+    await this.options.flags?.decide(query.username, context);
     // Decided once, here: a halt arriving while this read is in flight does not move it.
     const mode = this.modeFor(query.username, context);
     const history = mode === this.options.baseMode ? this.options.base : this.options.histories[mode];

@@ -12,15 +12,30 @@ import { diffOrderLists, type OrderListDiff } from './diffOrderLists';
 import { recordDiff, type ShadowMetrics, type ShadowOutcome } from './ShadowMetrics';
 import { usernameHash } from './usernameHash';
 
+/** Which mode a call's shadow read uses, from which history, sampled at which rate. */
+export interface ShadowTarget {
+  mode: OrdersMode;
+  history: OrderHistorySource;
+  sampleRate: number;
+}
+
 export interface ShadowOrdersBackendOptions {
   /** Answers every call; its answer, and only its, is what the caller gets. */
   primary: OrdersBackend;
-  /** The history read in the background. Built on its own upstream clients (selectOrdersBackend). */
-  shadow: OrderHistorySource;
-  shadowMode: OrdersMode;
+  /**
+   * The history read in the background, fixed (ORDERS_SHADOW_BACKEND), sampled at `config.sampleRate`.
+   * Built on its own upstream clients (selectOrdersBackend). Ignored when `targetFor` is given.
+   */
+  shadow?: OrderHistorySource;
+  shadowMode?: OrdersMode;
+  /**
+   * Per call, after the primary answered: the shadow to read, or null for none (the rollout flags'
+   * `orders-shadow-mode` and sample rate, already evaluated for this call). Replaces the fixed shadow.
+   */
+  targetFor?: (query: OrderPageQuery, context: CallContext) => ShadowTarget | null;
   /** Which mode served a call (rollout, staff override): a call the shadow's own mode served is skipped. */
   servedMode: (query: OrderPageQuery, context: CallContext) => OrdersMode;
-  config: Pick<ShadowConfig, 'sampleRate' | 'timeoutMs' | 'maxConcurrent'>;
+  config: Pick<ShadowConfig, 'timeoutMs' | 'maxConcurrent'> & { sampleRate?: number };
   metrics: ShadowMetrics;
   logger: Logger;
   /** @default Math.random */
@@ -46,8 +61,15 @@ export class ShadowOrdersBackend implements OrdersBackend {
   private readonly random: () => number;
   private readonly deadline: (ms: number) => AbortSignal;
   private readonly detach: (work: () => void) => void;
+  private readonly targetFor: (query: OrderPageQuery, context: CallContext) => ShadowTarget | null;
 
   constructor(private readonly options: ShadowOrdersBackendOptions) {
+    const { shadow, shadowMode, targetFor } = options;
+    if (targetFor) this.targetFor = targetFor;
+    else if (shadow && shadowMode) {
+      const fixed = { mode: shadowMode, history: shadow, sampleRate: options.config.sampleRate ?? 0 };
+      this.targetFor = () => fixed;
+    } else throw new Error('ShadowOrdersBackend needs targetFor, or shadow and shadowMode');
     this.random = options.random ?? Math.random;
     this.deadline = options.deadline ?? ((ms) => AbortSignal.timeout(ms));
     this.detach = options.detach ?? ((work) => void setImmediate(work));
@@ -55,8 +77,10 @@ export class ShadowOrdersBackend implements OrdersBackend {
 
   async listOrders(query: OrderPageQuery, context: CallContext): Promise<OrderPage> {
     const page = await this.options.primary.listOrders(query, context);
-    if (this.random() < this.options.config.sampleRate) {
-      this.detach(() => this.startShadowRead(query, context, page));
+    const target = this.targetFor(query, context);
+    // Off, or sampled at 0: nothing more than the flags' evaluation, not even a random number.
+    if (target && target.sampleRate > 0 && this.random() < target.sampleRate) {
+      this.detach(() => this.startShadowRead(query, context, page, target));
     }
     return page;
   }
@@ -65,26 +89,32 @@ export class ShadowOrdersBackend implements OrdersBackend {
     return this.options.primary.getOrders(numbers, context);
   }
 
-  private startShadowRead(query: OrderPageQuery, context: CallContext, primaryPage: OrderPage): void {
-    const { shadowMode, servedMode, config } = this.options;
+  private startShadowRead(
+    query: OrderPageQuery,
+    context: CallContext,
+    primaryPage: OrderPage,
+    target: ShadowTarget,
+  ): void {
+    const { servedMode, config } = this.options;
+    const count = (outcome: ShadowOutcome) => this.count(target.mode, outcome);
     let served: OrdersMode;
     try {
       served = servedMode(query, context);
     } catch {
-      return this.count('error');
+      return count('error');
     }
     // The same backend twice, or a page missing a failed system's orders: a diff would only be noise.
-    if (served === shadowMode || (primaryPage.failures?.length ?? 0) > 0) return this.count('skipped');
-    if (this.inFlight >= config.maxConcurrent) return this.count('dropped');
+    if (served === target.mode || (primaryPage.failures?.length ?? 0) > 0) return count('skipped');
+    if (this.inFlight >= config.maxConcurrent) return count('dropped');
     this.inFlight++;
-    void this.compare(query, context, primaryPage, served)
+    void this.compare(query, context, primaryPage, served, target)
       .then(
         (outcome) => {
-          this.count(outcome);
+          count(outcome);
           if (outcome === 'match' || outcome === 'mismatch')
             this.options.onCompared?.(outcome === 'mismatch');
         },
-        () => this.count('error'),
+        () => count('error'),
       )
       .finally(() => this.inFlight--);
   }
@@ -94,20 +124,22 @@ export class ShadowOrdersBackend implements OrdersBackend {
     context: CallContext,
     primaryPage: OrderPage,
     served: OrdersMode,
+    target: ShadowTarget,
   ): Promise<ShadowOutcome> {
     const signal = this.deadline(this.options.config.timeoutMs);
     try {
       // Not the caller's signal: the caller may be gone by now, and the shadow keeps its own deadline.
       const shadowContext: CallContext = { identity: context.identity, requestId: context.requestId, signal };
-      const shadowPage = await untilAborted(this.options.shadow.listOrders(query, shadowContext), signal);
+      const shadowPage = await untilAborted(target.history.listOrders(query, shadowContext), signal);
       if ((shadowPage.failures?.length ?? 0) > 0) return 'error';
       const diff = diffOrderLists(primaryPage.orders, shadowPage.orders);
-      recordDiff(this.options.metrics, this.options.shadowMode, diff);
+      recordDiff(this.options.metrics, target.mode, diff);
       const countDiffers = primaryPage.count !== shadowPage.count;
       this.logMismatches(
         query,
         context,
         served,
+        target.mode,
         diff,
         countDiffers ? [primaryPage.count, shadowPage.count] : null,
       );
@@ -130,6 +162,7 @@ export class ShadowOrdersBackend implements OrdersBackend {
     query: OrderPageQuery,
     context: CallContext,
     served: OrdersMode,
+    shadow: OrdersMode,
     diff: OrderListDiff,
     counts: [primary: number, shadow: number] | null,
   ): void {
@@ -138,7 +171,7 @@ export class ShadowOrdersBackend implements OrdersBackend {
       user: usernameHash(query.username),
       requestId: context.requestId,
       primary: served,
-      shadow: this.options.shadowMode,
+      shadow,
       page: query.page,
       pageSize: query.pageSize,
     };
@@ -152,8 +185,8 @@ export class ShadowOrdersBackend implements OrdersBackend {
     if (counts) log({ kind: 'count', primaryCount: counts[0], shadowCount: counts[1] });
   }
 
-  private count(outcome: ShadowOutcome): void {
-    this.options.metrics.reads.inc({ shadow: this.options.shadowMode, outcome });
+  private count(shadow: OrdersMode, outcome: ShadowOutcome): void {
+    this.options.metrics.reads.inc({ shadow, outcome });
   }
 }
 
