@@ -22,7 +22,7 @@ export interface Stack {
   gatewayUrl: string;
   /** The orders subgraph's admin port (co-located: the gateway's), for its `/metrics`; none for plain. */
   ordersAdminUrl?: string;
-  /** The gateway's admin port, for its `/metrics`; none for the plain stacks. */
+  /** The gateway's admin port, for its `/metrics`; none for the plain stacks and apollo-default. */
   gatewayAdminUrl?: string;
   simulatorUrls: { 'legacy-ecommerce': string; discovery: string; 'vendor-commerce': string };
   /** Each running process; a co-located stack has no `orders` or `catalog` of its own. */
@@ -223,7 +223,8 @@ export async function startStack(
         ? {}
         : {
             ordersAdminUrl: url(colocated ? gatewayAdminPort : ordersAdminPort),
-            gatewayAdminUrl: url(gatewayAdminPort),
+            // The baseline's entry (bench/baseline/main.ts) serves no admin port.
+            ...(client === 'apollo-default' ? {} : { gatewayAdminUrl: url(gatewayAdminPort) }),
           }),
       simulatorUrls: {
         'legacy-ecommerce': url(legacyPort),
