@@ -33,6 +33,14 @@ export interface FieldUsageComparison {
   /** The same round by round (each on/off pair measured back to back), and their median: the verdict. */
   pairedCostPctByRound: number[];
   pairedCostPct: number;
+  /**
+   * Half-width of a 95 % interval around the paired rounds' mean (1.96 standard errors), in points:
+   * the noise of this run. When it is wider than the bound, the verdict is the box's noise, not the
+   * counting's cost (NaN with fewer than two rounds).
+   */
+  noisePct: number;
+  /** The run can tell the bound apart: noisePct <= FIELD_USAGE_MAX_COST_PCT. */
+  resolved: boolean;
   goal: Goal;
   /** The counting ran with it on and not with it off: else the figure measured nothing. */
   countingChecked: boolean;
@@ -67,15 +75,26 @@ export function buildFieldUsageComparison(
   const off = side(offStack, offRounds);
   const byRound = pairedByRound(onRounds.rounds, offRounds.rounds, (r: RunResult) => stackCpu(r)).map(pct);
   const pairedCostPct = median(byRound);
+  const noisePct = interval95(byRound);
   return {
     on,
     off,
     medianCostPct: pct(ratio(on.stackCpuMsPerQuery, off.stackCpuMsPerQuery)),
     pairedCostPctByRound: byRound,
     pairedCostPct,
+    noisePct,
+    resolved: noisePct <= FIELD_USAGE_MAX_COST_PCT,
     goal: goal('stack CPU per page', '<=', FIELD_USAGE_MAX_COST_PCT, pairedCostPct),
     countingChecked: (on.counted ?? 0) > 0 && off.counted === 0,
   };
+}
+
+/** 1.96 standard errors of the mean of `values` (sample standard deviation); NaN below two values. */
+export function interval95(values: readonly number[]): number {
+  if (values.length < 2) return Number.NaN;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1);
+  return (1.96 * Math.sqrt(variance)) / Math.sqrt(values.length);
 }
 
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(1)} %`;
@@ -112,6 +131,11 @@ export function formatFieldUsageComparison(c: FieldUsageComparison, rounds: numb
       `median ${signed(c.pairedCostPct)}`,
     `goal: counting costs <= ${FIELD_USAGE_MAX_COST_PCT} % CPU per page (paired median ${signed(c.pairedCostPct)}): ` +
       `${c.goal.met ? 'met' : 'NOT met'}`,
+    c.resolved
+      ? `the rounds resolve it: 95 % interval ±${c.noisePct.toFixed(1)} points`
+      : `UNRESOLVED: the rounds' 95 % interval is ±${Number.isFinite(c.noisePct) ? c.noisePct.toFixed(1) : '?'} ` +
+        `points, wider than the ${FIELD_USAGE_MAX_COST_PCT} % bound: the verdict is this box's noise; ` +
+        'more or longer rounds on a quieter machine',
     c.countingChecked
       ? 'the counting ran with it on (counter > 0) and not with it off (counter 0)'
       : 'WARNING: the counter does not show the counting on in one stack and off in the other; the figure measured nothing',

@@ -1,5 +1,9 @@
 import { fieldUsageStacks } from '../../../bench/benchStacks';
-import { buildFieldUsageComparison, formatFieldUsageComparison } from '../../../bench/fieldUsageReport';
+import {
+  buildFieldUsageComparison,
+  formatFieldUsageComparison,
+  interval95,
+} from '../../../bench/fieldUsageReport';
 import { rounds, run } from './runFixture';
 
 const stacks = fieldUsageStacks('colocated', 'ours');
@@ -23,6 +27,33 @@ describe("issue 24's figure: field usage counting on vs off in the same run", ()
     expect(comparison.on).toMatchObject({ id: 'colocated+field-usage-on', counted: 9_000, errors: 0 });
     expect(comparison.off.counted).toBe(0);
     expect(comparison.countingChecked).toBe(true);
+    // Rounds 1 and 1.5 points: a 95 % interval of ±0.49 points, narrow enough to tell 2 % apart.
+    expect(comparison.noisePct).toBeCloseTo(0.49, 2);
+    expect(comparison.resolved).toBe(true);
+    expect(formatFieldUsageComparison(comparison, 2)).toContain(
+      'the rounds resolve it: 95 % interval ±0.5 points',
+    );
+  });
+
+  it('calls a verdict unresolved when the rounds scatter wider than the bound', () => {
+    // This box on 2026-12-07: six rounds from -18 % to +6 %; the median says "met", the spread says nothing.
+    const cpuOn = [10.6, 9.54, 8.16, 9.07, 10.63, 9.92];
+    const comparison = buildFieldUsageComparison(stacks, {
+      [on]: rounds(cpuOn.map((cpu) => run({ rps: 50, cpu, counted: 1 }))),
+      [off]: rounds(cpuOn.map(() => run({ rps: 50, cpu: 10, counted: 0 }))),
+    })!;
+    expect(comparison.goal.met).toBe(true);
+    expect(comparison.noisePct).toBeGreaterThan(2);
+    expect(comparison.resolved).toBe(false);
+    expect(formatFieldUsageComparison(comparison, 6)).toMatch(
+      /UNRESOLVED: the rounds' 95 % interval is ±\d+\.\d points, wider than the 2 % bound/,
+    );
+  });
+
+  it('takes 1.96 standard errors of the mean, and none from a single round', () => {
+    expect(interval95([1, 1.5])).toBeCloseTo(1.96 * 0.25);
+    expect(interval95([2, 2, 2])).toBe(0);
+    expect(interval95([3])).toBeNaN();
   });
 
   it('fails the goal above 2 %, and says so', () => {
