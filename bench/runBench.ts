@@ -216,7 +216,15 @@ async function main(): Promise<void> {
     v8Flags,
   };
   if (fieldUsage) {
-    await runFieldUsage(config, { ...reportConfig, failFastS: 0 }, clients, learners, authorizations, log);
+    await runFieldUsage(
+      config,
+      { ...reportConfig, failFastS: 0 },
+      clients,
+      learners,
+      authorizations,
+      log,
+      profileDir,
+    );
     return;
   }
   const stacks = benchStacks(clients ?? ALL_STACKS, flagSets, process.env.BENCH_NODE_OPTIONS);
@@ -263,6 +271,7 @@ async function runFieldUsage(
   learners: string[],
   authorizations: string[],
   log: (line: string) => void,
+  profileDir: string | undefined,
 ): Promise<void> {
   const ours = clients ?? ['colocated'];
   const client = ours[0]!;
@@ -276,7 +285,13 @@ async function runFieldUsage(
     process.env.BENCH_NODE_OPTIONS,
   );
   const headers = { [CLIENT_NAME_HEADER]: FIELD_USAGE_CLIENT, [CLIENT_VERSION_HEADER]: '1.0.0' };
-  const result = await runRounds(config, { ...reportConfig, stacks, headers }, learners, authorizations, log);
+  const result = await runRounds(
+    config,
+    { ...reportConfig, stacks, headers, ...(profileDir ? { profileDir } : {}) },
+    learners,
+    authorizations,
+    log,
+  );
   const comparison = buildFieldUsageComparison(stacks, result.stacks);
   if (!comparison) fail('field usage: a stack did not run');
   writeReport(FIELD_USAGE_RESULTS, {
@@ -296,6 +311,11 @@ async function runFieldUsage(
     Object.values(result.stacks).flatMap((s) => s.rounds),
     log,
   );
+  // The profile says where the difference goes: the plugin's own functions in the `on` stack.
+  if (profileDir)
+    process.stdout.write(
+      `\n${summarizeProfiles(profileDir, result)}\nprofiles and summary in ${profileDir}\n`,
+    );
 }
 
 function logErrorKinds(runs: readonly RunResult[], log: (line: string) => void): void {
