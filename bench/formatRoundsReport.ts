@@ -9,6 +9,8 @@ import {
 } from './roundsReport';
 import { OUR_STACKS } from './runRounds';
 import type { SubgraphClient } from './startStack';
+import { byClient, type V8FlagSet } from './benchStacks';
+import { formatEqualShape } from './formatEqualShape';
 
 /** Above this many cores used by other processes, a stack's figures are flagged as disturbed. */
 const NOISY_CORES = 0.2;
@@ -59,12 +61,33 @@ function goalLines(name: string, goals: Goals | undefined): string[] {
 
 type Row = [label: string, pick: (s: StackSummary) => number, digits: number, withRatio: boolean];
 
-/** kit, plain, apollo-default, then kit/plain and kit/apollo-default where a ratio means something. */
-export function formatRoundsReport(report: RoundsReport): string {
-  const columns = (['kit', 'colocated', 'colocated-workers', 'plain', 'apollo-default'] as const).filter(
-    (c) => report.summary[c],
-  );
-  const { config } = report;
+const COLUMN_ORDER = [
+  'kit',
+  'colocated',
+  'colocated-workers',
+  'plain',
+  'plain-colocated',
+  'apollo-default',
+] as const satisfies readonly SubgraphClient[];
+
+/** Ratio columns: [heading, ours, baseline], shown when both stacks ran. */
+const RATIO_COLUMNS = [
+  ['kit/plain', 'kit', 'plain'],
+  ['colocated/plain', 'colocated', 'plain'],
+  ['workers/plain', 'colocated-workers', 'plain'],
+  ['workers/plain-col', 'colocated-workers', 'plain-colocated'],
+  ['kit/apollo-default', 'kit', 'apollo-default'],
+] as const satisfies readonly (readonly [string, SubgraphClient, SubgraphClient])[];
+
+/** ours ÷ base, or a dash where there is no ratio (both co-located stacks have no `orders` process). */
+export function ratioCell(ours: number, base: number): string {
+  const r = ratio(ours, base);
+  return Number.isFinite(r) ? r.toFixed(2) : '—';
+}
+
+/** One flag set's stacks, by client: the figures, then ours ÷ the baselines where a ratio means something. */
+export function formatStacksTable(summary: Partial<Record<SubgraphClient, StackSummary>>): string[] {
+  const columns = COLUMN_ORDER.filter((c) => summary[c]);
   const processes = [...STACK_PROCESSES, 'simulators', 'load'];
   const rows: (Row | string)[] = [
     ['requests/s', (s) => s.requestsPerSec, 1, true],
@@ -83,58 +106,70 @@ export function formatRoundsReport(report: RoundsReport): string {
       STACK_PROCESSES.includes(p as never),
     ]),
     ['  stack (gateway+orders+catalog)', (s) => s.stackCpuMsPerQuery, 2, true],
-    'peak RSS (MiB)',
+    'peak RSS (MiB; a cluster: its largest process)',
     ...processes.map((p): Row => [
       `  ${p}`,
       (s) => s.peakRssMb[p] ?? 0,
       0,
       STACK_PROCESSES.includes(p as never),
     ]),
+    ['  deployment (sum of its processes)', (s) => s.stackRssMb.total, 0, true],
+    ['  largest process of the deployment', (s) => s.stackRssMb.largest, 0, true],
     ['cores busy, other processes (max)', (s) => s.otherCoresBusyMax, 2, false],
   ];
-  const ratioColumns = [
-    ...(report.summary.plain && report.summary.kit ? [['kit/plain', 'kit', 'plain'] as const] : []),
-    ...(report.summary.plain && report.summary.colocated
-      ? [['colocated/plain', 'colocated', 'plain'] as const]
-      : []),
-    ...(report.summary.plain && report.summary['colocated-workers']
-      ? [['workers/plain', 'colocated-workers', 'plain'] as const]
-      : []),
-    ...(report.summary['apollo-default'] && report.summary.kit
-      ? [['kit/apollo-default', 'kit', 'apollo-default'] as const]
-      : []),
-  ];
+  const ratioColumns = RATIO_COLUMNS.filter(([, ours, base]) => summary[ours] && summary[base]);
   const header = ['', ...columns, ...ratioColumns.map(([h]) => h)];
   const table = rows.map((row) => {
     if (typeof row === 'string') return [row, ...header.slice(1).map(() => '')];
     const [label, pick, digits, withRatio] = row;
     return [
       label,
-      ...columns.map((c) => pick(report.summary[c]!).toFixed(digits)),
+      ...columns.map((c) => pick(summary[c]!).toFixed(digits)),
       ...ratioColumns.map(([, ours, base]) =>
-        withRatio && report.summary[ours]
-          ? ratio(pick(report.summary[ours]!), pick(report.summary[base]!)).toFixed(2)
-          : '',
+        withRatio ? ratioCell(pick(summary[ours]!), pick(summary[base]!)) : '',
       ),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((cells) => cells[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ');
+  return [line(header), ...table.map(line)];
+}
+
+/** The flags a flag set gave every stack's own processes (simulators and load: Node's defaults). */
+function flagsLine(report: RoundsReport, set: V8FlagSet): string {
+  const options = report.stacksRun.find((s) => s.v8Flags === set)?.nodeOptions ?? '';
+  return (
+    `V8 flags (${set}): ${options === '' ? "Node's defaults" : `NODE_OPTIONS=${options}`} for every stack's ` +
+    "processes; the simulators and the load generator with Node's defaults"
+  );
+}
+
+/** Per flag set a table of every stack, then issue 12's goals and issue 25's equal-shape comparison. */
+export function formatRoundsReport(report: RoundsReport): string {
+  const { config } = report;
+  const flagSets = [...new Set(report.stacksRun.map((s) => s.v8Flags))];
+  const tables = flagSets.flatMap((set) => [
+    '',
+    flagsLine(report, set),
+    ...formatStacksTable(byClient(report.summary, report.stacksRun, set)),
+  ]);
   return [
     `Switchyard bench ${report.date} (node ${report.node}, ${report.machine.cpus} CPUs)`,
     `order history, pageSize 20, ${config.loadLearners} learners; ${config.connections} connections; ` +
       `${config.rounds} alternating rounds of ${config.durationS} s (+${config.unloadedS} s at 1 connection) ` +
       `after ${config.warmupS} s warm-up; upstream latency ${config.upstreamLatencyMs} ms. Medians over rounds.`,
     `same data checked for ${report.checkedLearners.join(', ')}`,
-    '',
-    line(header),
-    ...table.map(line),
+    ...tables,
     ...OUR_STACKS.flatMap((c) => failFastLines(c, report.deployments[c]?.failFast)),
     ...OUR_STACKS.flatMap((c) => [
       ...goalLines(DEPLOYMENT_NAMES[c] ?? c, report.deployments[c]?.goals),
       ...pairedLines(c, report.deployments[c]?.paired),
     ]),
+    ...flagSets.flatMap((set) => {
+      const equal = report.equalShape[set];
+      return equal ? ['', ...formatEqualShape(equal, flagsLine(report, set))] : [];
+    }),
     ...Object.entries(report.summary)
       .filter(([, s]) => s.otherCoresBusyMax > NOISY_CORES)
       .map(

@@ -29,7 +29,7 @@ function run(job: LoadJob): Promise<LoadResult> {
         requests: [
           {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { ...job.headers, 'content-type': 'application/json' },
             body: job.body,
             // Round-robin over learners: each one's orders are a different upstream page, so the
             // uncached path is exercised the way traffic from many learners would.

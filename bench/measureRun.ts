@@ -1,5 +1,5 @@
 import { ORDER_HISTORY_BODY, orderHistoryBody } from './orderHistoryQuery';
-import { cpuTimeMs, machineBusyMs, peakRssMb, presentPids, sampleCpu } from './processStats';
+import { cpuTimeMs, machineBusyMs, peakRssMb, peakRssOfTreeMb, presentPids, sampleCpu } from './processStats';
 import { startLoadWorker, type LoadJob, type LoadResult } from './startLoadWorker';
 import { startStack, type Stack, type SubgraphClient } from './startStack';
 
@@ -20,6 +20,12 @@ export interface RunVariant {
   vendorFaults?: Record<string, unknown>;
   /** The order-history page every request asks for. @default 1 */
   page?: number;
+  /** Added to the gateway's environment only (e.g. FIELD_USAGE_METRICS=false). */
+  gatewayEnv?: NodeJS.ProcessEnv;
+  /** Sent with every request besides the token (e.g. apollographql-client-name). */
+  headers?: Readonly<Record<string, string>>;
+  /** NODE_OPTIONS of the stack's own processes (startStack). @default '' (Node's defaults) */
+  nodeOptions?: string;
 }
 
 export interface RunResult {
@@ -47,6 +53,13 @@ export interface RunResult {
   otherCoresBusy: number;
   /** Process → peak RSS (VmHWM) in MiB, warm-up included. */
   peakRssMb: Record<string, number>;
+  /**
+   * The deployment's memory: peak RSS summed over every process of the stack (gateway, subgraphs, a
+   * cluster's primary and workers), and the largest of them, in MiB; simulators and load left out.
+   */
+  stackRssMb: { total: number; largest: number };
+  /** The gateway's `switchyard_field_usage_total` summed over every series (plain stacks: absent). */
+  fieldUsageCounted?: number;
   /** The orders subgraph's shadow reads by outcome over the whole run (empty without a shadow). */
   shadowReads: Record<string, number>;
 }
@@ -111,6 +124,8 @@ export async function openBench(
     ...(variant.ordersEnv ? { ordersEnv: variant.ordersEnv } : {}),
     ...(options.learners === undefined ? {} : { learners: options.learners }),
     ...(options.profile ? { profile: options.profile } : {}),
+    ...(variant.nodeOptions === undefined ? {} : { nodeOptions: variant.nodeOptions }),
+    ...(variant.gatewayEnv ? { gatewayEnv: variant.gatewayEnv } : {}),
   });
   let worker: Awaited<ReturnType<typeof startLoadWorker>> | undefined;
   const stop = async () => {
@@ -124,7 +139,7 @@ export async function openBench(
     await simulators(stack, 'POST', '/__sim/faults', { latencyMs: config.upstreamLatencyMs });
     if (variant.vendorFaults)
       await admin(stack.simulatorUrls['vendor-commerce'], 'POST', '/__sim/faults', variant.vendorFaults);
-    await smokeTest(stack.gatewayUrl, authorizations[0]!);
+    await smokeTest(stack.gatewayUrl, authorizations[0]!, variant.headers);
   } catch (error) {
     await stop();
     throw error;
@@ -137,6 +152,7 @@ export async function openBench(
     durationS,
     body,
     authorizations,
+    ...(variant.headers ? { headers: variant.headers } : {}),
   });
   const stackPids = presentPids(stack.pids); // a co-located stack has no subgraph processes
   return {
@@ -157,7 +173,7 @@ export async function openBench(
     query: async (authorization) => {
       const response = await fetch(`${stack.gatewayUrl}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
+        headers: { ...variant.headers, 'content-type': 'application/json', authorization },
         body,
       });
       // Each stack has its own simulators: their address (in receipt URLs) is the one expected difference.
@@ -201,8 +217,12 @@ export async function openBench(
         coresBusy: oursMs / wallMs,
         otherCoresBusy: Math.max(0, machineDelta - oursMs) / wallMs,
         peakRssMb: Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, peakRssMb(pid)])),
-        // The plain stack has no /metrics.
-        shadowReads: client === 'plain' ? {} : await shadowReads(stack.ordersAdminUrl),
+        stackRssMb: stackRss(stackPids),
+        // The plain stacks have no /metrics.
+        shadowReads: stack.ordersAdminUrl ? await shadowReads(stack.ordersAdminUrl) : {},
+        ...(stack.gatewayAdminUrl
+          ? { fieldUsageCounted: await counterTotal(stack.gatewayAdminUrl, 'switchyard_field_usage_total') }
+          : {}),
       };
     },
   };
@@ -271,11 +291,32 @@ async function shadowReads(ordersAdminUrl: string): Promise<Record<string, numbe
   return reads;
 }
 
+/** Peak RSS summed over the stack's processes and their children, and the largest; not the simulators. */
+function stackRss(pids: Readonly<Record<string, number>>): RunResult['stackRssMb'] {
+  const each = Object.entries(pids)
+    .filter(([name]) => name !== 'simulators')
+    .flatMap(([, pid]) => peakRssOfTreeMb(pid));
+  return { total: each.reduce((a, b) => a + b, 0), largest: Math.max(0, ...each) };
+}
+
+/** A counter's value summed over all its series in a `/metrics` page; 0 when absent. */
+async function counterTotal(adminUrl: string, name: string): Promise<number> {
+  const text = await admin(adminUrl, 'GET', '/metrics');
+  let total = 0;
+  for (const match of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm')))
+    total += Number(match[1]);
+  return total;
+}
+
 /** One query before any load: a misconfigured stack fails here in a second, not after a silent red run. */
-async function smokeTest(gatewayUrl: string, authorization: string): Promise<void> {
+async function smokeTest(
+  gatewayUrl: string,
+  authorization: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<void> {
   const response = await fetch(`${gatewayUrl}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization },
+    headers: { ...headers, 'content-type': 'application/json', authorization },
     body: ORDER_HISTORY_BODY,
   });
   const text = await response.text();

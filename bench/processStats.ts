@@ -62,6 +62,14 @@ export function peakRssMb(pid: number): number {
   return Math.max(ownPeakRssMb(pid), ...descendants(pid).map((p) => orZero(() => ownPeakRssMb(p))));
 }
 
+/**
+ * Peak RSS (VmHWM) of each process in the tree, in MiB: summed over a deployment's processes it is
+ * the memory the deployment asks of its host (issue 25), a cluster's primary and workers included.
+ */
+export function peakRssOfTreeMb(pid: number): number[] {
+  return [ownPeakRssMb(pid), ...descendants(pid).map((p) => orZero(() => ownPeakRssMb(p)))];
+}
+
 function ownPeakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status)?.[1];

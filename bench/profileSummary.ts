@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from './measureRun';
 import type { RoundsResult } from './runRounds';
-import type { ComponentName, SubgraphClient } from './startStack';
+import type { ComponentName } from './startStack';
 
 // BENCH_PROFILE=1: each process ran with --cpu-prof for its whole life. Only the samples inside the
 // measured windows count (startup, composition and warm-up left out), split into the healthy rounds
@@ -99,10 +99,11 @@ function table(
 /** Summarizes every `<stack>-<component>.cpuprofile` of the run into markdown, also written to summary.md. */
 export function summarizeProfiles(dir: string, result: RoundsResult): string {
   const out: string[] = [];
-  const phases: [label: string, stack: SubgraphClient, runs: RunResult[]][] = [];
-  for (const [stack, rounds] of Object.entries(result.stacks) as [SubgraphClient, { rounds: RunResult[] }][])
+  // By stack id (runRounds: the client, or with its flag set or variation), as the files are named.
+  const phases: [label: string, stack: string, runs: RunResult[]][] = [];
+  for (const [stack, rounds] of Object.entries(result.stacks))
     phases.push([`${stack}, healthy page`, stack, rounds.rounds]);
-  for (const [stack, failFast] of Object.entries(result.failFast) as [SubgraphClient, { run: RunResult }][])
+  for (const [stack, failFast] of Object.entries(result.failFast))
     phases.push([`${stack}, fail-fast (legacy breaker open)`, stack, [failFast.run]]);
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   for (const [label, stack, runs] of phases) {

@@ -9,6 +9,8 @@ import {
   type StackRounds,
 } from './runRounds';
 import type { SubgraphClient } from './startStack';
+import { byClient, type BenchStack, type V8FlagChoice, type V8FlagSet } from './benchStacks';
+import { buildEqualShapeReport, type EqualShapeReport } from './equalShapeReport';
 
 /** The stack's own processes: what a deployment runs. The simulators stand in for the upstreams. */
 export const STACK_PROCESSES = ['gateway', 'orders', 'catalog'] as const;
@@ -23,6 +25,10 @@ export interface StackSummary {
   cpuMsPerQuery: Record<string, number>;
   stackCpuMsPerQuery: number;
   peakRssMb: Record<string, number>;
+  /** Peak RSS summed over the stack's processes (a cluster's too) and the largest: highest over rounds. */
+  stackRssMb: { total: number; largest: number };
+  /** The gateway's field-usage counter at the end of the last round (plain stacks: absent). */
+  fieldUsageCounted?: number;
   legacyCallsPerQuery: number;
   discoveryCallsPerQuery: number;
   otherCoresBusyMax: number;
@@ -49,9 +55,20 @@ export interface RoundsReport {
   date: string;
   node: string;
   machine: { cpus: number; model: string; platform: string };
-  config: BenchConfig & Omit<RoundsConfig, 'profileDir'> & { loadLearners: number; query: string };
+  config: BenchConfig &
+    Omit<RoundsConfig, 'profileDir' | 'stacks' | 'headers'> & {
+      loadLearners: number;
+      query: string;
+      /** BENCH_V8_FLAGS: the flag sets every stack ran with. */
+      v8Flags: V8FlagChoice;
+    };
   checkedLearners: string[];
-  summary: Partial<Record<SubgraphClient, StackSummary>>;
+  /** Every stack measured, with the V8 flags (NODE_OPTIONS) its own processes ran with. */
+  stacksRun: BenchStack[];
+  /** By stack id (the client's name for the first flag set, `<client>@none` for the second). */
+  summary: Record<string, StackSummary>;
+  /** Issue 25, per flag set: our deployments against the plain stack in the same shape. */
+  equalShape: Partial<Record<V8FlagSet, EqualShapeReport>>;
   /** kit ÷ plain (the baseline) and kit ÷ apollo-default: above 1 better for rates, below for the rest. */
   ratios: { vsPlain?: Ratios; vsApolloDefault?: Ratios };
   /** Each of our deployments against the plain stack: goals, ratios (median and paired), fail-fast. */
@@ -84,7 +101,8 @@ export const stackCpu = (r: RunResult): number =>
 const sumRoutes = (routes: Record<string, number> | undefined) =>
   Object.values(routes ?? {}).reduce((a, b) => a + b, 0);
 
-function summarize({ rounds, unloaded }: StackRounds): StackSummary {
+/** One stack's rounds reduced to its medians (peak RSS: the highest; errors: the sum). */
+export function summarize({ rounds, unloaded }: StackRounds): StackSummary {
   const m = (pick: (r: RunResult) => number) => median(rounds.map(pick));
   const processes = Object.keys(rounds[0]?.cpuMsPerQuery ?? {});
   return {
@@ -101,6 +119,13 @@ function summarize({ rounds, unloaded }: StackRounds): StackSummary {
       unloaded.reduce((s, u) => s + u.non2xx + u.graphqlErrors + u.transportErrors, 0),
     cpuMsPerQuery: Object.fromEntries(processes.map((p) => [p, m((r) => r.cpuMsPerQuery[p] ?? 0)])),
     stackCpuMsPerQuery: m(stackCpu),
+    stackRssMb: {
+      total: Math.max(...rounds.map((r) => r.stackRssMb.total)),
+      largest: Math.max(...rounds.map((r) => r.stackRssMb.largest)),
+    },
+    ...(rounds.at(-1)?.fieldUsageCounted === undefined
+      ? {}
+      : { fieldUsageCounted: rounds.at(-1)!.fieldUsageCounted! }),
     peakRssMb: Object.fromEntries(
       Object.keys(rounds[0]?.peakRssMb ?? {}).map((p) => [
         p,
@@ -156,11 +181,16 @@ function ratios(a: StackSummary, b: StackSummary): Ratios {
 export function buildRoundsReport(
   config: RoundsReport['config'],
   result: RoundsResult,
+  stacksRun: readonly BenchStack[],
   date = new Date(),
 ): RoundsReport {
-  const summary = Object.fromEntries(
-    Object.entries(result.stacks).map(([client, rounds]) => [client, summarize(rounds)]),
+  const all = Object.fromEntries(
+    Object.entries(result.stacks).map(([id, rounds]) => [id, summarize(rounds)]),
   ) as RoundsReport['summary'];
+  const flagSets = [...new Set(stacksRun.map((s) => s.v8Flags))];
+  // Issue 12's figures, as before: the first flag set's stacks, by client.
+  const summary = byClient(all, stacksRun, flagSets[0] ?? 'ours');
+  const stackRounds = byClient(result.stacks, stacksRun, flagSets[0] ?? 'ours');
   const { kit, plain } = summary;
   const apolloDefault = summary['apollo-default'];
   const failFastOf = (run: FailFastResult | undefined, healthy: StackSummary | undefined) =>
@@ -179,7 +209,7 @@ export function buildRoundsReport(
     if (!ours || !plain) continue;
     const vsPlain = ratios(ours, plain);
     const failFast = failFastOf(result.failFast[client], ours);
-    const paired = pairedRatios(result.stacks[client], result.stacks.plain);
+    const paired = pairedRatios(stackRounds[client], stackRounds.plain);
     deployments[client] = {
       goals: goalsOf(ours, vsPlain, failFast),
       vsPlain,
@@ -194,7 +224,18 @@ export function buildRoundsReport(
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform },
     config,
     checkedLearners: result.checkedLearners,
-    summary,
+    stacksRun: [...stacksRun],
+    summary: all,
+    equalShape: Object.fromEntries(
+      flagSets.map((set) => [
+        set,
+        buildEqualShapeReport(
+          byClient(all, stacksRun, set),
+          byClient(result.stacks, stacksRun, set),
+          config.loadLearners,
+        ),
+      ]),
+    ),
     deployments,
     ratios: {
       ...(kitDeployment ? { vsPlain: kitDeployment.vsPlain } : {}),

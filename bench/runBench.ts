@@ -7,9 +7,10 @@ import { isConfigError } from '../platform/config/ConfigError';
 import { measureRun, type BenchConfig, type RunResult } from './measureRun';
 import { learnersWithOrders, ORDER_HISTORY_QUERY } from './orderHistoryQuery';
 import { writeReport } from './report';
-import { buildRoundsReport } from './roundsReport';
+import { buildRoundsReport, type RoundsReport } from './roundsReport';
+import { cpus } from 'node:os';
 import { formatRoundsReport } from './formatRoundsReport';
-import { ALL_STACKS, runRounds, type RoundsConfig } from './runRounds';
+import { ALL_STACKS, OUR_STACKS, runRounds, type RoundsConfig } from './runRounds';
 import type { SubgraphClient } from './startStack';
 import { summarizeProfiles } from './profileSummary';
 import { mkdirSync } from 'node:fs';
@@ -17,10 +18,24 @@ import { buildMergedReport, formatMergedReport } from './mergedReport';
 import { buildShadowReport, formatShadowReport } from './shadowReport';
 import { liveChildren, onUnexpectedExit } from './startStack';
 import { runKitOverheadBench } from './kitOverheadReport';
+import {
+  benchStacks,
+  FIELD_USAGE_CLIENT,
+  fieldUsageStacks,
+  flagSetsOf,
+  nodeOptionsOf,
+  V8_FLAG_CHOICES,
+  type V8FlagChoice,
+} from './benchStacks';
+import { buildFieldUsageComparison, formatFieldUsageComparison } from './fieldUsageReport';
+import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER } from '../gateway/plugins/countFieldUsage';
 
-// `npm run bench`: the same load against three stacks of separate processes, kept up side by side and
-// measured in alternating rounds: ours (kit), the plain Apollo stack a team writes first (bench/plain/,
-// the baseline), and ours with @apollo/gateway's stock data source (apollo-default).
+// `npm run bench`: the same load against every stack, kept up side by side and measured in alternating
+// rounds: our three deployments (kit, colocated, colocated-workers), the plain Apollo stack a team
+// writes first in both shapes (bench/plain/: plain, plain-colocated), and ours with @apollo/gateway's
+// stock data source (apollo-default); every stack with the same V8 flags (BENCH_V8_FLAGS).
+// `BENCH_FIELD_USAGE=1 npm run bench` instead measures one of our deployments with field usage counted
+// and not, in alternating rounds (issue 24's figure).
 // `BENCH_SHADOW=1 npm run bench` instead measures the shadow layer: the kit with the shadow off, then
 // on (every history read shadowed to a vendor that never answers), reporting the primary's p99 ratio.
 // `BENCH_MERGED=1 npm run bench` measures the merged history (legacy + vendor) on the first page and
@@ -30,16 +45,21 @@ const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
 const PROFILES = join(__dirname, '..', '..', 'bench', 'results', 'profiles');
 const SHADOW_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'shadow.json');
 const MERGED_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'merged.json');
+const FIELD_USAGE_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'field-usage.json');
 
 const MERGED_ON = { ORDERS_BACKEND: 'merged' };
 
 // The worst case for the primary: every read sampled, and every shadow read waits out its deadline.
 const SHADOW_ON = { ORDERS_SHADOW_BACKEND: 'vendor', ORDERS_SHADOW_SAMPLE_RATE: '1' };
 
-interface BenchMode extends Omit<RoundsConfig, 'profileDir'> {
+interface BenchMode extends Omit<RoundsConfig, 'profileDir' | 'stacks' | 'headers'> {
   profile: boolean;
   shadow: boolean;
   merged: boolean;
+  fieldUsage: boolean;
+  v8Flags: V8FlagChoice;
+  /** BENCH_STACKS: the clients measured. @default every one of ALL_STACKS */
+  clients?: SubgraphClient[];
   /** The deeper page of the merged measurement (the first is always page 1). */
   mergedDeepPage: number;
 }
@@ -61,6 +81,10 @@ function parseBenchEnv(): BenchConfig & BenchMode {
       BENCH_SHADOW: env.boolean(false),
       BENCH_MERGED: env.boolean(false),
       BENCH_MERGED_DEEP_PAGE: whole(3, 2),
+      BENCH_FIELD_USAGE: env.boolean(false),
+      BENCH_V8_FLAGS: z
+        .enum(V8_FLAG_CHOICES, { error: `must be one of: ${V8_FLAG_CHOICES.join(', ')}` })
+        .default('ours'),
       // A comma-separated subset of the stacks, e.g. `colocated,plain` while iterating on one.
       BENCH_STACKS: z
         .string()
@@ -89,12 +113,14 @@ function parseBenchEnv(): BenchConfig & BenchMode {
     shadow: parsed.BENCH_SHADOW,
     merged: parsed.BENCH_MERGED,
     mergedDeepPage: parsed.BENCH_MERGED_DEEP_PAGE,
+    fieldUsage: parsed.BENCH_FIELD_USAGE,
+    v8Flags: parsed.BENCH_V8_FLAGS,
     rounds: parsed.BENCH_ROUNDS,
     learners: parsed.BENCH_LEARNERS,
     unloadedS: parsed.BENCH_UNLOADED_S,
     failFastS: parsed.BENCH_FAILFAST_S,
     profile: parsed.BENCH_PROFILE,
-    ...(parsed.BENCH_STACKS ? { stacks: parsed.BENCH_STACKS } : {}),
+    ...(parsed.BENCH_STACKS ? { clients: parsed.BENCH_STACKS } : {}),
   };
 }
 
@@ -124,10 +150,16 @@ async function main(): Promise<void> {
     unloadedS,
     failFastS,
     profile,
-    stacks,
+    clients,
+    fieldUsage,
+    v8Flags,
     ...config
   } = parseBenchEnv();
-  if (shadow && merged) fail('set BENCH_SHADOW or BENCH_MERGED, not both');
+  if ([shadow, merged, fieldUsage].filter(Boolean).length > 1)
+    fail('set one of BENCH_SHADOW, BENCH_MERGED and BENCH_FIELD_USAGE, not several');
+  const flagSets = flagSetsOf(v8Flags);
+  // The shadow and merged measurements run one kit at a time, with the first flag set.
+  const nodeOptions = nodeOptionsOf(flagSets[0]!, process.env.BENCH_NODE_OPTIONS);
   const jwt = parseJwtEnv(process.env);
   // The shadow and merged measurements keep the fifty learners (vendor orders exist only there).
   const learners = shadow || merged ? learnersWithOrders() : learnersWithOrders(seeded);
@@ -142,7 +174,12 @@ async function main(): Promise<void> {
       const label = `merged-page-${page}`;
       runs.push({
         page,
-        run: await measureRun('kit', config, authorizations, log, { label, ordersEnv: MERGED_ON, page }),
+        run: await measureRun('kit', config, authorizations, log, {
+          label,
+          ordersEnv: MERGED_ON,
+          page,
+          nodeOptions,
+        }),
       });
     }
     const report = buildMergedReport({ ...query, ordersEnv: MERGED_ON }, runs);
@@ -153,9 +190,10 @@ async function main(): Promise<void> {
   }
   if (shadow) {
     // Same order as the kit/baseline pair: the reference first, each on a fresh stack.
-    const off = await measureRun('kit', config, authorizations, log, { label: 'shadow-off' });
+    const off = await measureRun('kit', config, authorizations, log, { label: 'shadow-off', nodeOptions });
     const on = await measureRun('kit', config, authorizations, log, {
       label: 'shadow-on',
+      nodeOptions,
       ordersEnv: SHADOW_ON,
       vendorFaults: { hang: true },
     });
@@ -167,27 +205,39 @@ async function main(): Promise<void> {
   }
   const profileDir = profile ? join(PROFILES, new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const reportConfig = {
+    ...config,
+    rounds,
+    learners: seeded,
+    unloadedS,
+    failFastS,
+    loadLearners: learners.length,
+    query: ORDER_HISTORY_QUERY,
+    v8Flags,
+  };
+  if (fieldUsage) {
+    await runFieldUsage(
+      config,
+      { ...reportConfig, failFastS: 0 },
+      clients,
+      learners,
+      authorizations,
+      log,
+      profileDir,
+    );
+    return;
+  }
+  const stacks = benchStacks(clients ?? ALL_STACKS, flagSets, process.env.BENCH_NODE_OPTIONS);
   const roundsConfig = {
     rounds,
     learners: seeded,
     unloadedS,
     failFastS,
+    stacks,
     ...(profileDir ? { profileDir } : {}),
-    ...(stacks ? { stacks } : {}),
   };
   const result = await runRounds(config, roundsConfig, learners, authorizations, log);
-  const report = buildRoundsReport(
-    {
-      ...config,
-      rounds,
-      learners: seeded,
-      unloadedS,
-      failFastS,
-      loadLearners: learners.length,
-      query: ORDER_HISTORY_QUERY,
-    },
-    result,
-  );
+  const report = buildRoundsReport(reportConfig, result, stacks);
   writeReport(RESULTS, report);
   process.stdout.write(`\n${formatRoundsReport(report)}\n\nwritten to bench/results/latest.json\n`);
   logErrorKinds(
@@ -208,6 +258,64 @@ async function main(): Promise<void> {
   }
   // T17: the upstream kit's own overhead against a direct undici call (bench/kitOverhead.ts).
   await runKitOverheadBench(log);
+}
+
+/**
+ * Issue 24's figure: one of our deployments (BENCH_STACKS, default colocated) with field usage counted
+ * and not, in alternating rounds of the same run, the load naming the MFE's client as the MFE does.
+ */
+async function runFieldUsage(
+  config: BenchConfig,
+  reportConfig: RoundsReport['config'],
+  clients: SubgraphClient[] | undefined,
+  learners: string[],
+  authorizations: string[],
+  log: (line: string) => void,
+  profileDir: string | undefined,
+): Promise<void> {
+  const ours = clients ?? ['colocated'];
+  const client = ours[0]!;
+  if (ours.length !== 1 || !OUR_STACKS.includes(client))
+    fail(`BENCH_FIELD_USAGE measures one of ${OUR_STACKS.join(', ')}: set BENCH_STACKS to one of them`);
+  if (reportConfig.v8Flags === 'both')
+    fail('BENCH_FIELD_USAGE runs with one flag set: BENCH_V8_FLAGS=ours or none');
+  const stacks = fieldUsageStacks(
+    client,
+    reportConfig.v8Flags === 'none' ? 'none' : 'ours',
+    process.env.BENCH_NODE_OPTIONS,
+  );
+  const headers = { [CLIENT_NAME_HEADER]: FIELD_USAGE_CLIENT, [CLIENT_VERSION_HEADER]: '1.0.0' };
+  const result = await runRounds(
+    config,
+    { ...reportConfig, stacks, headers, ...(profileDir ? { profileDir } : {}) },
+    learners,
+    authorizations,
+    log,
+  );
+  const comparison = buildFieldUsageComparison(stacks, result.stacks);
+  if (!comparison) fail('field usage: a stack did not run');
+  writeReport(FIELD_USAGE_RESULTS, {
+    date: new Date().toISOString(),
+    node: process.version,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform },
+    config: reportConfig,
+    headers,
+    stacksRun: stacks,
+    comparison,
+    stacks: result.stacks,
+  });
+  process.stdout.write(
+    `\n${formatFieldUsageComparison(comparison, reportConfig.rounds)}\n\nwritten to bench/results/field-usage.json\n`,
+  );
+  logErrorKinds(
+    Object.values(result.stacks).flatMap((s) => s.rounds),
+    log,
+  );
+  // The profile says where the difference goes: the plugin's own functions in the `on` stack.
+  if (profileDir)
+    process.stdout.write(
+      `\n${summarizeProfiles(profileDir, result)}\nprofiles and summary in ${profileDir}\n`,
+    );
 }
 
 function logErrorKinds(runs: readonly RunResult[], log: (line: string) => void): void {

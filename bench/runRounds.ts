@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { openBench, type BenchConfig, type OpenBench, type RunResult } from './measureRun';
 import type { LoadResult } from './startLoadWorker';
+import type { BenchStack } from './benchStacks';
 import type { ComponentName, SubgraphClient } from './startStack';
 
 /** How the default `npm run bench` measures: alternating rounds over stacks that stay up. */
@@ -14,8 +15,10 @@ export interface RoundsConfig {
   failFastS: number;
   /** Directory for `--cpu-prof` files, or none. */
   profileDir?: string;
-  /** The stacks measured (BENCH_STACKS). @default every one of STACKS */
-  stacks?: readonly SubgraphClient[];
+  /** The stacks measured, in the first round's order (benchStacks.ts: BENCH_STACKS × BENCH_V8_FLAGS). */
+  stacks: readonly BenchStack[];
+  /** Sent with every request besides the token (field-usage mode: the MFE's client name). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface StackRounds {
@@ -30,13 +33,14 @@ export interface FailFastResult {
 }
 
 export interface RoundsResult {
-  stacks: Partial<Record<SubgraphClient, StackRounds>>;
-  /** Each of our deployments (OUR_STACKS) with the legacy breaker open. */
-  failFast: Partial<Record<SubgraphClient, FailFastResult>>;
+  /** By stack id (BenchStack.id): the client name, or with its flag set or variation. */
+  stacks: Record<string, StackRounds>;
+  /** Each of our deployments (OUR_STACKS) with the legacy breaker open, in the first flag set. */
+  failFast: Record<string, FailFastResult>;
   /** Learners whose page both stacks answered identically before any load. */
   checkedLearners: string[];
   /** When each process was spawned (Date.now()): places the windows inside its CPU profile. */
-  spawnedAt: Partial<Record<SubgraphClient, Partial<Record<ComponentName, number>>>>;
+  spawnedAt: Record<string, Partial<Record<ComponentName, number>>>;
 }
 
 /** The order each round starts in rotates, so no stack always runs first (or right after another). */
@@ -46,6 +50,7 @@ export const ALL_STACKS: readonly SubgraphClient[] = [
   'apollo-default',
   'colocated',
   'colocated-workers',
+  'plain-colocated',
 ];
 /** Switchyard's deployments: each is judged against the plain stack and measured failing fast. */
 export const OUR_STACKS: readonly SubgraphClient[] = ['kit', 'colocated', 'colocated-workers'];
@@ -60,30 +65,36 @@ export async function runRounds(
   authorizations: string[],
   log: (line: string) => void,
 ): Promise<RoundsResult> {
-  const STACKS = rounds.stacks ?? ALL_STACKS;
-  const open: Partial<Record<SubgraphClient, OpenBench>> = {};
+  const STACKS = rounds.stacks.map((s) => s.id);
+  const byId = new Map(rounds.stacks.map((s) => [s.id, s]));
+  const open: Record<string, OpenBench> = {};
   const profile = (label: string) =>
     rounds.profileDir ? { profile: { dir: rounds.profileDir, label } } : {};
   try {
     // Started one after the other, all kept up: idle stacks cost next to nothing, and each keeps its
     // warm JIT and pools from round to round.
-    for (const client of STACKS) {
-      open[client] = await openBench(
-        client,
+    for (const stack of rounds.stacks) {
+      open[stack.id] = await openBench(
+        stack.client,
         config,
         authorizations,
         log,
-        {},
+        {
+          label: stack.id,
+          ...(stack.gatewayEnv ? { gatewayEnv: stack.gatewayEnv } : {}),
+          ...(rounds.headers ? { headers: rounds.headers } : {}),
+          nodeOptions: stack.nodeOptions,
+        },
         {
           learners: rounds.learners,
-          ...profile(client),
+          ...profile(stack.id),
         },
       );
     }
     const checkedLearners = await checkSameData(STACKS, open, learners, authorizations);
     log(`same data from every stack for ${checkedLearners.join(', ')}`);
     for (const client of STACKS) await open[client]!.warmUp(config.warmupS);
-    const stacks: Partial<Record<SubgraphClient, StackRounds>> = {};
+    const stacks: Record<string, StackRounds> = {};
     for (let round = 0; round < rounds.rounds; round++) {
       const order = STACKS.map((_, i) => STACKS[(i + round) % STACKS.length]!);
       log(`round ${round + 1}/${rounds.rounds}: ${order.join(', ')}`);
@@ -94,10 +105,11 @@ export async function runRounds(
         if (rounds.unloadedS > 0) result.unloaded.push((await bench.measure(rounds.unloadedS, 1)).load);
       }
     }
-    // Our deployments alone are measured failing fast: the others have no breaker to open.
+    // Our deployments alone are measured failing fast: the others have no breaker to open. Once
+    // each, with the first flag set (the id that is the client's own name).
     const failFast: RoundsResult['failFast'] = {};
     for (const client of OUR_STACKS) {
-      const bench = open[client];
+      const bench = byId.get(client) ? open[client] : undefined;
       if (rounds.failFastS > 0 && bench)
         failFast[client] = await measureFailFast(bench, rounds.failFastS, authorizations, log);
     }
@@ -115,8 +127,8 @@ export async function runRounds(
  * without unit price), and some of the added learners.
  */
 async function checkSameData(
-  STACKS: readonly SubgraphClient[],
-  open: Partial<Record<SubgraphClient, OpenBench>>,
+  STACKS: readonly string[],
+  open: Record<string, OpenBench>,
   learners: string[],
   authorizations: string[],
 ): Promise<string[]> {

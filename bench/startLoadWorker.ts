@@ -10,6 +10,8 @@ export interface LoadJob {
   body: string;
   /** Pre-signed `Authorization` values, used round-robin so requests spread over many learners. */
   authorizations: string[];
+  /** Sent with every request besides content-type and the token (e.g. the client's name). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface LoadResult {

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { freePorts } from './freePorts';
-import { SWITCHYARD_NODE_OPTIONS } from '../platform/nodeOptions';
 import { LOAD_TEST_THROTTLE_RATE } from '../simulators/legacy/createLegacyEcommerceSimulator';
 import { VENDOR_DEV_PROJECT, vendorReceiptBaseUrl } from '../simulators/vendor/createVendorSimulator';
 
@@ -12,14 +11,19 @@ import { VENDOR_DEV_PROJECT, vendorReceiptBaseUrl } from '../simulators/vendor/c
  * gateway. `plain`: the plain Apollo stack of bench/plain/ (stock gateway and subgraphs, no guards).
  * `colocated`: ours as one process (colocated/main.js), both subgraphs executed in the gateway's;
  * `colocated-workers`: the same with COLOCATED_WORKERS at the machine's core count (node:cluster).
+ * `plain-colocated`: the plain stack in that shape (bench/plain/plainColocatedMain.ts): the stock
+ * gateway executing the plain subgraphs in process, one process per core behind one port.
  */
-export type SubgraphClient = 'kit' | 'apollo-default' | 'plain' | 'colocated' | 'colocated-workers';
+export type SubgraphClient =
+  'kit' | 'apollo-default' | 'plain' | 'plain-colocated' | 'colocated' | 'colocated-workers';
 export type ComponentName = 'simulators' | 'orders' | 'catalog' | 'gateway';
 
 export interface Stack {
   gatewayUrl: string;
-  /** The orders subgraph's admin port (co-located: the gateway's), for its `/metrics`. */
-  ordersAdminUrl: string;
+  /** The orders subgraph's admin port (co-located: the gateway's), for its `/metrics`; none for plain. */
+  ordersAdminUrl?: string;
+  /** The gateway's admin port, for its `/metrics`; none for the plain stacks and apollo-default. */
+  gatewayAdminUrl?: string;
   simulatorUrls: { 'legacy-ecommerce': string; discovery: string; 'vendor-commerce': string };
   /** Each running process; a co-located stack has no `orders` or `catalog` of its own. */
   pids: Partial<Record<ComponentName, number>>;
@@ -35,6 +39,12 @@ export interface StackOptions {
   learners?: number;
   /** When set, every process runs with `--cpu-prof` and writes `<label>-<component>.cpuprofile` here. */
   profile?: { dir: string; label: string };
+  /**
+   * NODE_OPTIONS of the stack's own processes (gateway, subgraphs; not the simulators, which run with
+   * Node's defaults). '' runs them with Node's defaults too. @default '' */
+  nodeOptions?: string;
+  /** Added to the gateway's environment only (e.g. FIELD_USAGE_METRICS). */
+  gatewayEnv?: NodeJS.ProcessEnv;
 }
 
 /** bench/plain/'s entry points; they answer only GraphQL (no /healthz). */
@@ -42,6 +52,7 @@ const PLAIN_ENTRIES = {
   orders: 'bench/plain/plainOrdersMain.js',
   catalog: 'bench/plain/plainCatalogMain.js',
   gateway: 'bench/plain/plainGatewayMain.js',
+  colocated: 'bench/plain/plainColocatedMain.js',
 } as const;
 
 const DIST = join(__dirname, '..');
@@ -58,8 +69,9 @@ export async function startStack(
   options: StackOptions = {},
 ): Promise<Stack> {
   const ordersEnv = options.ordersEnv ?? {};
-  const plain = client === 'plain';
-  const colocated = client === 'colocated' || client === 'colocated-workers';
+  const plain = client === 'plain' || client === 'plain-colocated';
+  // One process serving the gateway with both subgraphs in it (a primary and workers for some).
+  const colocated = client === 'colocated' || client === 'colocated-workers' || client === 'plain-colocated';
   // One worker per core, as a single host would run it; the primary only supervises.
   // Several workers share their state through Redis: without REDIS_URL they refuse to start.
   const workers =
@@ -111,13 +123,10 @@ export async function startStack(
           ]
         : [];
       spawnedAt[name] = Date.now();
-      // Our processes run with the flags the image sets (or BENCH_NODE_OPTIONS, to try others); the
-      // plain stack and the stand-ins with Node's defaults.
-      const ours =
-        !plain && name !== 'simulators'
-          ? { NODE_OPTIONS: env.BENCH_NODE_OPTIONS ?? SWITCHYARD_NODE_OPTIONS }
-          : {};
-      const running = startProcess(name, join(DIST, entry), { ...base, ...ours, ...vars }, profile);
+      // Every stack's processes run with the same flags (issue 25: no stack wins by its V8 flags);
+      // the stand-ins for the upstreams with Node's defaults, whatever the caller's NODE_OPTIONS.
+      const nodeOptions = { NODE_OPTIONS: name === 'simulators' ? '' : (options.nodeOptions ?? '') };
+      const running = startProcess(name, join(DIST, entry), { ...base, ...vars, ...nodeOptions }, profile);
       children.push(running);
       // The plain servers have no health route: any HTTP answer means listening, and they listen
       // only once ready (the gateway after composing).
@@ -181,13 +190,15 @@ export async function startStack(
     pids.gateway = await start(
       'gateway',
       // The same gateway either way; the baseline's entry only swaps in the stock data source.
-      plain
-        ? PLAIN_ENTRIES.gateway
-        : colocated
-          ? 'colocated/main.js'
-          : client === 'kit'
-            ? 'gateway/main.js'
-            : 'bench/baseline/main.js',
+      client === 'plain-colocated'
+        ? PLAIN_ENTRIES.colocated
+        : plain
+          ? PLAIN_ENTRIES.gateway
+          : colocated
+            ? 'colocated/main.js'
+            : client === 'kit'
+              ? 'gateway/main.js'
+              : 'bench/baseline/main.js',
       {
         GATEWAY_PORT: String(gatewayPort),
         ADMIN_PORT: String(gatewayAdminPort),
@@ -200,13 +211,21 @@ export async function startStack(
               ORDERS_SUBGRAPH_URL: `${url(ordersPort)}/graphql`,
               CATALOG_SUBGRAPH_URL: `${url(catalogPort)}/graphql`,
             }),
+        ...options.gatewayEnv,
       },
       probe(gatewayPort, '/healthz'),
     );
     return {
       gatewayUrl: url(gatewayPort),
-      // Co-located, the gateway's admin port serves the orders subgraph's metrics too.
-      ordersAdminUrl: url(colocated ? gatewayAdminPort : ordersAdminPort),
+      // Co-located, the gateway's admin port serves the orders subgraph's metrics too. The plain
+      // stacks have no admin port.
+      ...(plain
+        ? {}
+        : {
+            ordersAdminUrl: url(colocated ? gatewayAdminPort : ordersAdminPort),
+            // The baseline's entry (bench/baseline/main.ts) serves no admin port.
+            ...(client === 'apollo-default' ? {} : { gatewayAdminUrl: url(gatewayAdminPort) }),
+          }),
       simulatorUrls: {
         'legacy-ecommerce': url(legacyPort),
         discovery: url(discoveryPort),
