@@ -32,8 +32,7 @@ interface Variant {
   memory: string[];
 }
 
-function num(name: string, fallback: number): number {
-  const value = process.env[name];
+function num(value: string | undefined, fallback: number): number {
   return value === undefined ? fallback : Number(value);
 }
 
@@ -57,11 +56,11 @@ function memoryOf(pid: number): string {
 
 async function main(): Promise<void> {
   const stack = (process.env.PROFILE_STACK ?? 'colocated-workers') as 'colocated-workers';
-  const rounds = num('PROFILE_ROUNDS', 4);
+  const rounds = num(process.env.PROFILE_ROUNDS, 4);
   const config: BenchConfig = {
-    connections: num('PROFILE_CONNECTIONS', 50),
-    durationS: num('PROFILE_DURATION_S', 8),
-    warmupS: num('PROFILE_WARMUP_S', 4),
+    connections: num(process.env.PROFILE_CONNECTIONS, 50),
+    durationS: num(process.env.PROFILE_DURATION_S, 8),
+    warmupS: num(process.env.PROFILE_WARMUP_S, 4),
     upstreamLatencyMs: 2,
   };
   const cpu = process.env.PROFILE_CPU === '1';
