@@ -46,6 +46,13 @@ export interface RolloutFlagsOptions {
   timeoutMs: number;
   /** Starts the read's deadline; injected in tests to fire it by hand. @default a timer */
   expire?: (ms: number) => Deadline;
+  /**
+   * The flags are the environment's and cannot change while the process lives (ORDERS_FLAGS_* unset):
+   * every decision is the env provider's rule on `defaults`, taken directly. The SDK's evaluation of
+   * six flags costs ~150 µs a read (bench/rolloutFlagsCost.ts) for an answer known at start-up; an
+   * in-memory provider can neither fail nor change, so nothing is counted or can fall back.
+   */
+  constant?: boolean;
 }
 
 export interface Deadline {
@@ -93,6 +100,7 @@ export class RolloutFlags {
 
   /** The decision for `username`'s history in this call, evaluated once per call and user. */
   decide(username: string, context: CallContext): Promise<RolloutDecision> {
+    if (this.options.constant) return Promise.resolve(this.constantDecision(username));
     let calls = this.pending.get(context);
     if (!calls) this.pending.set(context, (calls = new Map()));
     const known = calls.get(username);
@@ -109,6 +117,7 @@ export class RolloutFlags {
 
   /** The decision `decide` reached in this call, if it has; never evaluates. */
   decided(username: string, context: CallContext): RolloutDecision | undefined {
+    if (this.options.constant) return this.constantDecision(username);
     return this.settled.get(context)?.get(username);
   }
 
@@ -132,6 +141,22 @@ export class RolloutFlags {
     const mode = this.shown?.mode ?? this.lastValue('rolloutMode');
     const basisPoints = this.shown?.share ?? this.lastValue('rolloutShare');
     return basisPoints > 0 && mode !== this.options.baseMode ? { mode, basisPoints } : null;
+  }
+
+  /** The env provider's rule (envFlagsProvider.ts) on the environment's values, without the SDK. */
+  private constantDecision(username: string): RolloutDecision {
+    const { defaults, baseMode } = this.options;
+    const share = defaults.rolloutShare;
+    // The bucket (a sha256) only when the share splits users: 0 moves nobody, 10000 everybody.
+    const moved =
+      !defaults.killSwitch && share > 0 && (share >= ROLLOUT_BUCKETS || rolloutBucket(username) < share);
+    const shadowOn = defaults.shadowMode !== SHADOW_OFF && defaults.shadowSampleRate > 0;
+    return {
+      mode: moved ? defaults.rolloutMode : baseMode,
+      shadow: shadowOn
+        ? { mode: defaults.shadowMode as OrdersMode, sampleRate: defaults.shadowSampleRate }
+        : null,
+    };
   }
 
   private readonly lastValue = <K extends ValueName>(name: K): RolloutFlagValues[K] =>

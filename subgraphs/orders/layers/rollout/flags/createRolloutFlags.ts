@@ -79,6 +79,7 @@ export function createRolloutFlags(
     log: new FallbackLog(log, deps.now),
     timeoutMs: config.flagsTimeoutMs ?? DEFAULT_FLAGS_TIMEOUT_MS,
     expire: deps.expire,
+    constant: config.flags.kind === 'env' && deps.provider === undefined,
   });
   // One line per change of the definitions (a file edit, a daemon push), never per request.
   client.addHandler(ProviderEvents.ConfigurationChanged, (details) => {
