@@ -1,4 +1,5 @@
 import type { VendorWritableOrder } from './dto';
+import { vendorEntitlementCourseOf } from './vendorEntitlementLines';
 
 /**
  * A commercetools `ReturnItemDraft` for a line item: `Returned`, the refundable one of the two states a
@@ -11,11 +12,16 @@ export interface ReturnItemDraft {
 }
 
 /**
- * What a refund of `order` would return: every line (or only the one sold under `courseRunKey`) with
- * the quantity not returned yet. Empty when nothing is left, or the order is not Complete (nothing
- * was delivered, so there is nothing to give back), which the caller reports as NOTHING_TO_REFUND.
+ * What a refund of `order` would return: every line (or only the seat sold under `courseRunKey`, or
+ * only the entitlement line of `courseUuid`) with the quantity not returned yet. Empty when nothing is
+ * left, or the order is not Complete (nothing was delivered, so there is nothing to give back), which
+ * the caller reports as NOTHING_TO_REFUND.
  */
-export function refundableItems(order: VendorWritableOrder, courseRunKey: string | null): ReturnItemDraft[] {
+export function refundableItems(
+  order: VendorWritableOrder,
+  courseRunKey: string | null,
+  courseUuid?: string,
+): ReturnItemDraft[] {
   if (order.orderState !== 'Complete') return [];
   const returned = new Map<string, number>();
   for (const info of order.returnInfo ?? []) {
@@ -25,7 +31,11 @@ export function refundableItems(order: VendorWritableOrder, courseRunKey: string
     }
   }
   return order.lineItems
-    .filter((line) => courseRunKey === null || line.variant.sku === courseRunKey)
+    .filter((line) => {
+      const entitlementCourse = vendorEntitlementCourseOf(line);
+      if (courseUuid !== undefined) return entitlementCourse === courseUuid;
+      return courseRunKey === null || (entitlementCourse === null && line.variant.sku === courseRunKey);
+    })
     .map((line) => ({
       quantity: line.quantity - (returned.get(line.id) ?? 0),
       lineItemId: line.id,
