@@ -21,7 +21,7 @@ import {
   lmsEntitlementIdOf,
   vendorEntitlementCourseOf,
 } from './vendorEntitlementLines';
-import { refundableItems, returnItemIds } from './vendorReturns';
+import { refundableItems, returnedQuantities, returnItemIds } from './vendorReturns';
 import type { VendorTokenProvider } from './VendorTokenProvider';
 
 export interface VendorOrderWritesOptions {
@@ -69,10 +69,14 @@ export class VendorOrderWrites implements OrderWrites {
     const order = await this.visibleOrder(input.orderNumber, context, PRODUCT_TYPES);
     const skus = new Set<string>();
     const entitlementUuids: Record<string, string | null> = {};
+    const returned = returnedQuantities(order);
     for (const line of order.lineItems) {
       const course = vendorEntitlementCourseOf(line);
-      if (course !== null) entitlementUuids[course] ??= lmsEntitlementIdOf(line);
-      else if (line.variant.sku) skus.add(line.variant.sku);
+      // An entitlement line returned in full was refunded and its entitlement revoked (expired): it is
+      // nothing left to refund, not a refusal that would block the order's other lines.
+      if (course !== null && (returned.get(line.id) ?? 0) < line.quantity)
+        entitlementUuids[course] ??= lmsEntitlementIdOf(line);
+      else if (course === null && line.variant.sku) skus.add(line.variant.sku);
     }
     const held = [...skus];
     const entitlements = Object.keys(entitlementUuids);

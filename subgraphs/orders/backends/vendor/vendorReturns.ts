@@ -23,13 +23,7 @@ export function refundableItems(
   courseUuid?: string,
 ): ReturnItemDraft[] {
   if (order.orderState !== 'Complete') return [];
-  const returned = new Map<string, number>();
-  for (const info of order.returnInfo ?? []) {
-    for (const item of info.items) {
-      if (item.lineItemId)
-        returned.set(item.lineItemId, (returned.get(item.lineItemId) ?? 0) + item.quantity);
-    }
-  }
+  const returned = returnedQuantities(order);
   return order.lineItems
     .filter((line) => {
       const entitlementCourse = vendorEntitlementCourseOf(line);
@@ -42,6 +36,18 @@ export function refundableItems(
       shipmentState: 'Returned' as const,
     }))
     .filter((item) => item.quantity > 0);
+}
+
+/** Units of each line item (by id) that returns recorded so far. */
+export function returnedQuantities(order: Pick<VendorWritableOrder, 'returnInfo'>): Map<string, number> {
+  const returned = new Map<string, number>();
+  for (const info of order.returnInfo ?? []) {
+    for (const item of info.items) {
+      if (item.lineItemId)
+        returned.set(item.lineItemId, (returned.get(item.lineItemId) ?? 0) + item.quantity);
+    }
+  }
+  return returned;
 }
 
 /**

@@ -136,14 +136,19 @@ it('refunds it with one return on that line; CC refunds once and revokes the ent
   ).toHaveLength(1);
   expect(lmsEntitlement('open').expiredAt).not.toBeNull();
 
-  // Again under a new key: the LMS entitlement is expired now, so the rule refuses it; nothing more.
-  const againKey = randomUUID();
-  const again = await refund({ orderNumber: vendorEntitlementOrder('open') }, againKey);
-  expect(again.body.errors![0]!.extensions).toMatchObject({
-    code: 'REFUND_NOT_ELIGIBLE',
-    reason: 'ENTITLEMENT_EXPIRED',
-  });
-  expect(updatesUnder(againKey)).toEqual([]);
+  // Again under a new key, naming it or the whole order: the line was returned in full, so nothing
+  // is left (not a refusal by the now expired entitlement); no LMS read, no update.
+  const readsAfter = entitlementReads();
+  for (const input of [
+    { orderNumber: vendorEntitlementOrder('open') },
+    { orderNumber: vendorEntitlementOrder('open'), courseUuid: vendorCourseUuidOf('open') },
+  ]) {
+    const againKey = randomUUID();
+    const again = await refund(input, againKey);
+    expect(again.body.errors![0]!.extensions).toMatchObject({ code: 'NOTHING_TO_REFUND' });
+    expect(updatesUnder(againKey)).toEqual([]);
+  }
+  expect(entitlementReads()).toBe(readsAfter);
   await vendor.writes.coordinator.idle();
   expect(handledFor('open')).toHaveLength(1);
 });
