@@ -16,12 +16,8 @@ import {
   type VendorWritableOrder,
 } from './dto';
 import { VendorApi, type VendorParams } from './VendorApi';
-import {
-  EXPAND_PRODUCT_TYPES,
-  lmsEntitlementIdOf,
-  vendorEntitlementCourseOf,
-} from './vendorEntitlementLines';
-import { refundableItems, returnedQuantities, returnItemIds } from './vendorReturns';
+import { EXPAND_PRODUCT_TYPES } from './vendorEntitlementLines';
+import { coursesOf, refundableItems, returnItemIds } from './vendorReturns';
 import type { VendorTokenProvider } from './VendorTokenProvider';
 
 export interface VendorOrderWritesOptions {
@@ -67,18 +63,7 @@ export class VendorOrderWrites implements OrderWrites {
    */
   async refundFacts(input: RefundInput, context: WriteContext): Promise<RefundFacts> {
     const order = await this.visibleOrder(input.orderNumber, context, PRODUCT_TYPES);
-    const skus = new Set<string>();
-    const entitlementUuids: Record<string, string | null> = {};
-    const returned = returnedQuantities(order);
-    for (const line of order.lineItems) {
-      const course = vendorEntitlementCourseOf(line);
-      // An entitlement line returned in full was refunded and its entitlement revoked (expired): it is
-      // nothing left to refund, not a refusal that would block the order's other lines.
-      if (course !== null && (returned.get(line.id) ?? 0) < line.quantity)
-        entitlementUuids[course] ??= lmsEntitlementIdOf(line);
-      else if (course === null && line.variant.sku) skus.add(line.variant.sku);
-    }
-    const held = [...skus];
+    const { held, entitlementUuids } = coursesOf(order);
     const entitlements = Object.keys(entitlementUuids);
     return {
       orderNumber: order.orderNumber,

@@ -1,5 +1,5 @@
 import type { VendorWritableOrder } from './dto';
-import { vendorEntitlementCourseOf } from './vendorEntitlementLines';
+import { lmsEntitlementIdOf, vendorEntitlementCourseOf } from './vendorEntitlementLines';
 
 /**
  * A commercetools `ReturnItemDraft` for a line item: `Returned`, the refundable one of the two states a
@@ -58,4 +58,26 @@ export function returnItemIds(order: VendorWritableOrder, returnTrackingId?: str
   return (order.returnInfo ?? [])
     .filter((info) => returnTrackingId === undefined || info.returnTrackingId === returnTrackingId)
     .flatMap((info) => info.items.map((item) => item.id));
+}
+
+/**
+ * What the refund rule reads of the order's lines: the seats' course runs (SKUs), and each entitlement
+ * line's course with the LMS entitlement CC stored on it (null before fulfilment). An entitlement line
+ * returned in full was refunded and its entitlement revoked (expired): it is nothing left to refund,
+ * not a refusal that would block the order's other lines.
+ */
+export function coursesOf(order: VendorWritableOrder): {
+  held: string[];
+  entitlementUuids: Record<string, string | null>;
+} {
+  const skus = new Set<string>();
+  const entitlementUuids: Record<string, string | null> = {};
+  const returned = returnedQuantities(order);
+  for (const line of order.lineItems) {
+    const course = vendorEntitlementCourseOf(line);
+    if (course !== null && (returned.get(line.id) ?? 0) < line.quantity)
+      entitlementUuids[course] ??= lmsEntitlementIdOf(line);
+    else if (course === null && line.variant.sku) skus.add(line.variant.sku);
+  }
+  return { held: [...skus], entitlementUuids };
 }
