@@ -15,10 +15,12 @@ export interface SeedLine {
   /** Course run key; null for products that are not course seats (donations, entitlements). */
   courseKey: string | null;
   /**
-   * Legacy only: the line bought a course entitlement (product class `Course Entitlement`, no course
-   * key), whose product names the course by `UUID`, and whose order line carries the LMS entitlement's
-   * uuid as its `course_entitlement` attribute, which OrderSerializer does not show
-   * (docs/reference/legacy-ecommerce.md, "Entitlements").
+   * The line bought a course entitlement. Legacy: product class `Course Entitlement`, no course key,
+   * whose product names the course by `UUID`, and whose order line carries the LMS entitlement's uuid
+   * as its `course_entitlement` attribute, which OrderSerializer does not show
+   * (docs/reference/legacy-ecommerce.md, "Entitlements"). Vendor: product type
+   * `edx_course_entitlement`, the course uuid as the variant's SKU, and the LMS entitlement's uuid in
+   * the line's custom field `edxLMSEntitlementId` once fulfilled (docs/reference/vendor-commercetools.md).
    */
   entitlement?: { courseUuid: string; uuid: string };
   certificateType: string | null;

@@ -3,8 +3,13 @@ export interface ReturnHandled {
   orderNumber: string;
   returnItemId: string;
   lineItemId: string;
-  /** The line's SKU: the course run whose enrollment was revoked. */
+  /** The line's SKU: the course run whose enrollment was revoked (an entitlement's: its course uuid). */
   sku: string | null;
+  /**
+   * The LMS entitlement stored on the line (`edxLMSEntitlementId`), which the return revokes
+   * (`revoke_line_items_task` reads it with `get_line_item_lms_entitlement_id`); null on a seat.
+   */
+  entitlementUuid: string | null;
 }
 
 /**
@@ -17,6 +22,14 @@ export interface ReturnHandled {
  */
 export class CommerceCoordinator {
   readonly handled: ReturnHandled[] = [];
+  /** Entitlement uuids revoked, one entry per revocation (so a second one would show). */
+  readonly revokedEntitlements: string[] = [];
+  /**
+   * Where a revoked entitlement goes: the real task asks the Order Fulfillment service, which expires
+   * it in the LMS ("If there is an associated entitlement, it will also be expired"). A test wires it
+   * to the LMS simulator; unwired, the revocation is only recorded.
+   */
+  onEntitlementRevoked: (uuid: string) => void = () => undefined;
   private readonly seen = new Set<string>();
   private pending = 0;
   private waiters: (() => void)[] = [];
@@ -30,6 +43,12 @@ export class CommerceCoordinator {
     setImmediate(() => {
       this.handled.push(...fresh);
       apply(fresh.map((item) => item.returnItemId));
+      // The refund first, then the revocation, as the task orders them.
+      for (const item of fresh) {
+        if (item.entitlementUuid === null) continue;
+        this.revokedEntitlements.push(item.entitlementUuid);
+        this.onEntitlementRevoked(item.entitlementUuid);
+      }
       if (--this.pending === 0) this.waiters.splice(0).forEach((resolve) => resolve());
     });
   }

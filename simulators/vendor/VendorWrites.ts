@@ -130,6 +130,7 @@ export class VendorWrites {
         lineItemId: item.lineItemId,
         sku:
           ((lines.get(item.lineItemId)?.variant as Rendered | undefined)?.sku as string | undefined) ?? null,
+        entitlementUuid: entitlementOf(lines.get(item.lineItemId)),
       })),
       (ids) => this.markRefunded(id, ids),
     );
@@ -222,4 +223,11 @@ export class VendorWrites {
   private commit(id: string, draft: Draft, version: number): void {
     this.changes.set(id, { ...draft, version, lastModifiedAt: new Date(this.now()).toISOString() });
   }
+}
+
+/** The LMS entitlement Commerce Coordinator stored on a line at fulfilment, or null. */
+function entitlementOf(line: Rendered | undefined): string | null {
+  const fields = (line?.custom as { fields?: Record<string, unknown> } | undefined)?.fields;
+  const uuid = fields?.edxLMSEntitlementId;
+  return typeof uuid === 'string' ? uuid : null;
 }

@@ -4,6 +4,9 @@ import { stableId } from './stableId';
 /** The `expand` paths the simulator honours; without them references come back as bare `{typeId, id}`. */
 export const EXPAND_PAYMENTS = 'paymentInfo.payments[*]';
 export const EXPAND_LINE_STATES = 'lineItems[*].state[*].state';
+export const EXPAND_PRODUCT_TYPES = 'lineItems[*].productType';
+/** Commerce Coordinator's product type key of a course entitlement (catalog_info/edx_utils.py). */
+export const ENTITLEMENT_PRODUCT_TYPE = 'edx_course_entitlement';
 
 // Legacy status text → commercetools OrderState (Open|Confirmed|Complete|Cancelled) and PaymentState.
 const ORDER_STATES: Readonly<Record<string, [string, string]>> = {
@@ -114,26 +117,43 @@ function toLineItem(
     .slice(0, 2)
     .join('+');
   const stateId = stableId(`state/${line.status}`);
+  const entitlement = line.entitlement;
+  const typeKey = entitlement ? ENTITLEMENT_PRODUCT_TYPE : line.courseKey ? 'edx_course' : 'donation';
+  const typeId = stableId(`product-type/${typeKey}`);
+  // The SKU of a seat is its course run key; an entitlement's is its course's uuid (CC sends it to the
+  // LMS as `course_uuid`); a donation has no SKU at all.
+  const sku = entitlement?.courseUuid ?? line.courseKey;
   return {
     id: stableId(`${order.number}/line/${index}`),
     productId: stableId(`product/${line.productId}`),
-    productKey: course ?? 'donation',
+    productKey: course ?? (entitlement ? `entitlement-${entitlement.courseUuid}` : 'donation'),
     name: { 'en-US': line.title },
     productType: {
       typeId: 'product-type',
-      id: stableId(line.courseKey ? 'product-type/seat' : 'product-type/donation'),
+      id: typeId,
+      ...(expand.has(EXPAND_PRODUCT_TYPES) ? { obj: { id: typeId, key: typeKey } } : {}),
     },
-    // The SKU of a seat is its course run key; a donation has no SKU at all.
     variant: {
       id: 1,
-      ...(line.courseKey ? { sku: line.courseKey, key: line.courseKey } : {}),
-      attributes: line.courseKey
-        ? [
-            { name: 'mode', value: line.certificateType },
-            { name: 'brand-text', value: line.organization },
-          ]
-        : [],
+      ...(sku ? { sku, key: sku } : {}),
+      attributes:
+        line.courseKey || entitlement
+          ? [
+              { name: 'mode', value: line.certificateType },
+              { name: 'brand-text', value: line.organization },
+            ]
+          : [],
     },
+    // CC stores the LMS entitlement it created on the line at fulfilment (`edxLMSEntitlementId`,
+    // `update_line_item_on_fulfillment`): only a fulfilled (Complete) line carries it.
+    ...(entitlement && line.status === 'Complete'
+      ? {
+          custom: {
+            type: { typeId: 'type', id: stableId('type/line-item') },
+            fields: { edxLMSEntitlementId: entitlement.uuid },
+          },
+        }
+      : {}),
     price: {
       id: stableId(`price/${line.productId}/${line.unitPriceMinor}`),
       value: line.priceFractionDigits

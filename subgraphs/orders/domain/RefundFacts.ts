@@ -15,6 +15,13 @@ export interface RefundFacts {
    * Entitlement` product's `UUID`); absent or empty when it covers none.
    */
   entitlementCourseUuids?: string[];
+  /**
+   * Set by a system whose order itself names each entitlement line's LMS entitlement (vendor: the line
+   * item's custom field `edxLMSEntitlementId`, written at fulfilment): lower-cased course uuid → that
+   * uuid, or null while the line has none. The rule then reads the LMS entitlement by its uuid instead
+   * of matching order number and course. Absent: the system does not show it (legacy).
+   */
+  entitlementUuids?: Readonly<Record<string, string | null>>;
 }
 
 /**

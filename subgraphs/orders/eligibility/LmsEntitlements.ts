@@ -75,19 +75,63 @@ export class LmsEntitlements {
       for (const e of body.results) {
         const course = e.course_uuid.toLowerCase();
         if (e.order_number !== orderNumber || !wanted.has(course)) continue;
-        found.set(course, {
-          uuid: e.uuid,
-          courseUuid: course,
-          orderNumber: e.order_number,
-          mode: e.mode,
-          refundLocked: e.refund_locked,
-          expiredAt: e.expired_at,
-          created: e.created,
-          enrollmentCourseRun: e.enrollment_course_run ?? null,
-        });
+        found.set(course, toEntitlement(e));
       }
       if (!body.next) break;
     }
     return found;
   }
+
+  /**
+   * The learner's entitlements with these uuids (an order that names them itself: the vendor line
+   * item's `edxLMSEntitlementId`), keyed by lower-cased uuid, in ONE read: the list's `uuid` filter
+   * (a comma-separated list, entitlements/rest_api/v1/filters.py) with `user`, one page of up to
+   * ENTITLEMENTS_PAGE_SIZE. More uuids than fit one page are refused by the caller before any read
+   * (ENTITLEMENTS_BY_UUID_MAX). A uuid missing from the answer is not this learner's, or unknown.
+   */
+  async byUuids(
+    username: string,
+    uuids: readonly string[],
+    context: { requestId: string; signal?: AbortSignal },
+  ): Promise<Map<string, LmsEntitlement>> {
+    const wanted = [...new Set(uuids.map((uuid) => uuid.toLowerCase()))];
+    if (wanted.length === 0) return new Map();
+    if (wanted.length > ENTITLEMENTS_BY_UUID_MAX)
+      throw new RangeError(`at most ${ENTITLEMENTS_BY_UUID_MAX} entitlement uuids are read at once`);
+    const response = await serviceGet(
+      this.upstream,
+      this.service,
+      {
+        path: '/api/entitlements/v1/entitlements/',
+        route: '/api/entitlements/v1/entitlements/',
+        query: { user: username, uuid: wanted.join(','), page_size: ENTITLEMENTS_PAGE_SIZE },
+        signal: context.signal,
+      },
+      context.requestId,
+    );
+    expectStatus(this.upstream.name, response, 200);
+    const body = parseBody(this.upstream.name, pageSchema, response.body);
+    const found = new Map<string, LmsEntitlement>();
+    for (const e of body.results) {
+      const uuid = e.uuid.toLowerCase();
+      if (wanted.includes(uuid)) found.set(uuid, toEntitlement(e));
+    }
+    return found;
+  }
+}
+
+/** Uuids one `byUuids` read asks for at most: all of them fit its single page. */
+export const ENTITLEMENTS_BY_UUID_MAX = ENTITLEMENTS_PAGE_SIZE;
+
+function toEntitlement(e: z.infer<typeof entitlementSchema>): LmsEntitlement {
+  return {
+    uuid: e.uuid,
+    courseUuid: e.course_uuid.toLowerCase(),
+    orderNumber: e.order_number,
+    mode: e.mode,
+    refundLocked: e.refund_locked,
+    expiredAt: e.expired_at,
+    created: e.created,
+    enrollmentCourseRun: e.enrollment_course_run ?? null,
+  };
 }

@@ -5,14 +5,14 @@ import type { DiscoveryCourseRuns } from './DiscoveryCourseRuns';
 import { entitlementRefusal, type EntitlementRefusal } from './entitlementRefusal';
 import type { LmsCertificates } from './LmsCertificates';
 import type { LmsEnrollments } from './LmsEnrollments';
-import type { LmsEntitlement, LmsEntitlements } from './LmsEntitlements';
+import { ENTITLEMENTS_BY_UUID_MAX, type LmsEntitlement, type LmsEntitlements } from './LmsEntitlements';
 import { refundRefusal, type RefundRefusal } from './refundRefusal';
 
 export interface RefundEligibilityOptions {
   courseRuns: Pick<DiscoveryCourseRuns, 'get'>;
   certificates: Pick<LmsCertificates, 'statusOf'>;
   /** The LMS entitlements API: an entitlement line's uuid and refund state. */
-  entitlements: Pick<LmsEntitlements, 'forOrder'>;
+  entitlements: Pick<LmsEntitlements, 'forOrder' | 'byUuids'>;
   /** The LMS enrollment API: when a redeemed entitlement's run began and the learner enrolled. */
   enrollments: Pick<LmsEnrollments, 'get'>;
   /** REFUND_WINDOW_DAYS in ms (the LMS's EnrollmentRefundConfiguration). */
@@ -98,7 +98,9 @@ export class RefundEligibility {
   ): Promise<Map<string, LmsEntitlement>> {
     const courses = facts.entitlementCourseUuids ?? [];
     if (courses.length === 0) return new Map();
-    const found = await this.options.entitlements.forOrder(facts.owner, facts.orderNumber, courses, context);
+    const found = facts.entitlementUuids
+      ? await this.byOrdersUuids(facts, courses, context)
+      : await this.options.entitlements.forOrder(facts.owner, facts.orderNumber, courses, context);
     const missing = courses.find((course) => !found.has(course.toLowerCase()));
     if (missing !== undefined) {
       audit('entitlement not found', { orderNumber: facts.orderNumber, courseUuid: missing });
@@ -107,6 +109,34 @@ export class RefundEligibility {
         'The LMS has no entitlement from this order for that course, so it cannot be refunded here',
         { courseUuid: missing, retryable: false },
       );
+    }
+    return found;
+  }
+
+  /**
+   * The order names each line's LMS entitlement (vendor `edxLMSEntitlementId`): one read by those
+   * uuids, keyed back by course. A line without one (not fulfilled yet), more lines than one read
+   * holds, or an entitlement of another course under that uuid count as missing: ENTITLEMENT_NOT_FOUND.
+   */
+  private async byOrdersUuids(
+    facts: RefundFacts,
+    courses: readonly string[],
+    context: { requestId: string; signal?: AbortSignal },
+  ): Promise<Map<string, LmsEntitlement>> {
+    const named = courses.flatMap((course) => {
+      const uuid = facts.entitlementUuids?.[course.toLowerCase()];
+      return uuid ? [[course.toLowerCase(), uuid.toLowerCase()] as const] : [];
+    });
+    if (named.length === 0 || named.length > ENTITLEMENTS_BY_UUID_MAX) return new Map();
+    const byUuid = await this.options.entitlements.byUuids(
+      facts.owner,
+      named.map(([, uuid]) => uuid),
+      context,
+    );
+    const found = new Map<string, LmsEntitlement>();
+    for (const [course, uuid] of named) {
+      const entitlement = byUuid.get(uuid);
+      if (entitlement?.courseUuid === course) found.set(course, entitlement);
     }
     return found;
   }

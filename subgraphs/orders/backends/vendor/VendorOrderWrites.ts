@@ -16,7 +16,8 @@ import {
   type VendorWritableOrder,
 } from './dto';
 import { VendorApi, type VendorParams } from './VendorApi';
-import { refundableItems, returnItemIds } from './vendorReturns';
+import { EXPAND_PRODUCT_TYPES } from './vendorEntitlementLines';
+import { coursesOf, refundableItems, returnItemIds } from './vendorReturns';
 import type { VendorTokenProvider } from './VendorTokenProvider';
 
 export interface VendorOrderWritesOptions {
@@ -33,6 +34,9 @@ export interface VendorOrderWritesOptions {
 const MAX_CONFLICT_RETRIES = 3;
 
 type Action = Record<string, unknown> & { action: string };
+
+// Reads and updates that plan a refund need each line's product type key (entitlement or seat).
+const PRODUCT_TYPES: VendorParams = [['expand', EXPAND_PRODUCT_TYPES]];
 
 /**
  * Refunds (an `addReturnInfo` update, as Commerce Coordinator does) on the vendor API, under our
@@ -53,26 +57,44 @@ export class VendorOrderWrites implements OrderWrites {
 
   /**
    * The purchase time as the history shows it (`completedAt` of an imported order, else `createdAt`:
-   * toOrder), the course runs (line SKUs) and the owner: the caller when a learner (visibleOrder
-   * checked it is theirs), else the customer's `edx-lms_user_name`.
+   * toOrder), the course runs (seat line SKUs), the entitlement lines' courses with the LMS
+   * entitlement CC stored on each (`edxLMSEntitlementId`), and the owner: the caller when a learner
+   * (visibleOrder checked it is theirs), else the customer's `edx-lms_user_name`.
    */
   async refundFacts(input: RefundInput, context: WriteContext): Promise<RefundFacts> {
-    const order = await this.visibleOrder(input.orderNumber, context);
-    const skus = [
-      ...new Set(order.lineItems.flatMap((line) => (line.variant.sku ? [line.variant.sku] : []))),
-    ];
+    const order = await this.visibleOrder(input.orderNumber, context, PRODUCT_TYPES);
+    const { held, entitlementUuids } = coursesOf(order);
+    const entitlements = Object.keys(entitlementUuids);
     return {
       orderNumber: order.orderNumber,
       owner: context.identity.isStaff ? await this.ownerOf(order, context) : context.identity.username,
       placedAt: toUtcIso(order.completedAt ?? order.createdAt),
-      courseRunKeys: input.courseRunKey === null ? skus : skus.filter((sku) => sku === input.courseRunKey),
+      // As legacy: a refund naming a course entitlement covers no seat, one naming a run no entitlement.
+      courseRunKeys:
+        input.courseUuid !== undefined
+          ? []
+          : input.courseRunKey === null
+            ? held
+            : held.filter((sku) => sku === input.courseRunKey),
+      entitlementCourseUuids:
+        input.courseRunKey !== null
+          ? []
+          : input.courseUuid === undefined
+            ? entitlements
+            : entitlements.filter((course) => course === input.courseUuid),
+      entitlementUuids,
     };
   }
 
+  /**
+   * One `addReturnInfo` on the lines the refund covers; an entitlement line is returned like a seat
+   * (Commerce Coordinator refunds it and revokes the entitlement it stored on the line), so the
+   * admission's uuids are not needed here.
+   */
   async requestRefund(input: RefundInput, context: WriteContext): Promise<RefundReceipt> {
-    const order = await this.visibleOrder(input.orderNumber, context);
-    const { before, after } = await this.update(order, [], context, (current) => {
-      const items = refundableItems(current, input.courseRunKey);
+    const order = await this.visibleOrder(input.orderNumber, context, PRODUCT_TYPES);
+    const { before, after } = await this.update(order, PRODUCT_TYPES, context, (current) => {
+      const items = refundableItems(current, input.courseRunKey, input.courseUuid);
       if (items.length === 0)
         throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This order has nothing left to refund');
       // The key as tracking id is what lets findRefund recognise this return after a crash.
@@ -171,7 +193,7 @@ export class VendorOrderWrites implements OrderWrites {
         throw unexpectedStatus(name, 409, message);
       }
       context.audit('upstream conflict', { upstream: name, currentVersion: conflict.currentVersion });
-      const fresh = await this.read(current.orderNumber, context);
+      const fresh = await this.read(current.orderNumber, context, params);
       if (!fresh) throw codedError(ErrorCode.NOT_FOUND, 'No such order');
       current = fresh;
     }

@@ -14,6 +14,7 @@ import {
   type VendorOrder,
 } from './dto';
 import { toOrder } from './toOrder';
+import { EXPAND_PRODUCT_TYPES } from './vendorEntitlementLines';
 import { VendorApi, type VendorParams } from './VendorApi';
 import type { VendorTokenProvider } from './VendorTokenProvider';
 
@@ -41,6 +42,8 @@ const MAX_LIMIT = 500;
 const EXPAND: VendorParams = [
   ['expand', 'paymentInfo.payments[*]'],
   ['expand', 'lineItems[*].state[*].state'],
+  // The product type's key tells an entitlement line from a seat (vendorEntitlementLines.ts).
+  ['expand', EXPAND_PRODUCT_TYPES],
 ];
 
 /**

@@ -46,6 +46,11 @@ export const vendorLineItemSchema = z.object({
       z.object({ state: z.object({ obj: z.object({ name: localizedStringSchema.optional() }).optional() }) }),
     )
     .optional(),
+  // The product type (its `key` only with `expand=lineItems[*].productType`): `edx_course_entitlement`
+  // marks a course entitlement line (vendorEntitlementLines.ts).
+  productType: z.object({ obj: z.object({ key: z.string().optional() }).optional() }).optional(),
+  // Line item custom fields; Commerce Coordinator writes `edxLMSEntitlementId` there at fulfilment.
+  custom: z.object({ fields: z.record(z.string(), z.unknown()).optional() }).optional(),
 });
 
 export const vendorOrderSchema = z.object({

@@ -10,6 +10,7 @@ import { toMoney } from '../../domain/formatMoney';
 import type { Order, OrderLine, OrderStatus } from '../../domain/Order';
 import { toUtcIso } from '../../domain/toUtcIso';
 import type { VendorLineItem, VendorOrder } from './dto';
+import { vendorEntitlementCourseOf } from './vendorEntitlementLines';
 import { fallbackDigits, vendorAmount, vendorCurrency, vendorMoney } from './vendorMoney';
 
 // commercetools OrderState (Open | Confirmed | Complete | Cancelled, OrderState.raml) → domain. Any
@@ -73,6 +74,7 @@ function toOrderLine(line: VendorLineItem): OrderLine {
   const title = localized(line.name);
   if (title === undefined) throw new RangeError('line item without a name');
   const state = line.state?.[0]?.state.obj?.name;
+  const courseUuid = vendorEntitlementCourseOf(line);
   return {
     title,
     description: title,
@@ -82,8 +84,10 @@ function toOrderLine(line: VendorLineItem): OrderLine {
     linePrice: vendorMoney(line.totalPrice),
     status: (state && localized(state)) ?? null,
     // edX sells a course run under its key as the SKU (docs/reference/vendor-commercetools.md); donations
-    // have none.
-    courseRunKey: line.variant.sku || null,
+    // have none; an entitlement's SKU is its course's uuid, not a run.
+    courseRunKey: courseUuid !== null ? null : line.variant.sku || null,
+    // Only on entitlement lines, as the legacy mapping does.
+    ...(courseUuid !== null ? { courseUuid } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { VendorWritableOrder } from './dto';
+import { lmsEntitlementIdOf, vendorEntitlementCourseOf } from './vendorEntitlementLines';
 
 /**
  * A commercetools `ReturnItemDraft` for a line item: `Returned`, the refundable one of the two states a
@@ -11,12 +12,34 @@ export interface ReturnItemDraft {
 }
 
 /**
- * What a refund of `order` would return: every line (or only the one sold under `courseRunKey`) with
- * the quantity not returned yet. Empty when nothing is left, or the order is not Complete (nothing
- * was delivered, so there is nothing to give back), which the caller reports as NOTHING_TO_REFUND.
+ * What a refund of `order` would return: every line (or only the seat sold under `courseRunKey`, or
+ * only the entitlement line of `courseUuid`) with the quantity not returned yet. Empty when nothing is
+ * left, or the order is not Complete (nothing was delivered, so there is nothing to give back), which
+ * the caller reports as NOTHING_TO_REFUND.
  */
-export function refundableItems(order: VendorWritableOrder, courseRunKey: string | null): ReturnItemDraft[] {
+export function refundableItems(
+  order: VendorWritableOrder,
+  courseRunKey: string | null,
+  courseUuid?: string,
+): ReturnItemDraft[] {
   if (order.orderState !== 'Complete') return [];
+  const returned = returnedQuantities(order);
+  return order.lineItems
+    .filter((line) => {
+      const entitlementCourse = vendorEntitlementCourseOf(line);
+      if (courseUuid !== undefined) return entitlementCourse === courseUuid;
+      return courseRunKey === null || (entitlementCourse === null && line.variant.sku === courseRunKey);
+    })
+    .map((line) => ({
+      quantity: line.quantity - (returned.get(line.id) ?? 0),
+      lineItemId: line.id,
+      shipmentState: 'Returned' as const,
+    }))
+    .filter((item) => item.quantity > 0);
+}
+
+/** Units of each line item (by id) that returns recorded so far. */
+export function returnedQuantities(order: Pick<VendorWritableOrder, 'returnInfo'>): Map<string, number> {
   const returned = new Map<string, number>();
   for (const info of order.returnInfo ?? []) {
     for (const item of info.items) {
@@ -24,14 +47,7 @@ export function refundableItems(order: VendorWritableOrder, courseRunKey: string
         returned.set(item.lineItemId, (returned.get(item.lineItemId) ?? 0) + item.quantity);
     }
   }
-  return order.lineItems
-    .filter((line) => courseRunKey === null || line.variant.sku === courseRunKey)
-    .map((line) => ({
-      quantity: line.quantity - (returned.get(line.id) ?? 0),
-      lineItemId: line.id,
-      shipmentState: 'Returned' as const,
-    }))
-    .filter((item) => item.quantity > 0);
+  return returned;
 }
 
 /**
@@ -42,4 +58,26 @@ export function returnItemIds(order: VendorWritableOrder, returnTrackingId?: str
   return (order.returnInfo ?? [])
     .filter((info) => returnTrackingId === undefined || info.returnTrackingId === returnTrackingId)
     .flatMap((info) => info.items.map((item) => item.id));
+}
+
+/**
+ * What the refund rule reads of the order's lines: the seats' course runs (SKUs), and each entitlement
+ * line's course with the LMS entitlement CC stored on it (null before fulfilment). An entitlement line
+ * returned in full was refunded and its entitlement revoked (expired): it is nothing left to refund,
+ * not a refusal that would block the order's other lines.
+ */
+export function coursesOf(order: VendorWritableOrder): {
+  held: string[];
+  entitlementUuids: Record<string, string | null>;
+} {
+  const skus = new Set<string>();
+  const entitlementUuids: Record<string, string | null> = {};
+  const returned = returnedQuantities(order);
+  for (const line of order.lineItems) {
+    const course = vendorEntitlementCourseOf(line);
+    if (course !== null && (returned.get(line.id) ?? 0) < line.quantity)
+      entitlementUuids[course] ??= lmsEntitlementIdOf(line);
+    else if (course === null && line.variant.sku) skus.add(line.variant.sku);
+  }
+  return { held: [...skus], entitlementUuids };
 }
