@@ -1,15 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { requestCredentials } from '../platform/auth/requestCredentials';
-import { verifyAuthorization } from '../platform/auth/verifyAuthorization';
-import { codedError } from '../platform/codedError';
-import { ErrorCode } from '../platform/ErrorCode';
-import { originAllowed, preflight, withCors } from '../platform/http/corsPolicy';
+import { preflight, withCors } from '../platform/http/corsPolicy';
 import { createFormatError } from '../platform/createFormatError';
 import { createMetricsRegistry } from '../platform/createMetricsRegistry';
 import { queryLimitOptions } from '../platform/graphql/limits/queryLimitOptions';
@@ -17,11 +13,8 @@ import { createGraphQLHandler } from '../platform/http/createGraphQLHandler';
 import { createHttpServer } from '../platform/http/createHttpServer';
 import type { Handler, Routes } from '../platform/http/Routes';
 import { healthRoutes, probeRoutes } from '../platform/http/healthRoutes';
-import { FORWARDED_HEADERS } from '../platform/http/forwardedHeaders';
-import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/http/requestIdFrom';
 import { nameRequestSpan } from '../platform/plugins/nameRequestSpan';
 import { createTracing } from '../platform/tracing/createTracing';
-import { setRequestId } from '../platform/tracing/requestSpan';
 import { markReplayed } from '../platform/plugins/markReplayed';
 import { reportDegraded } from '../platform/plugins/reportDegraded';
 import { enforceCostLimit } from '../platform/plugins/enforceCostLimit';
@@ -35,7 +28,6 @@ import { DEFAULT_QUERY } from './explorer/defaultQuery';
 import { explorerRoutes } from './explorer/explorerRoutes';
 import type { GatewayConfig } from './gatewayConfig';
 import type { GatewayContext, RequestNotes } from './GatewayContext';
-import { logMutationEnd } from './logMutationEnd';
 import { echoRequestId } from './plugins/echoRequestId';
 import { noteOperation } from './plugins/noteOperation';
 import { noteErrors } from './plugins/noteErrors';
@@ -45,8 +37,8 @@ import { countFieldUsage } from './plugins/countFieldUsage';
 import { enforceSafelist } from './plugins/enforceSafelist';
 import { requireAuthentication } from './plugins/requireAuthentication';
 import { enforceRateLimits } from './plugins/enforceRateLimits';
-import { clientAddress } from './clientAddress';
 import { connectGatewayRedis } from './connectGatewayRedis';
+import { createRequestContext } from './createRequestContext';
 import { createRateLimiter } from './createRateLimiter';
 import { createRateLimitMetrics } from './rateLimitMetrics';
 import { createApqCache } from './safelist/createApqCache';
@@ -243,40 +235,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   // a request's entry goes with it.
   const notesOf = new WeakMap<IncomingMessage, RequestNotes>();
 
-  const context = async (req: IncomingMessage, res: ServerResponse): Promise<GatewayContext> => {
-    // The Authorization header, or the LMS's JWT cookies when the request asks for them
-    // (USE-JWT-COOKIE: true). Either way the subgraphs get it as `Authorization` and verify it again.
-    const credentials = requestCredentials(req.headers, config.browser.cookies);
-    // A cookie is sent by the browser whoever made the page: cookie credentials are honoured only for
-    // a page the CORS policy names (docs/security.md "Browsers"). No Origin: not a cross-origin fetch.
-    if (
-      credentials.fromCookies &&
-      req.headers.origin !== undefined &&
-      !originAllowed(req.headers.origin, config.browser.cors)
-    ) {
-      throw codedError(
-        ErrorCode.FORBIDDEN,
-        'Cookie sign-in is not accepted from this origin (CORS_ORIGIN_WHITELIST)',
-        {
-          http: { status: 403 },
-        },
-      );
-    }
-    const value: GatewayContext = {
-      // Throws UNAUTHENTICATED for a present-but-bad token: nothing downstream runs.
-      identity: await verifyAuthorization(credentials.authorization, config.jwt),
-      authorization: credentials.authorization,
-      requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
-      clientAddress: clientAddress(req, config.rateLimit.trustedProxies),
-      forwardHeaders: pickForwarded(req.headers),
-      replayed: false,
-      notes: { operation: null, replayed: false },
-    };
-    setRequestId(value.requestId);
-    notesOf.set(req, value.notes);
-    logMutationEnd(res, value, deps.logger);
-    return value;
-  };
+  const context = createRequestContext(config, deps.logger, notesOf);
   const graphql = createGraphQLHandler({ server: apollo, context });
   const requestMetrics = createRequestMetrics(metrics);
   // Outermost, so a request refused by the CORS policy or before Apollo is counted too.
@@ -318,14 +277,4 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       await tracing.shutdown();
     },
   };
-}
-
-function pickForwarded(headers: IncomingMessage['headers']): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const name of FORWARDED_HEADERS) {
-    const value = headers[name];
-    const single = Array.isArray(value) ? value[0] : value;
-    if (single !== undefined) picked[name] = single;
-  }
-  return picked;
 }

@@ -11,7 +11,7 @@ import type { Order } from '../../../../subgraphs/orders/domain/Order';
 import type { CallContext, OrderHistorySource } from '../../../../subgraphs/orders/port/OrdersBackend';
 import { isInRollout } from '../../../../subgraphs/orders/layers/rollout/rolloutBucket';
 import { FallbackLog } from '../../../../subgraphs/orders/layers/rollout/flags/FallbackLog';
-import type { Deadline } from '../../../../subgraphs/orders/layers/rollout/flags/RolloutFlags';
+import type { Deadline } from '../../../../subgraphs/orders/layers/rollout/flags/timerDeadline';
 import {
   createRolloutFlags,
   type RolloutFlagsHandle,

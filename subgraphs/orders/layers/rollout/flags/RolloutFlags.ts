@@ -1,10 +1,11 @@
-import type { Client, EvaluationDetails, FlagValue } from '@openfeature/server-sdk';
+import type { EvaluationDetails, FlagValue } from '@openfeature/server-sdk';
 import type { OrdersMode } from '../../../config/ordersMode';
 import { isOrdersMode } from '../../../config/ordersMode';
 import type { CallContext } from '../../../port/OrdersBackend';
 import { ROLLOUT_BUCKETS, rolloutBucket } from '../rolloutBucket';
-import type { FallbackLog } from './FallbackLog';
-import { showShare, type RolloutFlagMetrics } from './RolloutFlagMetrics';
+import type { RolloutDecision } from './RolloutDecision';
+import { showShare } from './RolloutFlagMetrics';
+import type { RolloutFlagsOptions } from './RolloutFlagsOptions';
 import {
   ROLLOUT_FLAGS,
   SHADOW_OFF,
@@ -12,62 +13,13 @@ import {
   type RolloutContext,
   type RolloutFlagValues,
 } from './rolloutFlagKeys';
+import { timerDeadline } from './timerDeadline';
 
 /**
  * The most of a username handed to the flags. Open edX usernames are far shorter (Django's limit is
  * 150), so no override can need more; the bucket is still computed on the whole username.
  */
 export const MAX_TARGETING_KEY = 256;
-
-/** What the flags decide for one history read. */
-export interface RolloutDecision {
-  /** The mode serving the history: the kill switch applied; a staff override or a halt come on top. */
-  mode: OrdersMode;
-  /** The mode read in the background and its sample rate; null when off or sampled at 0. */
-  shadow: { mode: OrdersMode; sampleRate: number } | null;
-}
-
-export interface RolloutFlagsOptions {
-  /** An OpenFeature client bound to this instance's own domain (createRolloutFlags). */
-  client: Client;
-  /** ORDERS_BACKEND: where everyone goes when killed, and whoever the rollout does not move. */
-  baseMode: OrdersMode;
-  /** Whether this deployment can serve a mode (vendor and merged need the vendor configuration). */
-  servable: (mode: OrdersMode) => boolean;
-  /** The environment's description of the flags: the fallback before any good evaluation. */
-  defaults: Readonly<RolloutFlagValues>;
-  metrics: RolloutFlagMetrics;
-  log: FallbackLog;
-  /**
-   * The most one read waits for its flags (ORDERS_FLAGS_TIMEOUT_MS); past it, every flag of the read
-   * takes its last good value. In process an evaluation takes microseconds; a flagd daemon over RPC
-   * that is down made each one wait for seconds, which would have held every history read.
-   */
-  timeoutMs: number;
-  /** Starts the read's deadline; injected in tests to fire it by hand. @default a timer */
-  expire?: (ms: number) => Deadline;
-  /**
-   * The flags are the environment's and cannot change while the process lives (ORDERS_FLAGS_* unset):
-   * every decision is the env provider's rule on `defaults`, taken directly. The SDK's evaluation of
-   * six flags costs ~150 µs a read (bench/rolloutFlagsCost.ts) for an answer known at start-up; an
-   * in-memory provider can neither fail nor change, so nothing is counted or can fall back.
-   */
-  constant?: boolean;
-}
-
-export interface Deadline {
-  expired: Promise<void>;
-  cancel(): void;
-}
-
-function timerDeadline(ms: number): Deadline {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
-  return { expired, cancel: () => clearTimeout(timer) };
-}
 
 /** Whether a read's evaluations still count: not once the read gave up waiting for them. */
 interface Tally {

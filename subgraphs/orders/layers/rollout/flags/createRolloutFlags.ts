@@ -17,7 +17,8 @@ import { FallbackLog } from './FallbackLog';
 import { envFlagsProvider, envFlagValues } from './envFlagsProvider';
 import { createRolloutFlagMetrics } from './RolloutFlagMetrics';
 import { SHADOW_OFF } from './rolloutFlagKeys';
-import { RolloutFlags, type RolloutFlagsOptions } from './RolloutFlags';
+import { RolloutFlags } from './RolloutFlags';
+import type { RolloutFlagsOptions } from './RolloutFlagsOptions';
 import { DEFAULT_FLAGS_TIMEOUT_MS } from '../../../config/flagsSource';
 
 export interface RolloutFlagsHandle {
