@@ -82,6 +82,11 @@ export const groups = {
     title: 'Mutation services',
     mutate: [
       'subgraphs/orders/mutations/OrderMutations.ts',
+      'subgraphs/orders/mutations/processRefund.ts',
+      'subgraphs/orders/mutations/findRefundRequest.ts',
+      'subgraphs/orders/mutations/rememberRefund.ts',
+      'subgraphs/orders/mutations/writeContextFor.ts',
+      'subgraphs/orders/mutations/mutationAuditor.ts',
       'subgraphs/orders/mutations/mutationResolvers.ts',
       'subgraphs/orders/mutations/idempotencyKeyFrom.ts',
       'subgraphs/orders/mutations/enqueueRefund.ts',

@@ -1,59 +1,27 @@
-import type { Logger } from 'pino';
 import type { Identity } from '../../../platform/auth/Identity';
 import { activeTraceHeaders } from '../../../platform/tracing/traceContext';
 import { ErrorCode } from '../../../platform/ErrorCode';
 import { codedError } from '../../../platform/codedError';
-import type { IdempotencyStore } from '../../../idempotency/IdempotencyStore';
 import { runIdempotent, type IdempotentResult } from '../../../idempotency/runIdempotent';
-import { actingForOf, isRefundRequestId, refundJobId, type RefundJobData } from '../queue/RefundJob';
-import type { RefundQueue } from '../queue/RefundQueue';
+import { actingForOf, type RefundJobData } from '../queue/RefundJob';
 import type { Order } from '../domain/Order';
 import type { RefundAction, RefundInput, RefundReceipt, RefundRequest } from '../domain/Refund';
 import type { RefundAdmission } from '../domain/RefundFacts';
-import type { OrderWrites, ServiceCredential, WriteContext } from '../port/OrderWrites';
-import type { RefundLedger } from '../port/RefundLedger';
-import type { RefundEligibility } from '../eligibility/RefundEligibility';
+import type { WriteContext } from '../port/OrderWrites';
 import { admitRefund } from './admitRefund';
 import { approveAutomatically } from './approveAutomatically';
 import { enqueueRefund } from './enqueueRefund';
-import type { RefundRequestStore } from './RefundRequestStore';
+import { findRefundRequest } from './findRefundRequest';
+import type { Delivery, MutationCall } from './MutationCall';
+import { mutationAuditor, type Audit } from './mutationAuditor';
+import type { OrderMutationsDeps } from './OrderMutationsDeps';
+import { processRefund } from './processRefund';
+import { rememberRefund } from './rememberRefund';
+import { serviceContextFor, writeContextFor } from './writeContextFor';
 
-export interface OrderMutationsDeps {
-  /** The writer for the system that owns this order number. */
-  writesFor: (orderNumber: string) => OrderWrites;
-  store: IdempotencyStore;
-  ttlMs: number;
-  leaseMs: number;
-  /** Null without REDIS_URL: deferred delivery needs a durable queue. */
-  refundQueue: RefundQueue | null;
-  /** Immediately delivered refund requests, so `refundRequest(id)` finds them too. */
-  refundRequests: RefundRequestStore;
-  logger: Logger;
-  /** Switchyard's service user, for what no user's own token may do upstream (fulfilment). */
-  service: ServiceIdentitySource;
-  /** The LMS's refund rule, checked before any refund is written or queued (admitRefund). */
-  eligibility: Pick<RefundEligibility, 'check'>;
-  /** REFUND_AUTO_APPROVE: process each new OPEN refund with `approve` at once (approveAutomatically). */
-  autoApprove?: boolean;
-  /** The course runs Switchyard had refunded, per order (RefundLedger). @default none known */
-  ledger?: RefundLedger;
-}
-
-/**
- * Where the service user's identity comes from (LMS OAuth2 client credentials, cached), and how an
- * adapter drops a token an upstream refused (WriteContext.service).
- */
-export type ServiceIdentitySource = ServiceCredential;
-
-export interface MutationCall {
-  identity: Identity;
-  requestId: string;
-  idempotencyKey: string;
-}
-
-export type Delivery = 'IMMEDIATE' | 'DEFERRED';
-
-type Audit = (event: string, fields?: Record<string, unknown>) => void;
+// The public names callers import from here, wherever they now live.
+export type { Delivery, MutationCall } from './MutationCall';
+export type { OrderMutationsDeps, ServiceIdentitySource } from './OrderMutationsDeps';
 
 // Both deliveries answer to one record per (user, key): a key spent on one cannot be spent again on
 // the other (IDEMPOTENCY_KEY_MISMATCH), and a repeated DEFERRED call replays like an IMMEDIATE one.
@@ -173,58 +141,13 @@ export class OrderMutations {
     return result.data;
   }
 
-  /**
-   * Staff: approve or deny the refunds of an OPEN request (legacy), as the service user, keyed like
-   * every mutation. The request must exist and name its refunds; the answer is the request as it now
-   * stands, kept for `refundRequest(id)`. Re-sending is safe upstream (approving a Complete refund
-   * succeeds and changes nothing), so a takeover simply processes again.
-   */
+  /** Staff: approve or deny the refunds of an OPEN request (legacy); see processRefund.ts. */
   async processRefund(
     id: string,
     action: RefundAction,
     call: MutationCall,
   ): Promise<IdempotentResult<RefundRequest>> {
-    const audit = this.auditor('processRefund', call);
-    audit('received', { refundRequestId: id, action });
-    if (!call.identity.isStaff) throw codedError(ErrorCode.FORBIDDEN, 'Only staff may process refunds');
-    let found: { request: RefundRequest; username: string } | null = null;
-    const process = async () => {
-      const { request, username } = found!;
-      const context = await this.serviceContext(call, audit);
-      const result = await this.deps
-        .writesFor(request.orderNumber)
-        .processRefunds(request.orderNumber, request.refundIds, action, context);
-      const updated: RefundRequest = {
-        ...request,
-        status: result.status,
-        lastError: result.lastError,
-        updatedAt: new Date().toISOString(),
-      };
-      await this.deps.refundRequests.save({ owner: username, request: updated }).catch((error: unknown) => {
-        audit('refund request not kept', { err: String((error as Error)?.message ?? error) });
-      });
-      return updated;
-    };
-    return runIdempotent<RefundRequest>({
-      store: this.deps.store,
-      scope: { user: call.identity.username, operation: 'processRefund', key: call.idempotencyKey },
-      args: { id, action },
-      ttlMs: this.deps.ttlMs,
-      leaseMs: this.deps.leaseMs,
-      audit,
-      // Refused before anything is sent or kept: an unknown request, or one with nothing to process.
-      authorize: async () => {
-        found = await this.findRequest(id);
-        if (!found) throw codedError(ErrorCode.NOT_FOUND, 'No such refund request');
-        if (found.request.refundIds.length === 0)
-          throw codedError(ErrorCode.NOTHING_TO_REFUND, 'This refund request has no refund to process yet');
-      },
-      execute: process,
-      reconcile: async () => {
-        found = await this.findRequest(id);
-        return found && found.request.refundIds.length > 0 ? process() : null;
-      },
-    });
+    return processRefund(this.deps, id, action, call);
   }
 
   /** A refund request, deferred (the queue) or immediate; owner or staff only. */
@@ -235,20 +158,6 @@ export class OrderMutations {
     if (!found || (found.username !== identity.username && !identity.isStaff)) return null;
     // Requests stored before the field existed knew all their ids.
     return { ...found.request, refundIdsKnown: found.request.refundIdsKnown ?? true };
-  }
-
-  /** The request under this id, whoever owns it: the stored record (immediate, or processed), else the queue's. */
-  private async findRequest(id: string): Promise<{ request: RefundRequest; username: string } | null> {
-    if (!isRefundRequestId(id)) return null;
-    return (
-      (await this.lookUp('refund-requests', async () => {
-        const stored = await this.deps.refundRequests.find(id);
-        return stored && { request: stored.request, username: stored.owner };
-      })) ??
-      (await this.lookUp('refund-queue', async () =>
-        this.deps.refundQueue ? this.deps.refundQueue.get(id) : null,
-      ))
-    );
   }
 
   /**
@@ -313,35 +222,12 @@ export class OrderMutations {
     return { data: current?.request ?? result.data, replayed: true };
   }
 
-  /**
-   * The answer to an immediate refund, also kept for `refundRequest(id)`. Saved before the key's
-   * record completes, so a crash in between is healed by the retry's reconcile; a failed save only
-   * costs that lookup, never the refund's answer.
-   */
-  private async remember(call: MutationCall, audit: Audit, receipt: RefundReceipt): Promise<RefundRequest> {
-    const request = delivered(call, receipt);
-    await this.deps.refundRequests
-      .save({ owner: call.identity.username, request })
-      .catch((error: unknown) => {
-        audit('refund request not kept', { err: String((error as Error)?.message ?? error) });
-      });
-    return request;
+  private remember(call: MutationCall, audit: Audit, receipt: RefundReceipt): Promise<RefundRequest> {
+    return rememberRefund(this.deps.refundRequests, call, audit, receipt);
   }
 
-  /** Redis down is a coded, retryable error naming what failed, not a masked internal error. */
-  private async lookUp<T>(upstream: string, read: () => Promise<T | null>): Promise<T | null> {
-    try {
-      return await read();
-    } catch (error) {
-      this.deps.logger.warn(
-        { upstream, err: String((error as Error)?.message ?? error) },
-        'refund lookup failed',
-      );
-      throw codedError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Refund requests cannot be read right now', {
-        upstream,
-        retryable: true,
-      });
-    }
+  private findRequest(id: string) {
+    return findRefundRequest(this.deps, id);
   }
 
   private refundScope(call: MutationCall) {
@@ -349,31 +235,15 @@ export class OrderMutations {
   }
 
   private serviceContext(call: MutationCall, audit: WriteContext['audit']): WriteContext {
-    return { ...this.writeContext(call, audit), service: this.deps.service };
+    return serviceContextFor(this.deps, call, audit);
   }
 
   private writeContext(call: MutationCall, audit: WriteContext['audit']): WriteContext {
-    return {
-      identity: call.identity,
-      requestId: call.requestId,
-      idempotencyKey: call.idempotencyKey,
-      audit,
-      ...(this.deps.ledger ? { ledger: this.deps.ledger } : {}),
-    };
+    return writeContextFor(this.deps, call, audit);
   }
 
-  /** One structured line per event, all carrying request id, key, user and operation (docs/observability.md, "Audit trail"). */
   private auditor(operation: string, call: MutationCall, serviceUser?: string): Audit {
-    const base = {
-      audit: 'mutation',
-      operation,
-      requestId: call.requestId,
-      idempotencyKey: call.idempotencyKey,
-      user: call.identity.username,
-      ...(serviceUser ? { via: serviceUser } : {}),
-    };
-    return (event: string, fields: Record<string, unknown> = {}) =>
-      this.deps.logger.info({ ...base, ...fields, event }, `mutation ${event}`);
+    return mutationAuditor(this.deps.logger, operation, call, serviceUser);
   }
 }
 
@@ -383,18 +253,4 @@ export class OrderMutations {
  */
 function refundArgs(input: RefundInput, delivery: Delivery): unknown {
   return delivery === 'IMMEDIATE' ? input : { ...input, delivery };
-}
-
-function delivered(call: MutationCall, receipt: RefundReceipt): RefundRequest {
-  return {
-    id: refundJobId(call.identity.username, call.idempotencyKey),
-    orderNumber: receipt.orderNumber,
-    // What the owning system's refund is now; DELIVERED only for a system that completes it itself.
-    status: receipt.status ?? 'DELIVERED',
-    refundIds: receipt.refundIds,
-    refundIdsKnown: receipt.refundIdsKnown !== false,
-    attempts: 1,
-    lastError: receipt.lastError ?? null,
-    updatedAt: new Date().toISOString(),
-  };
 }
