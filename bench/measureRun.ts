@@ -2,6 +2,8 @@ import { ORDER_HISTORY_BODY, orderHistoryBody } from './orderHistoryQuery';
 import { cpuTimeMs, machineBusyMs, peakRssMb, peakRssOfTreeMb, presentPids, sampleCpu } from './processStats';
 import { startLoadWorker, type LoadJob, type LoadResult } from './startLoadWorker';
 import { startStack, type Stack, type SubgraphClient } from './startStack';
+import { admin, counterTotal, shadowReads } from './adminPages';
+import { smokeTest } from './smokeTest';
 
 export interface BenchConfig {
   connections: number;
@@ -265,65 +267,12 @@ async function simulators(
   return Object.fromEntries(entries.filter(([, s]) => s !== undefined)) as Record<string, SimulatorStats>;
 }
 
-async function admin(url: string, method: string, path: string, body?: unknown): Promise<string> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}${path}: HTTP ${response.status} ${text}`);
-  return text;
-}
-
-/**
- * `switchyard_orders_shadow_reads_total` by outcome from the orders subgraph's `/metrics`: proof the
- * shadow really ran (and how: mostly dropped and timed out when the vendor hangs). Empty if absent.
- */
-async function shadowReads(ordersAdminUrl: string): Promise<Record<string, number>> {
-  const text = await admin(ordersAdminUrl, 'GET', '/metrics');
-  const reads: Record<string, number> = {};
-  for (const match of text.matchAll(/^switchyard_orders_shadow_reads_total\{([^}]*)\} (\S+)$/gm)) {
-    const outcome = /outcome="([^"]*)"/.exec(match[1]!)?.[1] ?? '?';
-    reads[outcome] = (reads[outcome] ?? 0) + Number(match[2]);
-  }
-  return reads;
-}
-
 /** Peak RSS summed over the stack's processes and their children, and the largest; not the simulators. */
 function stackRss(pids: Readonly<Record<string, number>>): RunResult['stackRssMb'] {
   const each = Object.entries(pids)
     .filter(([name]) => name !== 'simulators')
     .flatMap(([, pid]) => peakRssOfTreeMb(pid));
   return { total: each.reduce((a, b) => a + b, 0), largest: Math.max(0, ...each) };
-}
-
-/** A counter's value summed over all its series in a `/metrics` page; 0 when absent. */
-async function counterTotal(adminUrl: string, name: string): Promise<number> {
-  const text = await admin(adminUrl, 'GET', '/metrics');
-  let total = 0;
-  for (const match of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm')))
-    total += Number(match[1]);
-  return total;
-}
-
-/** One query before any load: a misconfigured stack fails here in a second, not after a silent red run. */
-async function smokeTest(
-  gatewayUrl: string,
-  authorization: string,
-  headers: Readonly<Record<string, string>> = {},
-): Promise<void> {
-  const response = await fetch(`${gatewayUrl}/graphql`, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json', authorization },
-    body: ORDER_HISTORY_BODY,
-  });
-  const text = await response.text();
-  const body = JSON.parse(text) as { data?: { orderHistory?: { orders: unknown[] } }; errors?: unknown };
-  if (!response.ok || body.errors || !body.data?.orderHistory?.orders.length) {
-    throw new Error(`smoke query failed (HTTP ${response.status}): ${text.slice(0, 500)}`);
-  }
 }
 
 /** Waits until the stack's processes stop burning CPU; false if they never did within the limit. */

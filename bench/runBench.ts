@@ -4,31 +4,22 @@ import { signToken } from '../platform/auth/signToken';
 import { parseJwtEnv } from '../platform/config/jwtEnv';
 import { env, parseEnv } from '../platform/config/parseEnv';
 import { isConfigError } from '../platform/config/ConfigError';
-import { measureRun, type BenchConfig, type RunResult } from './measureRun';
+import { measureRun, type BenchConfig } from './measureRun';
 import { learnersWithOrders, ORDER_HISTORY_QUERY } from './orderHistoryQuery';
 import { writeReport } from './report';
-import { buildRoundsReport, type RoundsReport } from './roundsReport';
-import { cpus } from 'node:os';
+import { buildRoundsReport } from './roundsReport';
 import { formatRoundsReport } from './formatRoundsReport';
-import { ALL_STACKS, OUR_STACKS, runRounds, type RoundsConfig } from './runRounds';
+import { ALL_STACKS, runRounds, type RoundsConfig } from './runRounds';
 import type { SubgraphClient } from './startStack';
 import { summarizeProfiles } from './profileSummary';
 import { mkdirSync } from 'node:fs';
 import { buildMergedReport, formatMergedReport } from './mergedReport';
 import { buildShadowReport, formatShadowReport } from './shadowReport';
-import { liveChildren, onUnexpectedExit } from './startStack';
+import { liveChildren, onUnexpectedExit } from './startProcess';
 import { runKitOverheadBench } from './kitOverheadReport';
-import {
-  benchStacks,
-  FIELD_USAGE_CLIENT,
-  fieldUsageStacks,
-  flagSetsOf,
-  nodeOptionsOf,
-  V8_FLAG_CHOICES,
-  type V8FlagChoice,
-} from './benchStacks';
-import { buildFieldUsageComparison, formatFieldUsageComparison } from './fieldUsageReport';
-import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER } from '../gateway/plugins/countFieldUsage';
+import { logErrorKinds } from './logErrorKinds';
+import { runFieldUsage } from './runFieldUsage';
+import { benchStacks, flagSetsOf, nodeOptionsOf, V8_FLAG_CHOICES, type V8FlagChoice } from './benchStacks';
 
 // `npm run bench`: the same load against every stack, kept up side by side and measured in alternating
 // rounds: our three deployments (kit, colocated, colocated-workers), the plain Apollo stack a team
@@ -45,7 +36,6 @@ const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
 const PROFILES = join(__dirname, '..', '..', 'bench', 'results', 'profiles');
 const SHADOW_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'shadow.json');
 const MERGED_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'merged.json');
-const FIELD_USAGE_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'field-usage.json');
 
 const MERGED_ON = { ORDERS_BACKEND: 'merged' };
 
@@ -224,6 +214,7 @@ async function main(): Promise<void> {
       authorizations,
       log,
       profileDir,
+      process.env.BENCH_NODE_OPTIONS,
     );
     return;
   }
@@ -258,71 +249,6 @@ async function main(): Promise<void> {
   }
   // T17: the upstream kit's own overhead against a direct undici call (bench/kitOverhead.ts).
   await runKitOverheadBench(log);
-}
-
-/**
- * Issue 24's figure: one of our deployments (BENCH_STACKS, default colocated) with field usage counted
- * and not, in alternating rounds of the same run, the load naming the MFE's client as the MFE does.
- */
-async function runFieldUsage(
-  config: BenchConfig,
-  reportConfig: RoundsReport['config'],
-  clients: SubgraphClient[] | undefined,
-  learners: string[],
-  authorizations: string[],
-  log: (line: string) => void,
-  profileDir: string | undefined,
-): Promise<void> {
-  const ours = clients ?? ['colocated'];
-  const client = ours[0]!;
-  if (ours.length !== 1 || !OUR_STACKS.includes(client))
-    fail(`BENCH_FIELD_USAGE measures one of ${OUR_STACKS.join(', ')}: set BENCH_STACKS to one of them`);
-  if (reportConfig.v8Flags === 'both')
-    fail('BENCH_FIELD_USAGE runs with one flag set: BENCH_V8_FLAGS=ours or none');
-  const stacks = fieldUsageStacks(
-    client,
-    reportConfig.v8Flags === 'none' ? 'none' : 'ours',
-    process.env.BENCH_NODE_OPTIONS,
-  );
-  const headers = { [CLIENT_NAME_HEADER]: FIELD_USAGE_CLIENT, [CLIENT_VERSION_HEADER]: '1.0.0' };
-  const result = await runRounds(
-    config,
-    { ...reportConfig, stacks, headers, ...(profileDir ? { profileDir } : {}) },
-    learners,
-    authorizations,
-    log,
-  );
-  const comparison = buildFieldUsageComparison(stacks, result.stacks);
-  if (!comparison) fail('field usage: a stack did not run');
-  writeReport(FIELD_USAGE_RESULTS, {
-    date: new Date().toISOString(),
-    node: process.version,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform },
-    config: reportConfig,
-    headers,
-    stacksRun: stacks,
-    comparison,
-    stacks: result.stacks,
-  });
-  process.stdout.write(
-    `\n${formatFieldUsageComparison(comparison, reportConfig.rounds)}\n\nwritten to bench/results/field-usage.json\n`,
-  );
-  logErrorKinds(
-    Object.values(result.stacks).flatMap((s) => s.rounds),
-    log,
-  );
-  // The profile says where the difference goes: the plugin's own functions in the `on` stack.
-  if (profileDir)
-    process.stdout.write(
-      `\n${summarizeProfiles(profileDir, result)}\nprofiles and summary in ${profileDir}\n`,
-    );
-}
-
-function logErrorKinds(runs: readonly RunResult[], log: (line: string) => void): void {
-  for (const run of runs) {
-    for (const [kind, n] of Object.entries(run.load.errorKinds))
-      log(`[${run.variant ?? run.client}] ${n}× ${kind}`);
-  }
 }
 
 process.on('exit', killChildren);
