@@ -1,24 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { parseJwtEnv } from '../../../../../../platform/config/jwtEnv';
-import { createRedisClient } from '../../../../../../platform/redis/createRedisClient';
-import { whenReady } from '../../../../../../platform/redis/whenReady';
 import { runRolloutCommand } from '../../../../../../scripts/rollout/runRolloutCommand';
+import type { VendorSimulator } from '../../../../../../simulators/vendor/createVendorSimulator';
 import {
-  createLegacyEcommerceSimulator,
-  LOAD_TEST_THROTTLE_RATE,
-} from '../../../../../../simulators/legacy/createLegacyEcommerceSimulator';
-import type { Simulator } from '../../../../../../simulators/kit/createSimulator';
-import { createLmsOAuthSimulator } from '../../../../../../simulators/lms/createLmsOAuthSimulator';
-import { createSeed } from '../../../../../../simulators/seed/createSeed';
-import { seedLmsAccounts } from '../../../../../../simulators/seed/lmsUserIdOf';
-import {
-  createVendorSimulator,
-  VENDOR_DEV_PROJECT,
-  vendorReceiptBaseUrl,
-  type VendorSimulator,
-} from '../../../../../../simulators/vendor/createVendorSimulator';
-import { isInRollout } from '../../../../../../subgraphs/orders/layers/rollout/rolloutBucket';
+  dropRedisKeys,
+  startGuardedRolloutUpstreams,
+  type GuardedRolloutUpstreams,
+} from '../../../../../helpers/guardedRolloutUpstreams';
 import { promSample } from '../../../../../helpers/promSample';
 import { runScript } from '../../../../../helpers/runScript';
 import {
@@ -33,38 +21,21 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const KEY = `test:rollout-halt:${randomUUID()}`;
 const POLL_MS = 200;
 const MIN_READS = 10;
-const seed = createSeed();
-const jwt = parseJwtEnv({});
-const learners = Array.from({ length: 50 }, (_, i) => `learner${i + 1}`);
-// Learners with legacy orders; those in the 20 % also get vendor copies numbered 2U-9…, so an
-// answer's number prefix says which system served it.
-const inLegacy = new Set(seed.orders.map((o) => o.username));
-const moved = learners.filter((u) => isInRollout(u, 2000) && inLegacy.has(u));
-const stayed = learners.filter((u) => !isInRollout(u, 2000) && inLegacy.has(u));
-const vendorCopies = seed.orders
-  .filter((o) => moved.includes(o.username))
-  .map((o) => ({ ...structuredClone(o), number: o.number.replace(/^EDX-/, '2U-9'), imported: true }));
 const silent = pino({ level: 'silent' });
 
-let legacy: Simulator;
+let upstreams: GuardedRolloutUpstreams;
 let vendor: VendorSimulator;
-let lms: Simulator;
+// Learners with legacy orders; those in the 20 % also have vendor copies numbered 2U-9….
+let moved: string[];
+let stayed: string[];
 let a: GuardedOrders;
 let b: GuardedOrders;
 
 beforeAll(async () => {
-  legacy = await createLegacyEcommerceSimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
-  vendor = await createVendorSimulator({ orders: vendorCopies });
-  lms = await createLmsOAuthSimulator({ jwt, accounts: seedLmsAccounts(seed) });
+  upstreams = await startGuardedRolloutUpstreams();
+  ({ vendor, moved, stayed } = upstreams);
   const env = {
-    LEGACY_ECOMMERCE_URL: legacy.url,
-    VENDOR_API_URL: vendor.url,
-    VENDOR_AUTH_URL: vendor.url,
-    VENDOR_PROJECT_KEY: VENDOR_DEV_PROJECT.projectKey,
-    VENDOR_CLIENT_ID: VENDOR_DEV_PROJECT.clientId,
-    VENDOR_CLIENT_SECRET: VENDOR_DEV_PROJECT.clientSecret,
-    VENDOR_RECEIPT_BASE_URL: vendorReceiptBaseUrl(vendor.url),
-    LMS_OAUTH2_URL: `${lms.url}/oauth2`,
+    ...upstreams.env,
     REDIS_URL,
     ADMIN_HOST: '127.0.0.1',
     ORDERS_ROLLOUT_BACKEND: 'vendor',
@@ -80,11 +51,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([a, b].map((i) => i?.component.kill('SIGKILL')));
-  await Promise.all([legacy, vendor, lms].map((s) => s?.close()));
-  const redis = createRedisClient(REDIS_URL, 'test-cleanup', silent);
-  await whenReady(redis, 2000);
-  await redis.del(KEY);
-  redis.disconnect();
+  await upstreams?.close();
+  await dropRedisKeys(REDIS_URL, KEY);
 });
 
 const io = () => {

@@ -1,23 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
-import { parseJwtEnv } from '../../../../../../platform/config/jwtEnv';
-import { createRedisClient } from '../../../../../../platform/redis/createRedisClient';
-import { whenReady } from '../../../../../../platform/redis/whenReady';
+import type { VendorSimulator } from '../../../../../../simulators/vendor/createVendorSimulator';
 import {
-  createLegacyEcommerceSimulator,
-  LOAD_TEST_THROTTLE_RATE,
-} from '../../../../../../simulators/legacy/createLegacyEcommerceSimulator';
-import type { Simulator } from '../../../../../../simulators/kit/createSimulator';
-import { createLmsOAuthSimulator } from '../../../../../../simulators/lms/createLmsOAuthSimulator';
-import { createSeed } from '../../../../../../simulators/seed/createSeed';
-import { seedLmsAccounts } from '../../../../../../simulators/seed/lmsUserIdOf';
-import {
-  createVendorSimulator,
-  VENDOR_DEV_PROJECT,
-  vendorReceiptBaseUrl,
-  type VendorSimulator,
-} from '../../../../../../simulators/vendor/createVendorSimulator';
-import { isInRollout } from '../../../../../../subgraphs/orders/layers/rollout/rolloutBucket';
+  dropRedisKeys,
+  startGuardedRolloutUpstreams,
+  type GuardedRolloutUpstreams,
+} from '../../../../../helpers/guardedRolloutUpstreams';
 import { promSample } from '../../../../../helpers/promSample';
 import { flagFile, flagsAt } from '../../../../../helpers/rolloutFlagFile';
 import {
@@ -32,35 +19,18 @@ import {
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const KEY = `test:rollout-halt-flags:${randomUUID()}`;
 const MIN_READS = 10;
-const seed = createSeed();
-const jwt = parseJwtEnv({});
-const learners = Array.from({ length: 50 }, (_, i) => `learner${i + 1}`);
-const inLegacy = new Set(seed.orders.map((o) => o.username));
-const moved = learners.filter((u) => isInRollout(u, 2000) && inLegacy.has(u));
-const vendorCopies = seed.orders
-  .filter((o) => moved.includes(o.username))
-  .map((o) => ({ ...structuredClone(o), number: o.number.replace(/^EDX-/, '2U-9'), imported: true }));
-const silent = pino({ level: 'silent' });
 const file = flagFile(flagsAt(0));
 
-let legacy: Simulator;
+let upstreams: GuardedRolloutUpstreams;
 let vendor: VendorSimulator;
-let lms: Simulator;
+let moved: string[];
 let orders: GuardedOrders;
 
 beforeAll(async () => {
-  legacy = await createLegacyEcommerceSimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
-  vendor = await createVendorSimulator({ orders: vendorCopies });
-  lms = await createLmsOAuthSimulator({ jwt, accounts: seedLmsAccounts(seed) });
+  upstreams = await startGuardedRolloutUpstreams();
+  ({ vendor, moved } = upstreams);
   orders = await startGuardedOrders({
-    LEGACY_ECOMMERCE_URL: legacy.url,
-    VENDOR_API_URL: vendor.url,
-    VENDOR_AUTH_URL: vendor.url,
-    VENDOR_PROJECT_KEY: VENDOR_DEV_PROJECT.projectKey,
-    VENDOR_CLIENT_ID: VENDOR_DEV_PROJECT.clientId,
-    VENDOR_CLIENT_SECRET: VENDOR_DEV_PROJECT.clientSecret,
-    VENDOR_RECEIPT_BASE_URL: vendorReceiptBaseUrl(vendor.url),
-    LMS_OAUTH2_URL: `${lms.url}/oauth2`,
+    ...upstreams.env,
     REDIS_URL,
     ADMIN_HOST: '127.0.0.1',
     ORDERS_FLAGS_FILE: file.path,
@@ -72,11 +42,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await orders?.component.kill('SIGKILL');
-  await Promise.all([legacy, vendor, lms].map((s) => s?.close()));
-  const redis = createRedisClient(REDIS_URL, 'test-cleanup', silent);
-  await whenReady(redis, 2000);
-  await redis.del(KEY);
-  redis.disconnect();
+  await upstreams?.close();
+  await dropRedisKeys(REDIS_URL, KEY);
 });
 
 it('judges nothing at 0 %, and halts once a flag-file edit has raised the share and the vendor fails', async () => {

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
-import { createRedisClient } from '../../../../../../platform/redis/createRedisClient';
-import { whenReady } from '../../../../../../platform/redis/whenReady';
 import { isInRollout } from '../../../../../../subgraphs/orders/layers/rollout/rolloutBucket';
+import { dropRedisKeys } from '../../../../../helpers/guardedRolloutUpstreams';
 import { promSample } from '../../../../../helpers/promSample';
 import {
   eventually,
@@ -35,10 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(running.map((i) => i.component.kill('SIGKILL')));
   await twins.close();
-  const redis = createRedisClient(REDIS_URL, 'test-cleanup', pino({ level: 'silent' }));
-  await whenReady(redis, 2000);
-  await redis.del(...KEYS);
-  redis.disconnect();
+  await dropRedisKeys(REDIS_URL, ...KEYS);
 });
 
 async function start(env: Record<string, string>): Promise<GuardedOrders> {
