@@ -20,7 +20,7 @@ import { reportDegraded } from '../platform/plugins/reportDegraded';
 import { enforceCostLimit } from '../platform/plugins/enforceCostLimit';
 import { enforceArgumentBounds } from '../platform/plugins/enforceArgumentBounds';
 import { ARGUMENT_BOUNDS } from '../schema/argumentBounds';
-import { statusBody, statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
+import { mergedStatusExtras, statusBody, statusRoutes, upstreamSummary } from '../platform/http/statusRoutes';
 import { createUpstream } from '../upstream/createUpstream';
 import type { Upstream } from '../upstream/Upstream';
 import { createUpstreamMetrics } from '../upstream/UpstreamMetrics';
@@ -128,6 +128,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const local = Object.values(inProcess).filter((s): s is InProcessSubgraph => s !== undefined);
   // What `/status` and `/readyz` report: the gateway's own clients and the in-process subgraphs'.
   const reported = [...upstreams, ...local.flatMap((s) => s.upstreams)];
+  const sections = mergedStatusExtras(local.flatMap((s) => (s.status ? [s.status] : [])));
   const rateLimitMetrics = createRateLimitMetrics(metrics);
   const redis = await connectGatewayRedis(config.redisUrl, deps.logger);
   const rateLimiter = config.rateLimit.enabled
@@ -246,7 +247,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     details: () => upstreamSummary(reported),
     metrics: local.length === 0 ? metrics : combinedMetrics([metrics, ...local.map((s) => s.metrics)]),
   };
-  const adminRoutes: Routes = { ...healthRoutes(health), ...statusRoutes('gateway', reported) };
+  const adminRoutes: Routes = { ...healthRoutes(health), ...statusRoutes('gateway', reported, sections) };
   const routes: Routes = {
     // CORS: credentials for the MFE origins of CORS_ORIGIN_WHITELIST only (platform/http/corsPolicy.ts).
     'GET /graphql': counted(withCors(graphql, config.browser.cors)),
@@ -263,7 +264,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     adminServer: createHttpServer(adminRoutes, deps.logger),
     reloadSupergraph: () => supergraph.reload(),
     registries: [metrics, ...local.map((s) => s.metrics)],
-    status: () => statusBody('gateway', reported),
+    status: () => statusBody('gateway', reported, sections),
     beginShutdown: () => {
       ready = false;
     },

@@ -169,6 +169,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     execute,
     metrics: options.metrics,
     upstreams: options.upstreams,
+    ...(options.status ? { status: options.status } : {}),
     beginShutdown: () => {
       ready = false;
     },

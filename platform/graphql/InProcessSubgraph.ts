@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { HeaderMap } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import type { Registry } from 'prom-client';
-import type { StatusSource } from '../http/statusRoutes';
+import type { StatusExtra, StatusSource } from '../http/statusRoutes';
 
 /** One subgraph operation, as the gateway's query plan sends it. */
 export interface SubgraphRequest {
@@ -27,4 +27,6 @@ export interface InProcessSubgraph {
   metrics: Registry;
   /** Its upstreams (legacy, vendor, discovery, LMS), for `/status` and `/readyz`. */
   upstreams: readonly StatusSource[];
+  /** Its own `/status` sections (the orders rollout's), shown by the co-located admin port too. */
+  status?: () => StatusExtra | Promise<StatusExtra>;
 }

@@ -45,6 +45,22 @@ export async function statusBody(
 
 export type StatusExtra = { degraded?: boolean } & Record<string, unknown>;
 
+/**
+ * Several components' own sections as one (the co-located gateway shows its in-process subgraphs'):
+ * the sections side by side, degraded when any of them is. Each component names its sections
+ * differently (the orders subgraph's is `rollout`), so none hides another's.
+ */
+export function mergedStatusExtras(
+  extras: readonly (() => Promise<StatusExtra> | StatusExtra)[],
+): (() => Promise<StatusExtra>) | undefined {
+  if (extras.length === 0) return undefined;
+  return async () => {
+    const all = await Promise.all(extras.map((extra) => extra()));
+    const degraded = all.some((extra) => extra.degraded === true);
+    return Object.assign({}, ...all, { degraded }) as StatusExtra;
+  };
+}
+
 export function upstreamSummary(upstreams: readonly StatusSource[]): Record<string, unknown> {
   const breakers = Object.fromEntries(upstreams.map((u) => [u.name, u.status().breaker]));
   return { degraded: Object.values(breakers).some((state) => state !== 'closed'), breakers };

@@ -84,6 +84,18 @@ it("lists the subgraphs' upstreams on /status and /readyz instead of the subgrap
   );
 });
 
+it("shows the orders subgraph's rollout section on its admin port's /status, as the orders subgraph's own does", async () => {
+  const status = JSON.parse(await adminText(colocated, '/status')) as {
+    component: string;
+    degraded: boolean;
+    rollout?: { halted: boolean; store: string; windows: unknown };
+  };
+  expect(status.component).toBe('gateway');
+  expect(status.degraded).toBe(false);
+  expect(status.rollout).toMatchObject({ halted: false, store: 'memory' });
+  expect(status.rollout).toHaveProperty('windows');
+});
+
 it('still refuses a bad token and an anonymous page, before any upstream call', async () => {
   const before = colocated.simulators.legacy!.stats().total;
   const bad = await colocated.query(ORDER_HISTORY_QUERY, {
