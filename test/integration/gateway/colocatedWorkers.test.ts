@@ -82,8 +82,11 @@ it('lists each worker on /status with its own upstreams', async () => {
   expect(body.workers).toHaveLength(2);
   const pids = body.workers.map((w: { pid: number }) => w.pid);
   expect(new Set(pids).size).toBe(2);
-  for (const worker of body.workers)
+  for (const worker of body.workers) {
     expect(worker.upstreams.map((u: { name: string }) => u.name)).toContain('legacy-ecommerce');
+    // Each worker's orders rollout guard, as the orders subgraph's own /status shows it.
+    expect(worker.rollout).toMatchObject({ halted: false });
+  }
 });
 
 it('replaces a worker that dies, and keeps answering meanwhile', async () => {
