@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import pino, { type Logger } from 'pino';
-import { parseJwtEnv } from '../../../../../platform/config/jwtEnv';
-import { createDiscoverySimulator } from '../../../../../simulators/discovery/createDiscoverySimulator';
-import type { Simulator } from '../../../../../simulators/kit/createSimulator';
-import {
-  createLegacyEcommerceSimulator,
-  LOAD_TEST_THROTTLE_RATE,
-  type LegacyEcommerceSimulator,
-} from '../../../../../simulators/legacy/createLegacyEcommerceSimulator';
-import {
-  createLmsOAuthSimulator,
-  type LmsOAuthSimulator,
-} from '../../../../../simulators/lms/createLmsOAuthSimulator';
-import { parseOrdersConfig } from '../../../../../subgraphs/orders/config/ordersConfig';
 import { refundJobId } from '../../../../../subgraphs/orders/queue/RefundJob';
 import {
-  startRefundWorker,
-  type RunningRefundWorker,
-} from '../../../../../subgraphs/orders/worker/startRefundWorker';
+  REFUND_STATUS as STATUS,
+  refundWorkerFor,
+  startEligibilityStack,
+  type EligibilityStack,
+} from '../../../../helpers/startEligibilityStack';
 import {
   courseUuidOf,
   ENTITLED_LEARNER,
@@ -28,15 +16,11 @@ import {
   MIXED_SEAT_RUN,
   REDEEMED_RUN,
 } from '../../../../helpers/entitlementRefundSeed';
-import { startTestStack, type TestStack } from '../../../../helpers/startTestStack';
 
 // Course entitlements bought from the legacy system, refunded as the LMS refunds them: ecommerce's
 // `POST /api/v2/refunds/ {username, order_number, entitlement_uuid}`, the uuid read from the LMS
 // entitlements API, and the LMS's rule (CourseEntitlement.is_entitlement_refundable) checked first.
 // Real HTTP: gateway → orders subgraph → legacy, LMS and discovery simulators.
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-${randomUUID()}`;
-const jwt = parseJwtEnv({});
 const seed = entitlementRefundSeed();
 /** A learner with 600 entitlements, the one their order bought the 551st: past the five pages read. */
 const MANY = 'entitled_many';
@@ -54,63 +38,47 @@ seed.orders.push({
     },
   ],
 });
-const REFUND = `mutation R($input: RequestRefundInput!) { requestRefund(input: $input) { id status refundIds } }`;
-const STATUS = `query S($id: ID!) { refundRequest(id: $id) { id status refundIds lastError } }`;
 const PROCESS = `mutation P($input: ProcessRefundInput!) { processRefund(input: $input) { id status } }`;
 const ORDER = `query O($n: ID!) { order(number: $n) { number lines { title courseUuid courseRun { key } } } }`;
 
-let legacy: LegacyEcommerceSimulator;
-let discovery: Simulator;
-let lms: LmsOAuthSimulator;
-let stack: TestStack;
-const lines: Record<string, unknown>[] = [];
-const capture = (): Logger =>
-  pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+let sims: EligibilityStack;
+let legacy: EligibilityStack['legacy'];
+let lms: EligibilityStack['lms'];
+let stack: EligibilityStack['stack'];
+let lines: EligibilityStack['lines'];
 
 beforeAll(async () => {
-  legacy = await createLegacyEcommerceSimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
-  discovery = await createDiscoverySimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
-  lms = await createLmsOAuthSimulator({ jwt });
-  grantEntitlements(lms.entitlements, lms.enrollments);
-  for (let i = 1; i <= 600; i++) {
-    const n = String(i).padStart(12, '0');
-    lms.entitlements.grant({
-      username: MANY,
-      uuid: `e1000000-0000-4000-8000-${n}`,
-      courseUuid: `1000e000-0000-4000-8000-${n}`,
-      orderNumber: i === 551 ? MANY_ORDER : `EDX-${970000 + i}`,
-      mode: 'verified',
-      refundLocked: false,
-      expiredAt: null,
-      created: new Date().toISOString(),
-      enrollmentCourseRun: null,
-    });
-  }
-  lms.certificates.issue({
-    username: ENTITLED_LEARNER,
-    courseId: REDEEMED_RUN,
-    status: 'downloadable',
-    certificateType: 'verified',
-  });
-  stack = await startTestStack(
-    {
-      LEGACY_ECOMMERCE_URL: legacy.url,
-      DISCOVERY_URL: discovery.url,
-      LMS_OAUTH2_URL: `${lms.url}/oauth2`,
-      REFUND_WINDOW_DAYS: '14',
-      REDIS_URL,
-      REFUND_QUEUE_PREFIX: prefix,
+  sims = await startEligibilityStack(seed, {
+    prepare: ({ lms }) => {
+      grantEntitlements(lms.entitlements, lms.enrollments);
+      for (let i = 1; i <= 600; i++) {
+        const n = String(i).padStart(12, '0');
+        lms.entitlements.grant({
+          username: MANY,
+          uuid: `e1000000-0000-4000-8000-${n}`,
+          courseUuid: `1000e000-0000-4000-8000-${n}`,
+          orderNumber: i === 551 ? MANY_ORDER : `EDX-${970000 + i}`,
+          mode: 'verified',
+          refundLocked: false,
+          expiredAt: null,
+          created: new Date().toISOString(),
+          enrollmentCourseRun: null,
+        });
+      }
+      lms.certificates.issue({
+        username: ENTITLED_LEARNER,
+        courseId: REDEEMED_RUN,
+        status: 'downloadable',
+        certificateType: 'verified',
+      });
     },
-    { logger: (component) => (component === 'orders-subgraph' ? capture() : pino({ level: 'silent' })) },
-  );
+  });
+  ({ legacy, lms, stack, lines } = sims);
 });
-afterAll(async () => {
-  await stack.stop();
-  await Promise.all([legacy.close(), discovery.close(), lms.close()]);
-});
+afterAll(async () => sims.stop());
 
 const refund = (input: Record<string, unknown>, key = randomUUID(), user = ENTITLED_LEARNER, staff = false) =>
-  stack.query<any>(REFUND, { user, staff, variables: { input }, headers: { 'idempotency-key': key } });
+  sims.refund(input, key, user, staff);
 /** The refund-creation bodies ecommerce received under this key. */
 const bodiesUnder = (key: string) =>
   legacy.writes.refundBodies.filter((call) => call.idempotencyKey === key).map((call) => call.body);
@@ -311,20 +279,10 @@ it('reads at most five pages of 100 entitlements, then refuses rather than read 
 });
 
 describe('a deferred entitlement refund', () => {
-  let worker: RunningRefundWorker | null = null;
-  const startWorker = () => {
-    worker ??= startRefundWorker(parseOrdersConfig(stack.upstreamEnv), REDIS_URL, pino({ level: 'silent' }));
-  };
-  afterAll(async () => worker?.stop());
-  const settled = async (id: string, status: string) => {
-    let request: any = null;
-    for (let i = 0; i < 400 && request?.status !== status; i++) {
-      request = (await stack.query<any>(STATUS, { user: ENTITLED_LEARNER, variables: { id } })).body.data
-        .refundRequest;
-      if (request?.status !== status) await new Promise((r) => setTimeout(r, 50));
-    }
-    return request;
-  };
+  const worker = refundWorkerFor(() => stack, ENTITLED_LEARNER);
+  const startWorker = worker.start;
+  const settled = worker.settled;
+  afterAll(async () => worker.stop());
 
   // First, before any worker runs: the lock lands between acceptance and delivery.
   it('is refused by the worker when support locked the entitlement since: FAILED, 0 writes', async () => {

@@ -1,29 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import pino, { type Logger } from 'pino';
-import { parseJwtEnv } from '../../../../../platform/config/jwtEnv';
-import { createDiscoverySimulator } from '../../../../../simulators/discovery/createDiscoverySimulator';
-import type { Simulator } from '../../../../../simulators/kit/createSimulator';
-import {
-  createLegacyEcommerceSimulator,
-  LOAD_TEST_THROTTLE_RATE,
-  type LegacyEcommerceSimulator,
-} from '../../../../../simulators/legacy/createLegacyEcommerceSimulator';
-import {
-  createLmsOAuthSimulator,
-  type LmsOAuthSimulator,
-} from '../../../../../simulators/lms/createLmsOAuthSimulator';
-import {
-  createVendorSimulator,
-  VENDOR_DEV_PROJECT,
-  vendorReceiptBaseUrl,
-  type VendorSimulator,
-} from '../../../../../simulators/vendor/createVendorSimulator';
-import { parseOrdersConfig } from '../../../../../subgraphs/orders/config/ordersConfig';
 import { refundJobId } from '../../../../../subgraphs/orders/queue/RefundJob';
 import {
-  startRefundWorker,
-  type RunningRefundWorker,
-} from '../../../../../subgraphs/orders/worker/startRefundWorker';
+  REFUND_STATUS as STATUS,
+  refundWorkerFor,
+  startEligibilityStack,
+  type EligibilityStack,
+} from '../../../../helpers/startEligibilityStack';
 import {
   RULE_CASES,
   RULE_LEARNER,
@@ -31,65 +13,40 @@ import {
   ruleOrder,
   type RuleCase,
 } from '../../../../helpers/refundRuleSeed';
-import { startTestStack, type TestStack } from '../../../../helpers/startTestStack';
 
 // The LMS's refund rule (CourseEnrollment.refundable()) at its default 14-day window, over real HTTP:
 // orders from the legacy and vendor simulators, course runs from discovery, certificates from the LMS.
 // A refusal is REFUND_NOT_ELIGIBLE with its reason, and nothing is written, queued or kept.
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-${randomUUID()}`;
-const jwt = parseJwtEnv({});
 const seed = refundRuleSeed();
-const REFUND = `mutation R($input: RequestRefundInput!) { requestRefund(input: $input) { id status refundIds } }`;
-const STATUS = `query S($id: ID!) { refundRequest(id: $id) { id status lastError } }`;
 
-let legacy: LegacyEcommerceSimulator;
-let vendor: VendorSimulator;
-let discovery: Simulator;
-let lms: LmsOAuthSimulator;
-let stack: TestStack;
-const lines: Record<string, unknown>[] = [];
-const capture = (): Logger =>
-  pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+let sims: EligibilityStack;
+let legacy: EligibilityStack['legacy'];
+let vendor: NonNullable<EligibilityStack['vendor']>;
+let lms: EligibilityStack['lms'];
+let stack: EligibilityStack['stack'];
+let lines: EligibilityStack['lines'];
 
 beforeAll(async () => {
-  legacy = await createLegacyEcommerceSimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
-  vendor = await createVendorSimulator({ orders: seed.vendorOrders ?? [], ...VENDOR_DEV_PROJECT });
-  discovery = await createDiscoverySimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
-  lms = await createLmsOAuthSimulator({ jwt });
-  // The learner passed this course: the LMS generated their certificate.
-  lms.certificates.issue({
-    username: RULE_LEARNER,
-    courseId: RULE_CASES.certified,
-    status: 'downloadable',
-    certificateType: 'verified',
-  });
-  stack = await startTestStack(
-    {
-      LEGACY_ECOMMERCE_URL: legacy.url,
-      DISCOVERY_URL: discovery.url,
-      LMS_OAUTH2_URL: `${lms.url}/oauth2`,
-      VENDOR_API_URL: vendor.url,
-      VENDOR_AUTH_URL: vendor.url,
-      VENDOR_PROJECT_KEY: VENDOR_DEV_PROJECT.projectKey,
-      VENDOR_CLIENT_ID: VENDOR_DEV_PROJECT.clientId,
-      VENDOR_CLIENT_SECRET: VENDOR_DEV_PROJECT.clientSecret,
-      VENDOR_RECEIPT_BASE_URL: vendorReceiptBaseUrl(vendor.url),
-      REFUND_WINDOW_DAYS: '14',
-      REDIS_URL,
-      REFUND_QUEUE_PREFIX: prefix,
+  sims = await startEligibilityStack(seed, {
+    vendor: true,
+    prepare: ({ lms }) => {
+      // The learner passed this course: the LMS generated their certificate.
+      lms.certificates.issue({
+        username: RULE_LEARNER,
+        courseId: RULE_CASES.certified,
+        status: 'downloadable',
+        certificateType: 'verified',
+      });
     },
-    { logger: (component) => (component === 'orders-subgraph' ? capture() : pino({ level: 'silent' })) },
-  );
+  });
+  ({ legacy, lms, stack, lines } = sims);
+  vendor = sims.vendor!;
 });
-afterAll(async () => {
-  await stack.stop();
-  await Promise.all([legacy.close(), vendor.close(), discovery.close(), lms.close()]);
-});
+afterAll(async () => sims.stop());
 
 type Backend = 'legacy' | 'vendor';
 const refund = (input: Record<string, unknown>, key = randomUUID(), user = RULE_LEARNER, staff = false) =>
-  stack.query<any>(REFUND, { user, staff, variables: { input }, headers: { 'idempotency-key': key } });
+  sims.refund(input, key, user, staff);
 /** Upstream writes made under this key: legacy refund calls, vendor order updates. */
 const writesUnder = (backend: Backend, key: string) =>
   backend === 'legacy'
@@ -156,8 +113,8 @@ describe.each<Backend>(['legacy', 'vendor'])('%s orders', (backend) => {
 });
 
 describe('a deferred refund', () => {
-  let worker: RunningRefundWorker | null = null;
-  afterAll(async () => worker?.stop());
+  const worker = refundWorkerFor(() => stack, RULE_LEARNER);
+  afterAll(async () => worker.stop());
 
   it('is checked again by the worker: a certificate issued since the request refuses it, 0 writes', async () => {
     const key = randomUUID();
@@ -172,14 +129,8 @@ describe('a deferred refund', () => {
       status: 'generating',
       certificateType: 'verified',
     });
-    worker = startRefundWorker(parseOrdersConfig(stack.upstreamEnv), REDIS_URL, pino({ level: 'silent' }));
-    const id = accepted.body.data.requestRefund.id as string;
-    let request: any = null;
-    for (let i = 0; i < 400 && request?.status !== 'FAILED'; i++) {
-      request = (await stack.query<any>(STATUS, { user: RULE_LEARNER, variables: { id } })).body.data
-        .refundRequest;
-      if (request?.status !== 'FAILED') await new Promise((r) => setTimeout(r, 50));
-    }
+    worker.start();
+    const request = await worker.settled(accepted.body.data.requestRefund.id as string, 'FAILED');
     expect(request).toMatchObject({
       status: 'FAILED',
       lastError: expect.stringContaining('REFUND_NOT_ELIGIBLE'),

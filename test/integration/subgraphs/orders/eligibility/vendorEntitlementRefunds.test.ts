@@ -1,30 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import pino, { type Logger } from 'pino';
-import { parseJwtEnv } from '../../../../../platform/config/jwtEnv';
-import { createDiscoverySimulator } from '../../../../../simulators/discovery/createDiscoverySimulator';
-import type { Simulator } from '../../../../../simulators/kit/createSimulator';
-import {
-  createLegacyEcommerceSimulator,
-  LOAD_TEST_THROTTLE_RATE,
-  type LegacyEcommerceSimulator,
-} from '../../../../../simulators/legacy/createLegacyEcommerceSimulator';
-import {
-  createLmsOAuthSimulator,
-  type LmsOAuthSimulator,
-} from '../../../../../simulators/lms/createLmsOAuthSimulator';
-import {
-  createVendorSimulator,
-  VENDOR_DEV_PROJECT,
-  vendorReceiptBaseUrl,
-  type VendorSimulator,
-} from '../../../../../simulators/vendor/createVendorSimulator';
-import { parseOrdersConfig } from '../../../../../subgraphs/orders/config/ordersConfig';
 import { refundJobId } from '../../../../../subgraphs/orders/queue/RefundJob';
 import {
-  startRefundWorker,
-  type RunningRefundWorker,
-} from '../../../../../subgraphs/orders/worker/startRefundWorker';
-import { startTestStack, type TestStack } from '../../../../helpers/startTestStack';
+  REFUND_STATUS as STATUS,
+  refundWorkerFor,
+  startEligibilityStack,
+  type EligibilityStack,
+} from '../../../../helpers/startEligibilityStack';
 import {
   grantVendorEntitlements,
   VENDOR_ENTITLED,
@@ -41,57 +22,32 @@ import {
 // custom field `edxLMSEntitlementId`. The LMS's entitlement rule is read from the LMS by that uuid;
 // the write is a return on that line, which Commerce Coordinator refunds and whose entitlement it
 // revokes. Real HTTP: gateway → orders subgraph → vendor, LMS and discovery simulators.
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-${randomUUID()}`;
-const jwt = parseJwtEnv({});
 const seed = vendorEntitlementSeed();
-const REFUND = `mutation R($input: RequestRefundInput!) { requestRefund(input: $input) { id status refundIds } }`;
-const STATUS = `query S($id: ID!) { refundRequest(id: $id) { id status refundIds lastError } }`;
 const ORDER = `query O($n: ID!) { order(number: $n) { number lines { title courseUuid courseRun { key } } } }`;
 
-let legacy: LegacyEcommerceSimulator;
-let vendor: VendorSimulator;
-let discovery: Simulator;
-let lms: LmsOAuthSimulator;
-let stack: TestStack;
-const lines: Record<string, unknown>[] = [];
-const capture = (): Logger =>
-  pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+let sims: EligibilityStack;
+let vendor: NonNullable<EligibilityStack['vendor']>;
+let lms: EligibilityStack['lms'];
+let stack: EligibilityStack['stack'];
+let lines: EligibilityStack['lines'];
 
 beforeAll(async () => {
-  legacy = await createLegacyEcommerceSimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
-  vendor = await createVendorSimulator({ orders: seed.vendorOrders ?? [], ...VENDOR_DEV_PROJECT });
-  discovery = await createDiscoverySimulator({ seed, jwt, throttleRate: LOAD_TEST_THROTTLE_RATE });
-  lms = await createLmsOAuthSimulator({ jwt });
-  grantVendorEntitlements(lms.entitlements);
-  // CC's revocation reaches the LMS (through the Order Fulfillment service): the entitlement expires.
-  vendor.writes.coordinator.onEntitlementRevoked = (uuid) =>
-    lms.entitlements.update(uuid, { expiredAt: new Date().toISOString() });
-  stack = await startTestStack(
-    {
-      LEGACY_ECOMMERCE_URL: legacy.url,
-      DISCOVERY_URL: discovery.url,
-      LMS_OAUTH2_URL: `${lms.url}/oauth2`,
-      VENDOR_API_URL: vendor.url,
-      VENDOR_AUTH_URL: vendor.url,
-      VENDOR_PROJECT_KEY: VENDOR_DEV_PROJECT.projectKey,
-      VENDOR_CLIENT_ID: VENDOR_DEV_PROJECT.clientId,
-      VENDOR_CLIENT_SECRET: VENDOR_DEV_PROJECT.clientSecret,
-      VENDOR_RECEIPT_BASE_URL: vendorReceiptBaseUrl(vendor.url),
-      REFUND_WINDOW_DAYS: '14',
-      REDIS_URL,
-      REFUND_QUEUE_PREFIX: prefix,
+  sims = await startEligibilityStack(seed, {
+    vendor: true,
+    prepare: ({ vendor, lms }) => {
+      grantVendorEntitlements(lms.entitlements);
+      // CC's revocation reaches the LMS (through the Order Fulfillment service): the entitlement expires.
+      vendor!.writes.coordinator.onEntitlementRevoked = (uuid) =>
+        lms.entitlements.update(uuid, { expiredAt: new Date().toISOString() });
     },
-    { logger: (component) => (component === 'orders-subgraph' ? capture() : pino({ level: 'silent' })) },
-  );
+  });
+  ({ lms, stack, lines } = sims);
+  vendor = sims.vendor!;
 });
-afterAll(async () => {
-  await stack.stop();
-  await Promise.all([legacy.close(), vendor.close(), discovery.close(), lms.close()]);
-});
+afterAll(async () => sims.stop());
 
 const refund = (input: Record<string, unknown>, key = randomUUID(), user = VENDOR_ENTITLED, staff = false) =>
-  stack.query<any>(REFUND, { user, staff, variables: { input }, headers: { 'idempotency-key': key } });
+  sims.refund(input, key, user, staff);
 /** Vendor order updates made under this key. */
 const updatesUnder = (key: string) => vendor.writes.log.filter((u) => u.idempotencyKey === key);
 const entitlementReads = () => lms.stats().byRoute['entitlements.list'] ?? 0;
@@ -215,20 +171,10 @@ it('refuses a line CC has not fulfilled (no edxLMSEntitlementId): ENTITLEMENT_NO
 });
 
 describe('a deferred vendor entitlement refund', () => {
-  let worker: RunningRefundWorker | null = null;
-  const startWorker = () => {
-    worker ??= startRefundWorker(parseOrdersConfig(stack.upstreamEnv), REDIS_URL, pino({ level: 'silent' }));
-  };
-  afterAll(async () => worker?.stop());
-  const settled = async (id: string, status: string) => {
-    let request: any = null;
-    for (let i = 0; i < 400 && request?.status !== status; i++) {
-      request = (await stack.query<any>(STATUS, { user: VENDOR_ENTITLED, variables: { id } })).body.data
-        .refundRequest;
-      if (request?.status !== status) await new Promise((r) => setTimeout(r, 50));
-    }
-    return request;
-  };
+  const worker = refundWorkerFor(() => stack, VENDOR_ENTITLED);
+  const startWorker = worker.start;
+  const settled = worker.settled;
+  afterAll(async () => worker.stop());
 
   // Before any worker runs: the lock lands between acceptance and delivery.
   it('is refused by the worker when support locked the entitlement since: FAILED, 0 writes', async () => {
