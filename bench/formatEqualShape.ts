@@ -1,4 +1,4 @@
-import type { Comparison, EqualShapeReport, Figure, Goal } from './equalShapeReport';
+import type { Comparison, EqualShapeReport, Figure, Goal, HiveComparison } from './equalShapeReport';
 
 // Issue 25's comparison as printed after a run: the equal-shape ratios beside today's headline, each
 // goal with met / NOT met, and the workload's own conditions.
@@ -85,6 +85,18 @@ function table(equal: Comparison | undefined, headline: Comparison | undefined):
   );
 }
 
+/** The Hive Gateway line: the paired requests/s ratio with its rounds and verdict, or why not measured. */
+function hiveLine(hive: HiveComparison): string {
+  const head = `Hive Gateway, colocated-workers ÷ Hive requests/s ${hive.op} ${hive.bound}`;
+  if (!hive.measured) return `${head}: not measured (${hive.why})`;
+  const { paired, ratios } = hive.comparison;
+  return (
+    `${head}: ${x(paired.requestsPerSec)} (paired median; rounds ${rounds(paired.requestsPerSecByRound)}): ` +
+    `${verdict(hive.goal)}; stack CPU per page ${x(paired.stackCpuMsPerQuery)} ` +
+    `(rounds ${rounds(paired.stackCpuByRound)}), unloaded p50 ${x(ratios.unloadedP50Ms)}`
+  );
+}
+
 /** The equal-shape section of one flag set; `flags` says which flags every stack ran with. */
 export function formatEqualShape(report: EqualShapeReport, flags: string): string[] {
   const { colocated, headline, separate, hive, workload } = report;
@@ -108,7 +120,7 @@ export function formatEqualShape(report: EqualShapeReport, flags: string): strin
       ? table(colocated, headline)
       : ['co-located, workers ÷ plain-colocated: not measured (BENCH_STACKS left one out)']),
     ...separateLines,
-    `Hive Gateway, colocated-workers ÷ Hive requests/s ${hive.op} ${hive.bound}: not measured (${hive.why})`,
+    hiveLine(hive),
     `workload: ${learners.value} learners in the load (${target(learners)}): ${verdict(learners)}; ` +
       `legacy calls per page on every stack (lowest ${legacy.value.toFixed(2)}, ${legacy.lowestStack}; ` +
       `${target(legacy)}, so no cache answered a page): ${verdict(legacy)}; no response cache in any stack`,

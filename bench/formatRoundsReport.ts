@@ -68,6 +68,7 @@ const COLUMN_ORDER = [
   'plain',
   'plain-colocated',
   'apollo-default',
+  'hive',
 ] as const satisfies readonly SubgraphClient[];
 
 /** Ratio columns: [heading, ours, baseline], shown when both stacks ran. */
@@ -77,6 +78,7 @@ const RATIO_COLUMNS = [
   ['workers/plain', 'colocated-workers', 'plain'],
   ['workers/plain-col', 'colocated-workers', 'plain-colocated'],
   ['kit/apollo-default', 'kit', 'apollo-default'],
+  ['workers/hive', 'colocated-workers', 'hive'],
 ] as const satisfies readonly (readonly [string, SubgraphClient, SubgraphClient])[];
 
 /** ours ÷ base, or a dash where there is no ratio (both co-located stacks have no `orders` process). */

@@ -24,7 +24,8 @@ import { benchStacks, flagSetsOf, nodeOptionsOf, V8_FLAG_CHOICES, type V8FlagCho
 // `npm run bench`: the same load against every stack, kept up side by side and measured in alternating
 // rounds: our three deployments (kit, colocated, colocated-workers), the plain Apollo stack a team
 // writes first in both shapes (bench/plain/: plain, plain-colocated), and ours with @apollo/gateway's
-// stock data source (apollo-default); every stack with the same V8 flags (BENCH_V8_FLAGS).
+// stock data source (apollo-default), and Hive Gateway over the plain subgraphs (hive); every stack
+// with the same V8 flags (BENCH_V8_FLAGS).
 // `BENCH_FIELD_USAGE=1 npm run bench` instead measures one of our deployments with field usage counted
 // and not, in alternating rounds (issue 24's figure).
 // `BENCH_SHADOW=1 npm run bench` instead measures the shadow layer: the kit with the shadow off, then

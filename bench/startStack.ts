@@ -13,9 +13,10 @@ import { VENDOR_DEV_PROJECT, vendorReceiptBaseUrl } from '../simulators/vendor/c
  * `colocated-workers`: the same with COLOCATED_WORKERS at the machine's core count (node:cluster).
  * `plain-colocated`: the plain stack in that shape (bench/plain/plainColocatedMain.ts): the stock
  * gateway executing the plain subgraphs in process, one process per core behind one port.
+ * `hive`: Hive Gateway's runtime (bench/plain/hiveGatewayMain.ts) over the `plain` stack's subgraphs.
  */
 export type SubgraphClient =
-  'kit' | 'apollo-default' | 'plain' | 'plain-colocated' | 'colocated' | 'colocated-workers';
+  'kit' | 'apollo-default' | 'plain' | 'plain-colocated' | 'colocated' | 'colocated-workers' | 'hive';
 export type ComponentName = 'simulators' | 'orders' | 'catalog' | 'gateway';
 
 export interface Stack {
@@ -53,7 +54,20 @@ const PLAIN_ENTRIES = {
   catalog: 'bench/plain/plainCatalogMain.js',
   gateway: 'bench/plain/plainGatewayMain.js',
   colocated: 'bench/plain/plainColocatedMain.js',
+  hive: 'bench/plain/hiveGatewayMain.js',
 } as const;
+
+/** Each stack's gateway process (a co-located stack's only one). */
+const GATEWAY_ENTRIES: Record<SubgraphClient, string> = {
+  kit: 'gateway/main.js',
+  // Our gateway and subgraphs; the baseline's entry only swaps in the stock data source.
+  'apollo-default': 'bench/baseline/main.js',
+  plain: PLAIN_ENTRIES.gateway,
+  'plain-colocated': PLAIN_ENTRIES.colocated,
+  colocated: 'colocated/main.js',
+  'colocated-workers': 'colocated/main.js',
+  hive: PLAIN_ENTRIES.hive,
+};
 
 const DIST = join(__dirname, '..');
 
@@ -68,7 +82,8 @@ export async function startStack(
   options: StackOptions = {},
 ): Promise<Stack> {
   const ordersEnv = options.ordersEnv ?? {};
-  const plain = client === 'plain' || client === 'plain-colocated';
+  // The plain subgraphs behind either stock gateway: Apollo's (`plain`) or Hive's (`hive`).
+  const plain = client === 'plain' || client === 'plain-colocated' || client === 'hive';
   // One process serving the gateway with both subgraphs in it (a primary and workers for some).
   const colocated = client === 'colocated' || client === 'colocated-workers' || client === 'plain-colocated';
   // One worker per core, as a single host would run it; the primary only supervises.
@@ -188,16 +203,7 @@ export async function startStack(
     }
     pids.gateway = await start(
       'gateway',
-      // The same gateway either way; the baseline's entry only swaps in the stock data source.
-      client === 'plain-colocated'
-        ? PLAIN_ENTRIES.colocated
-        : plain
-          ? PLAIN_ENTRIES.gateway
-          : colocated
-            ? 'colocated/main.js'
-            : client === 'kit'
-              ? 'gateway/main.js'
-              : 'bench/baseline/main.js',
+      GATEWAY_ENTRIES[client],
       {
         GATEWAY_PORT: String(gatewayPort),
         ADMIN_PORT: String(gatewayAdminPort),
