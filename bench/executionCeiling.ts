@@ -25,7 +25,8 @@ import { startProcess, type Running } from './startProcess';
 //   A. Switchyard co-located (createColocatedGateway), as it ships;
 //   B. the plain co-located stack's worker (stock ApolloGateway + LocalGraphQLDataSource);
 //   C. one graphql-js pass over the plain resolvers, behind a bare node:http endpoint;
-//   D. one graphql-js pass over our resolvers and contexts, behind our gateway's Apollo server and guards.
+//   D. one graphql-js pass over our resolvers and contexts, behind our gateway's Apollo server and guards;
+//   E. D's single pass behind a bare node:http endpoint instead (D − E: what the gateway's pipeline costs).
 // CPU per page from process.cpuUsage() in interleaved batches; every variant's answer checked first.
 
 const config = parseEnv(
@@ -38,8 +39,8 @@ const config = parseEnv(
     CEILING_LEARNERS: z.coerce.number().int().min(50).default(600),
     CEILING_VARIANTS: z
       .string()
-      .regex(/^[ABCD]+$/, 'letters among A, B, C, D')
-      .default('ABCD'),
+      .regex(/^[ABCDE]+$/, 'letters among A, B, C, D, E')
+      .default('ABCDE'),
     LOG_LEVEL: env.logLevel(),
   },
   process.env,
@@ -145,9 +146,11 @@ async function startVariants(letters: string): Promise<CeilingVariant[]> {
     B: () => plain.startPlainColocated(),
     C: () => plain.startSinglePassPlain(),
     D: () => ours.startSinglePassOurs(colocated),
+    E: () => ours.startSinglePassOursBare(colocated),
   };
   const started: CeilingVariant[] = [];
-  for (const id of ['A', 'B', 'C', 'D'] as const) if (letters.includes(id)) started.push(await starts[id]());
+  for (const id of ['A', 'B', 'C', 'D', 'E'] as const)
+    if (letters.includes(id)) started.push(await starts[id]());
   return started;
 }
 

@@ -1,14 +1,11 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ApolloGateway, IntrospectAndCompose, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import type { GraphQLError } from 'graphql';
-import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { close, listen } from '../../platform/http/listen';
 import type * as plainCatalogModule from '../plain/plainCatalog';
 import type * as plainOrdersModule from '../plain/plainOrders';
 import type * as plainVerifyModule from '../plain/plainVerify';
 import type { CeilingVariant } from './CeilingVariant';
+import { serveSinglePass } from './serveSinglePass';
 import { singlePassSchema, supergraphApiSchema } from './singlePassSchema';
 
 // MEASUREMENT ONLY (bench/executionCeiling.ts, issue 25). Variants B and C over the plain stack's
@@ -70,9 +67,8 @@ export async function startPlainColocated(): Promise<CeilingVariant> {
 
 /**
  * C: the floor: the supergraph's API schema executed once by graphql-js over the plain resolvers
- * (bench/ceiling/singlePassSchema.ts), behind the least an HTTP endpoint must do: read the body, check
- * the token as the plain stack does (plainVerify), a parsed and validated document cached by its text,
- * `execute`, JSON out. No Apollo Server, no plan, no `_entities`, no result shaping.
+ * (bench/ceiling/singlePassSchema.ts), behind a bare endpoint (serveSinglePass.ts) that checks the token
+ * as the plain stack does (plainVerify). No Apollo Server, no plan, no `_entities`, no result shaping.
  */
 export async function startSinglePassPlain(): Promise<CeilingVariant> {
   const plain = plainModules();
@@ -80,64 +76,12 @@ export async function startSinglePassPlain(): Promise<CeilingVariant> {
     { name: 'orders', schema: plain.orders.plainOrdersSchema() },
     { name: 'catalog', schema: plain.catalog.plainCatalogSchema() },
   ]);
-  const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-      query: string;
-      operationName?: string;
-      variables?: Record<string, unknown>;
+  const served = await serveSinglePass(schema, async (req) => {
+    const authorization = plain.verify.verifiedAuthorization(req.headers);
+    return {
+      orders: plain.orders.plainOrdersContext(authorization),
+      catalog: plain.catalog.plainCatalogContext(),
     };
-    let authorization: string;
-    try {
-      authorization = plain.verify.verifiedAuthorization(req.headers);
-    } catch (error) {
-      return send(res, 401, { errors: [error as GraphQLError] });
-    }
-    const document = cachedDocument(documents, schema, body.query);
-    if (!('kind' in document)) return send(res, 400, { errors: document });
-    const result = await execute({
-      schema,
-      document,
-      operationName: body.operationName,
-      variableValues: body.variables,
-      contextValue: {
-        orders: plain.orders.plainOrdersContext(authorization),
-        catalog: plain.catalog.plainCatalogContext(),
-      },
-    });
-    send(res, 200, result);
-  };
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, 500, { errors: [{ message: String(error) }] }));
   });
-  const url = await listen(server, 0);
-  return {
-    id: 'C',
-    label: 'single pass over the plain resolvers (graphql-js execute, bare node:http)',
-    url: `${url}/graphql`,
-    stop: () => close(server, 1000),
-  };
-}
-
-function cachedDocument(
-  cache: Map<string, DocumentNode | readonly GraphQLError[]>,
-  schema: GraphQLSchema,
-  query: string,
-): DocumentNode | readonly GraphQLError[] {
-  let entry = cache.get(query);
-  if (entry === undefined) {
-    const document = parse(query);
-    const errors = validate(schema, document);
-    entry = errors.length > 0 ? errors : document;
-    cache.set(query, entry);
-  }
-  return entry;
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  return { id: 'C', label: 'single pass over the plain resolvers (graphql-js, bare node:http)', ...served };
 }

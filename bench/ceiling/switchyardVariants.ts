@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -15,9 +16,10 @@ import { createCatalogSubgraph } from '../../subgraphs/catalog/createCatalogSubg
 import { createOrdersSubgraph } from '../../subgraphs/orders/createOrdersSubgraph';
 import { ordersResolvers } from '../../subgraphs/orders/resolvers';
 import type { CeilingVariant } from './CeilingVariant';
-import { singlePassSchema, supergraphApiSchema } from './singlePassSchema';
+import { serveSinglePass } from './serveSinglePass';
+import { singlePassSchema, supergraphApiSchema, type SinglePassContext } from './singlePassSchema';
 
-// MEASUREMENT ONLY (bench/executionCeiling.ts, issue 25). Variants A and D: Switchyard's co-located
+// MEASUREMENT ONLY (bench/executionCeiling.ts, issue 25). Variants A, D and E: Switchyard's co-located
 // gateway as it ships, and the same gateway whose executor is one graphql-js pass over our own
 // subgraph resolvers and contexts. Nothing here is wired into the product.
 
@@ -52,27 +54,16 @@ export async function startColocated(config: Readonly<ColocatedConfig>): Promise
  * directives); only its `load` answer is swapped, for this gateway's construction alone.
  */
 export async function startSinglePassOurs(config: Readonly<ColocatedConfig>): Promise<CeilingVariant> {
-  const orders = await createOrdersSubgraph(config.orders, { logger: loggerOf('orders-subgraph') });
-  const catalog = await createCatalogSubgraph(config.catalog, { logger: loggerOf('catalog-subgraph') });
-  const schema = singlePassSchema(supergraphApiSchema(config.gateway.supergraph.path), [
-    { name: 'orders', schema: subgraphSchema('orders.graphql', ordersResolvers) },
-    { name: 'catalog', schema: subgraphSchema('catalog.graphql', catalogResolvers) },
-  ]);
-  const executor = async (requestContext: Parameters<GatewayExecutor>[0]) => {
-    // The headers an in-process subgraph call carries (gateway/InProcessDataSource.ts).
-    const headers = subgraphCallHeaders(requestContext.context as GatewayContext);
-    const [ordersContext, catalogContext] = await Promise.all([
-      orders.contextFor(headers),
-      catalog.contextFor(headers),
-    ]);
-    return execute({
+  const { orders, catalog, schema, contextOf } = await ourSinglePass(config);
+  const executor = async (requestContext: Parameters<GatewayExecutor>[0]) =>
+    execute({
       schema,
       document: requestContext.document,
       operationName: requestContext.operationName,
       variableValues: requestContext.request.variables,
-      contextValue: { orders: ordersContext, catalog: catalogContext },
+      // The headers an in-process subgraph call carries (gateway/InProcessDataSource.ts).
+      contextValue: await contextOf(subgraphCallHeaders(requestContext.context as GatewayContext)),
     });
-  };
   const original = ApolloGateway.prototype.load;
   // Apollo Server calls load() once, at start, inside createGateway: patched only until it returns.
   ApolloGateway.prototype.load = async function (this: ApolloGateway, options) {
@@ -101,6 +92,44 @@ export async function startSinglePassOurs(config: Readonly<ColocatedConfig>): Pr
       await Promise.all([orders.stop(), catalog.stop()]);
     },
   };
+}
+
+/**
+ * E: D without the gateway: the same single pass over our resolvers and contexts (the token verified by
+ * each subgraph's context, as in D and A) behind a bare node:http endpoint (serveSinglePass.ts). D − E
+ * is what our gateway's Apollo server and guards cost around one execution.
+ */
+export async function startSinglePassOursBare(config: Readonly<ColocatedConfig>): Promise<CeilingVariant> {
+  const { orders, catalog, schema, contextOf } = await ourSinglePass(config);
+  const served = await serveSinglePass(schema, (req) => contextOf(req.headers));
+  return {
+    id: 'E',
+    label: 'single pass over our resolvers and contexts, bare node:http (no gateway pipeline)',
+    url: served.url,
+    stop: async () => {
+      await served.stop();
+      await Promise.all([orders.stop(), catalog.stop()]);
+    },
+  };
+}
+
+/** Both subgraphs built as co-located, and the single-pass schema over their resolvers. */
+async function ourSinglePass(config: Readonly<ColocatedConfig>) {
+  const orders = await createOrdersSubgraph(config.orders, { logger: loggerOf('orders-subgraph') });
+  const catalog = await createCatalogSubgraph(config.catalog, { logger: loggerOf('catalog-subgraph') });
+  const schema = singlePassSchema(supergraphApiSchema(config.gateway.supergraph.path), [
+    { name: 'orders', schema: subgraphSchema('orders.graphql', ordersResolvers) },
+    { name: 'catalog', schema: subgraphSchema('catalog.graphql', catalogResolvers) },
+  ]);
+  // Each subgraph's own context from the same headers, as its pipeline would build it.
+  const contextOf = async (headers: IncomingHttpHeaders): Promise<SinglePassContext> => {
+    const [ordersContext, catalogContext] = await Promise.all([
+      orders.contextFor(headers),
+      catalog.contextFor(headers),
+    ]);
+    return { orders: ordersContext, catalog: catalogContext };
+  };
+  return { orders, catalog, schema, contextOf };
 }
 
 type GatewayExecutor = NonNullable<Awaited<ReturnType<ApolloGateway['load']>>['executor']>;
