@@ -13,6 +13,7 @@ import type { CeilingVariant } from './ceiling/CeilingVariant';
 import { checkAnswers } from './ceiling/checkAnswers';
 import { formatCeiling } from './ceiling/formatCeiling';
 import { measureBatches } from './ceiling/measureBatches';
+import { startCeilingProfile } from './ceiling/profileCeiling';
 import { startLoadDriver } from './ceiling/startLoadDriver';
 import { freePorts } from './freePorts';
 import { learnersWithOrders } from './orderHistoryQuery';
@@ -41,6 +42,11 @@ const config = parseEnv(
       .string()
       .regex(/^[ABCDE]+$/, 'letters among A, B, C, D, E')
       .default('ABCDE'),
+    // Letters of the variants to profile over the measured rounds (profileCeiling.ts); none by default.
+    CEILING_PROFILE: z
+      .string()
+      .regex(/^[ABCDE]*$/, 'letters among A, B, C, D, E')
+      .default(''),
     LOG_LEVEL: env.logLevel(),
   },
   process.env,
@@ -110,12 +116,14 @@ async function main(): Promise<void> {
     log(
       `measuring: ${config.CEILING_BATCHES} rounds × ${settings.pages} pages, ${settings.concurrency} in flight, ${learners.length} learners`,
     );
+    const profiler = config.CEILING_PROFILE ? await startCeilingProfile() : undefined;
     const results = await measureBatches(
       variants,
       driver,
       { ...settings, batches: config.CEILING_BATCHES },
       log,
     );
+    if (profiler) log(`profiles: ${await profiler.stop(variants, results, config.CEILING_PROFILE)}`);
     const failed = [...results.values()].flat().find((b) => b.errors > 0);
     process.stdout.write(
       `\nExecution ceiling, one process (node ${process.version}, NODE_OPTIONS=${JSON.stringify(process.env.NODE_OPTIONS ?? '')}; ` +
