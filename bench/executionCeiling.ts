@@ -10,7 +10,7 @@ import type * as colocatedConfigModule from '../colocated/colocatedConfig';
 import type * as plainVariantsModule from './ceiling/plainVariants';
 import type * as switchyardVariantsModule from './ceiling/switchyardVariants';
 import type { CeilingVariant } from './ceiling/CeilingVariant';
-import { checkAnswers } from './ceiling/checkAnswers';
+import { checkAnswers, checkedLearners } from './ceiling/checkAnswers';
 import { formatCeiling } from './ceiling/formatCeiling';
 import { measureBatches } from './ceiling/measureBatches';
 import { startCeilingProfile } from './ceiling/profileCeiling';
@@ -99,10 +99,11 @@ async function main(): Promise<void> {
     const authorizationOf = (u: string) => `JWT ${signToken(u, jwt, { expiresInSeconds: 24 * 3600 })}`;
     await driver.ask({ kind: 'init', authorizations: learners.map(authorizationOf) }, 'ready');
     variants.push(...(await startVariants(config.CEILING_VARIANTS)));
-    const problems = await checkAnswers(variants, driver, authorizationOf);
+    const checked = checkedLearners(learners);
+    const problems = await checkAnswers(variants, driver, checked, authorizationOf);
     if (problems.length > 0) throw new Error(`the variants answer differently:\n${problems.join('\n')}`);
     log(
-      `answers identical to B's for learner1, learner3, learner10; warming up (${config.CEILING_WARMUP_PAGES} pages each)`,
+      `answers identical to B's for ${checked.join(', ')}; warming up (${config.CEILING_WARMUP_PAGES} pages each)`,
     );
     const settings = { pages: config.CEILING_PAGES, concurrency: config.CEILING_CONCURRENCY };
     if (config.CEILING_WARMUP_PAGES > 0)
