@@ -17,10 +17,10 @@ import { startCeilingProfile } from './ceiling/profileCeiling';
 import { startLoadDriver } from './ceiling/startLoadDriver';
 import { freePorts } from './freePorts';
 import { learnersWithOrders } from './orderHistoryQuery';
-import { startProcess, type Running } from './startProcess';
+import { startProcess } from './startProcess';
 
 // MEASUREMENT ONLY (issue 25; `npm run bench:ceiling`, bench/PROFILE.md "the execution ceiling"): how
-// far could execution go? In ONE process, the bench's order-history page served four ways, over the
+// far could execution go? In ONE process, the bench's order-history page served five ways, over the
 // same simulators (a child process) and the same load (a forked driver, so this process's CPU is the
 // server side alone):
 //   A. Switchyard co-located (createColocatedGateway), as it ships;
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   } finally {
     driver.stop();
     await Promise.all(variants.map((v) => v.stop().catch(() => undefined)));
-    await (simulators as Running).stop();
+    await simulators.stop();
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type GraphQLFieldResolver,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
+  type GraphQLScalarType,
   type GraphQLSchema,
 } from 'graphql';
 import { schemaDirectory } from '../../schema/schemaDirectory';
@@ -58,10 +59,10 @@ export function singlePassSchema(apiSchema: GraphQLSchema, parts: readonly Subgr
   return schema;
 }
 
-function copyScalar(type: ReturnType<GraphQLSchema['getTypeMap']>[string], parts: readonly SubgraphPart[]) {
+function copyScalar(type: GraphQLScalarType, parts: readonly SubgraphPart[]): void {
   for (const part of parts) {
     const own = part.schema.getType(type.name);
-    if (own && isScalarType(own) && isScalarType(type) && own.astNode) {
+    if (own && isScalarType(own) && own.astNode) {
       // A custom scalar's coercion (DateTime's check) as the owning subgraph runs it.
       type.serialize = own.serialize;
       type.parseValue = own.parseValue;
