@@ -65,6 +65,11 @@ export interface SubgraphServer extends InProcessSubgraph {
   /** `/readyz` answers 503 from now on; requests are still served. */
   beginShutdown(): void;
   stop(): Promise<void>;
+  /**
+   * The per-request context its pipeline builds from the headers (the token verified again). Read by
+   * the execution-ceiling measurement only (bench/executionCeiling.ts); nothing in the product calls it.
+   */
+  contextFor(headers: IncomingHttpHeaders): Promise<BaseContext>;
 }
 
 /**
@@ -170,6 +175,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     metrics: options.metrics,
     upstreams: options.upstreams,
     ...(options.status ? { status: options.status } : {}),
+    contextFor: (headers) => options.context(headers),
     beginShutdown: () => {
       ready = false;
     },
