@@ -75,3 +75,28 @@ it('a RefundQueue loads BullMQ when first used, not when made: most processes ne
     closed: false,
   });
 });
+
+it('the rollout flags load the flagd provider (and gRPC) only for a flag file or daemon, not from the environment (issue 25)', () => {
+  // Most processes read their flags from the environment; the provider's module graph is ~3 MiB of
+  // heap in each (bench/PROFILE.md, "Issue 25: worker memory").
+  const script = `const { createRolloutFlags } = require(${JSON.stringify(join(ROOT, 'dist', 'subgraphs/orders/layers/rollout/flags/createRolloutFlags.js'))});
+    const { Registry } = require('prom-client');
+    const logger = require('pino')({ level: 'silent' });
+    const flagd = () => Object.keys(require.cache).some((p) => /node_modules\\/(@openfeature\\/flagd-provider|@grpc\\/grpc-js)\\//.test(p));
+    const histories = { legacy: { listOrders: async () => ({ count: 0, orders: [] }) }, vendor: null, merged: null };
+    const make = (flags) => createRolloutFlags({ mode: 'legacy', rollout: null, shadow: null, flags }, histories, logger, { registry: new Registry() });
+    const loaded = flagd();
+    const env = make({ kind: 'env' });
+    const fromEnv = flagd();
+    const file = make({ kind: 'file', path: ${JSON.stringify(join(ROOT, 'deploy', 'flags', 'orders-flags.json'))} });
+    const fromFile = flagd();
+    Promise.all([env.ready(), file.ready()]).then(() => Promise.all([env.close(), file.close()])).then(() =>
+      process.stdout.write(JSON.stringify({ loaded, fromEnv, fromFile })));`;
+  expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: ROOT }))).toEqual(
+    {
+      loaded: false,
+      fromEnv: false,
+      fromFile: true,
+    },
+  );
+});
