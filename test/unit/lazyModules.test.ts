@@ -102,3 +102,58 @@ it('the rollout flags load the flagd provider (and gRPC) only for a flag file or
     },
   );
 });
+
+describe("Apollo Gateway's own usage telemetry (issue 25)", () => {
+  const DATA_COLLECTION =
+    /node_modules\/@opentelemetry\/(sdk-metrics|exporter-metrics-otlp-http|resource-detector-[a-z-]+)\//;
+
+  it('gateway/createGateway.js keeps its modules out until they are used (~660 modules, ~27 MiB per process)', () => {
+    const script = `require(${JSON.stringify(join(ROOT, 'dist', 'gateway/createGateway.js'))});
+      require('@apollo/gateway');
+      process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
+    const loaded = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: ROOT }),
+    ) as string[];
+    // Each package's entry is in the module cache as a stand-in; nothing under it is loaded.
+    const real = loaded.filter((path) => DATA_COLLECTION.test(path) && !path.endsWith('/build/src/index.js'));
+    expect(real).toEqual([]);
+    expect(loaded.filter((path) => DATA_COLLECTION.test(path))).toHaveLength(6);
+    expect(loaded.some((path) => path.includes('@apollo/gateway/dist/utilities/opentelemetry.js'))).toBe(
+      true,
+    );
+  });
+
+  it('loads a module for real on its first use, as Apollo uses it', () => {
+    const script = `require(${JSON.stringify(join(ROOT, 'dist', 'gateway/createGateway.js'))});
+      const from = { paths: [require('node:path').dirname(require.resolve('@apollo/gateway/package.json'))] };
+      const metrics = require(require.resolve('@opentelemetry/sdk-metrics', from));
+      const files = () => Object.keys(require.cache).filter((p) => p.includes('/@opentelemetry/sdk-metrics/')).length;
+      const before = files() > 1;
+      const provider = new metrics.MeterProvider({ readers: [] });
+      const after = files() > 1;
+      const aws = require(require.resolve('@opentelemetry/resource-detector-aws', from));
+      provider.shutdown().then(() => process.stdout.write(JSON.stringify({
+        before, after, meter: typeof provider.getMeter('x').createCounter, detector: typeof aws.awsEc2Detector.detect,
+        again: require(require.resolve('@opentelemetry/sdk-metrics', from)).MeterProvider === metrics.MeterProvider,
+      })));`;
+    expect(
+      JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: ROOT })),
+    ).toEqual({
+      before: false,
+      after: true,
+      meter: 'function',
+      detector: 'function',
+      again: true,
+    });
+  });
+
+  it('is off unless the operator set APOLLO_TELEMETRY_DISABLED', () => {
+    const script = `const { apolloTelemetryOffByDefault } = require(${JSON.stringify(join(ROOT, 'dist', 'gateway/apolloTelemetry.js'))});
+      const unset = {}; apolloTelemetryOffByDefault(unset);
+      const kept = { APOLLO_TELEMETRY_DISABLED: 'false' }; apolloTelemetryOffByDefault(kept);
+      process.stdout.write(JSON.stringify([unset.APOLLO_TELEMETRY_DISABLED, kept.APOLLO_TELEMETRY_DISABLED]));`;
+    expect(
+      JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: ROOT })),
+    ).toEqual(['true', 'false']);
+  });
+});
