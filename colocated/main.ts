@@ -4,6 +4,7 @@ import { superviseWorkers } from '../platform/cluster/superviseWorkers';
 import { createLogger } from '../platform/createLogger';
 import { listen } from '../platform/http/listen';
 import { runMain } from '../platform/runMain';
+import { apolloTelemetryOffByDefault } from '../gateway/apolloTelemetry';
 import { parseColocatedConfig } from './colocatedConfig';
 import type * as colocatedGatewayModule from './createColocatedGateway';
 
@@ -27,6 +28,7 @@ runMain(async () => {
   // Required here, not imported at the top: a primary never runs a gateway, and the module graph under
   // it (Apollo Server and gateway, federation, both subgraphs, OpenTelemetry, prom-client …) is
   // ~80 MiB of resident memory the primary would hold for nothing (bench/PROFILE.md, issue 25).
+  apolloTelemetryOffByDefault(process.env);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createColocatedGateway } = require('./createColocatedGateway') as typeof colocatedGatewayModule;
   const gateway = await createColocatedGateway(config, {

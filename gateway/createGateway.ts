@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
+// Before @apollo/gateway: it defers the modules of Apollo's own telemetry (see there).
+import './apolloTelemetry';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';

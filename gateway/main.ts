@@ -1,11 +1,13 @@
 import { createLogger } from '../platform/createLogger';
 import { listen } from '../platform/http/listen';
 import { runMain } from '../platform/runMain';
+import { apolloTelemetryOffByDefault } from './apolloTelemetry';
 import { createGateway } from './createGateway';
 import { parseGatewayConfig } from './gatewayConfig';
 
 // Production entry point of the gateway: configuration from the environment only.
 runMain(async () => {
+  apolloTelemetryOffByDefault(process.env);
   const config = parseGatewayConfig(process.env);
   const logger = createLogger('gateway', config.logLevel);
   const gateway = await createGateway(config, { logger });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Routes } from '../../platform/http/Routes';
 import { EXPLORER_BOOT_JS } from './explorerBoot';
@@ -13,13 +13,23 @@ const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
   'graphiql.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
 };
 
-/** `GET /` (GraphiQL) and its assets under `/explorer/`, loaded once and served from memory. */
+/**
+ * `GET /` (GraphiQL) and its assets under `/explorer/`, each read on its first request and then
+ * served from memory. Not read at start: 4 MiB of buffers (graphiql.min.js is 3.4 MiB) that every
+ * gateway process, each co-located worker included, would hold though most never serve the explorer
+ * (bench/PROFILE.md, "Issue 25: worker memory"). Each file is still checked at start, so a missing
+ * package stops the gateway then, not at the first visit.
+ */
 export function explorerRoutes(options: ExplorerOptions): Routes {
   const routes: Routes = {};
   for (const [name, asset] of Object.entries(ASSETS)) {
     // Package `exports` hide the UMD files from require.resolve, so go through each package's root.
-    const body = readFileSync(join(dirname(require.resolve(`${asset.pkg}/package.json`)), asset.file));
+    const path = join(dirname(require.resolve(`${asset.pkg}/package.json`)), asset.file);
+    accessSync(path, constants.R_OK);
+    let loaded: Buffer | undefined;
     routes[`GET /explorer/${name}`] = (_req, res) => {
+      // Synchronous as before, once per process: the file is local and small next to a page's work.
+      const body = (loaded ??= readFileSync(path));
       res.writeHead(200, {
         'content-type': `${asset.type}; charset=utf-8`,
         'cache-control': 'public, max-age=86400',

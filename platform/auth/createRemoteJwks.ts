@@ -2,6 +2,7 @@ import { jose, type JSONWebKeySet, type JWTVerifyGetKey } from './jose';
 import { ErrorCode } from '../ErrorCode';
 import { codedError } from '../codedError';
 import type { RemoteJwks } from './JwtOptions';
+import { isKeySet } from './isKeySet';
 
 /** A JWKS is a few keys; anything much larger is a misconfigured URL, not a key set. */
 const MAX_JWKS_BYTES = 64 * 1024;
@@ -107,15 +108,6 @@ async function fetchJwks(url: string, timeoutMs: number): Promise<JSONWebKeySet>
   const parsed = JSON.parse(text) as unknown;
   if (!isKeySet(parsed)) throw new Error('JWKS is not a JSON Web Key Set');
   return parsed;
-}
-
-export function isKeySet(value: unknown): value is JSONWebKeySet {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Array.isArray((value as { keys?: unknown }).keys) &&
-    (value as { keys: unknown[] }).keys.every((k) => typeof k === 'object' && k !== null)
-  );
 }
 
 function keysUnavailable() {

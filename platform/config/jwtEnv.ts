@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JwksOptions, JwtOptions } from '../auth/JwtOptions';
-import { isKeySet } from '../auth/createRemoteJwks';
+import { isKeySet } from '../auth/isKeySet';
 import { env, parseEnv, type Env } from './parseEnv';
 import { DEV_JWT_SECRET } from './publishedSecrets';
 import { ConfigError } from './ConfigError';

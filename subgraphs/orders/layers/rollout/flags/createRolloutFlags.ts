@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FlagdProvider } from '@openfeature/flagd-provider';
+import type * as flagdProviderModule from '@openfeature/flagd-provider';
 import {
   NOOP_PROVIDER,
   OpenFeature,
@@ -126,14 +126,25 @@ function providerFor(
     case 'file':
       // In process, from the file; the provider re-reads it when its stat changes (fs.watchFile,
       // polled every ~5 s), an in-place edit and an atomic rename (a ConfigMap swap) alike.
-      return new FlagdProvider(
+      return new (flagdProvider())(
         { resolverType: 'in-process', offlineFlagSourcePath: config.flags.path },
         featureLogger(log),
       );
     case 'flagd':
       // Everything else comes from the FLAGD_* variables, which the provider reads itself.
-      return new FlagdProvider({}, featureLogger(log));
+      return new (flagdProvider())({}, featureLogger(log));
   }
+}
+
+/**
+ * The flagd provider's module, required only when a flag file or daemon is configured: it brings
+ * gRPC (@grpc/grpc-js) and flagd's evaluator, ~2 MiB of resident memory and ~3 MiB of heap in every
+ * process (each co-located worker included) that reads its flags from the environment, the default
+ * (bench/PROFILE.md, "Issue 25: worker memory").
+ */
+function flagdProvider(): typeof flagdProviderModule.FlagdProvider {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@openfeature/flagd-provider') as typeof flagdProviderModule).FlagdProvider;
 }
 
 /**
