@@ -1,5 +1,6 @@
 import Module from 'node:module';
 import { dirname } from 'node:path';
+import type { Env } from '../platform/config/parseEnv';
 
 // @apollo/gateway (2.14) sends its own usage telemetry to Apollo ("data collection": an OpenTelemetry
 // meter provider that probes the AWS, GCP, Azure and Alibaba metadata endpoints at start and exports to
@@ -28,7 +29,12 @@ const DATA_COLLECTION_PACKAGES = [
  * before they build a gateway.
  */
 export function apolloTelemetryOffByDefault(env: NodeJS.ProcessEnv): void {
-  env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  env.APOLLO_TELEMETRY_DISABLED = apolloTelemetrySetting(env);
+}
+
+/** APOLLO_TELEMETRY_DISABLED as a process runs with it: the operator's value, else `true`. */
+export function apolloTelemetrySetting(source: Env): string {
+  return source.APOLLO_TELEMETRY_DISABLED ?? 'true';
 }
 
 /**
