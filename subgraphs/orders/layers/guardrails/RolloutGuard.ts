@@ -4,7 +4,9 @@ import type { OrdersMode } from '../../config/ordersMode';
 import type { GuardMetrics } from './GuardMetrics';
 import type { HaltReason, HaltRecord, StoredHalt } from './HaltRecord';
 import type { HaltStore } from './HaltStore';
-import { RateWindow, type RateReading } from './RateWindow';
+import { FleetWindow, type WindowScope } from './FleetWindow';
+import type { RateReading } from './RateWindow';
+import type { RedisWindowStore } from './RedisWindowStore';
 
 /** The rollout in force: which mode a share of users is moved to, and that share in basis points. */
 export interface ActiveRollout {
@@ -23,6 +25,8 @@ export interface RolloutGuardOptions {
   instance: string;
   /** @default Date.now */
   now?: () => number;
+  /** The fleet's shared windows (REDIS_URL set); without it each instance judges its own traffic. */
+  windows?: RedisWindowStore;
 }
 
 /**
@@ -33,8 +37,8 @@ export interface RolloutGuardOptions {
  */
 export class RolloutGuard {
   private readonly now: () => number;
-  private readonly errors: RateWindow;
-  private readonly mismatches: RateWindow;
+  private readonly errors: FleetWindow;
+  private readonly mismatches: FleetWindow;
   private halted = false;
   private current: StoredHalt | null = null;
   /** A halt this instance applied but could not share (Redis down): written at the next poll. */
@@ -47,8 +51,8 @@ export class RolloutGuard {
 
   constructor(private readonly options: RolloutGuardOptions) {
     this.now = options.now ?? Date.now;
-    this.errors = new RateWindow(options.config.errorRate, this.now);
-    this.mismatches = new RateWindow(options.config.mismatchRate, this.now);
+    this.errors = new FleetWindow(options.config.errorRate, this.now);
+    this.mismatches = new FleetWindow(options.config.mismatchRate, this.now);
   }
 
   /** Cached; the request path asks it on every history read. */
@@ -63,7 +67,7 @@ export class RolloutGuard {
     if (!rollout || mode !== rollout.mode) return;
     this.errors.record(!ok);
     const reading = this.errors.read();
-    if (reading.crossed) this.trip('error_rate', rollout.mode, reading);
+    if (reading.crossed) this.trip('error_rate', rollout.mode, reading, this.errors.scope);
   }
 
   /** One shadow comparison finished (ShadowOrdersBackendOptions.onCompared). */
@@ -72,7 +76,7 @@ export class RolloutGuard {
     if (!rollout) return;
     this.mismatches.record(mismatch);
     const reading = this.mismatches.read();
-    if (reading.crossed) this.trip('mismatch_rate', rollout.mode, reading);
+    if (reading.crossed) this.trip('mismatch_rate', rollout.mode, reading, this.mismatches.scope);
   }
 
   /** Reads the shared state once, then every `pollMs`. Resolves after the first read (or its failure). */
@@ -101,20 +105,44 @@ export class RolloutGuard {
       }
       const stored = await this.options.store.read();
       this.lastSyncAt = this.now();
+      this.apply(stored);
+      await this.shareWindows();
       if (this.syncFailing)
         this.options.logger.info({ event: 'rollout_guard_sync' }, 'rollout halt state readable again');
       this.syncFailing = false;
-      this.apply(stored);
     } catch (error) {
+      // Judged on this instance's counts until Redis answers; its unshared counts wait for then.
+      this.errors.unreachable();
+      this.mismatches.unreachable();
       // One line per outage, not per poll; the last known state stays in force meanwhile.
       if (!this.syncFailing) {
         this.options.logger.warn(
           { event: 'rollout_guard_sync', err: error instanceof Error ? error.message : String(error) },
-          'rollout halt state unreadable; keeping the last known state',
+          "rollout guard's shared state unreadable; keeping the last known halt state and judging on this instance's counts",
         );
       }
       this.syncFailing = true;
     }
+  }
+
+  /**
+   * Fleet windows: adds this instance's new counts to the fleet's and reads the fleet's sums, then
+   * judges them, so an instance with few reads of its own still halts when the fleet crosses a rule.
+   * Skipped while nothing is judged (halted, no rollout, automatic halts off): nothing to count.
+   */
+  private async shareWindows(): Promise<void> {
+    const shared = this.options.windows;
+    if (!shared || !this.judged()) return;
+    await shared.exchange(this.current?.generation ?? 0, {
+      errors: this.errors,
+      mismatches: this.mismatches,
+    });
+    const rollout = this.judged();
+    if (!rollout) return;
+    const errors = this.errors.read();
+    const mismatches = this.mismatches.read();
+    if (errors.crossed) this.trip('error_rate', rollout.mode, errors, this.errors.scope);
+    else if (mismatches.crossed) this.trip('mismatch_rate', rollout.mode, mismatches, this.mismatches.scope);
   }
 
   /** The `rollout` section of the orders subgraph's `/status`. */
@@ -129,7 +157,9 @@ export class RolloutGuard {
       ...(this.current ? { last: this.current } : {}),
       ...(this.unshared ? { unshared: this.unshared } : {}),
       lastSyncAt: this.lastSyncAt === null ? null : new Date(this.lastSyncAt).toISOString(),
-      windows: { errorRate: this.errors.read(), mismatchRate: this.mismatches.read() },
+      windows: this.options.windows
+        ? { errorRate: this.errors.status(), mismatchRate: this.mismatches.status() }
+        : { errorRate: this.errors.read(), mismatchRate: this.mismatches.read() },
     };
   }
 
@@ -140,7 +170,8 @@ export class RolloutGuard {
     return rollout && rollout.basisPoints > 0 ? rollout : null;
   }
 
-  private trip(reason: HaltReason, mode: OrdersMode, reading: RateReading): void {
+  /** `scope`: whether the figures are the fleet's (REDIS_URL, last poll answered) or this instance's. */
+  private trip(reason: HaltReason, mode: OrdersMode, reading: RateReading, scope: WindowScope): void {
     // At once, here: no further user is moved by this instance while the shared write is on its way.
     this.halted = true;
     this.options.metrics.halted.set(1);
@@ -154,7 +185,7 @@ export class RolloutGuard {
       figures,
     };
     this.options.logger.error(
-      { event: 'rollout_halted', reason, ...figures, instance: this.options.instance },
+      { event: 'rollout_halted', reason, ...figures, scope, instance: this.options.instance },
       `rollout halted: ${reason} ${rate.toFixed(3)} (${bad}/${samples} over ${windowMs} ms) reached ${threshold}; everyone is served ORDERS_BACKEND until an operator resumes`,
     );
     this.writing = this.options.store.halt(record).then(

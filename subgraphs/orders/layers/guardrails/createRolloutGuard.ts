@@ -7,6 +7,7 @@ import { createGuardMetrics } from './GuardMetrics';
 import { MAX_BY_CHARS } from './HaltRecord';
 import { MemoryHaltStore } from './HaltStore';
 import { RedisHaltStore } from './RedisHaltStore';
+import { RedisWindowStore } from './RedisWindowStore';
 import { RolloutGuard, type ActiveRollout } from './RolloutGuard';
 
 export interface RolloutGuardDeps {
@@ -22,13 +23,14 @@ export interface RolloutGuardDeps {
 
 /** The guard with its store (Redis when REDIS_URL is set, else memory) and its metrics; not started. */
 export function createRolloutGuard(config: Readonly<GuardrailsConfig>, deps: RolloutGuardDeps): RolloutGuard {
-  const store = deps.redisUrl
-    ? new RedisHaltStore(
-        // Its own connection: a poll must never queue behind a slow idempotency or queue command.
-        createRedisClient(deps.redisUrl, 'rollout-guard', deps.logger, { maxRetriesPerRequest: 1 }),
-        config.redisKey,
-      )
-    : new MemoryHaltStore();
+  // Its own connection: a poll must never queue behind a slow idempotency or queue command.
+  const redis = deps.redisUrl
+    ? createRedisClient(deps.redisUrl, 'rollout-guard', deps.logger, { maxRetriesPerRequest: 1 })
+    : null;
+  const now = deps.now ?? Date.now;
+  // The halt store closes the connection; the fleet windows share it (one round trip each per poll).
+  const store = redis ? new RedisHaltStore(redis, config.redisKey) : new MemoryHaltStore();
+  const windows = redis ? new RedisWindowStore(redis, config.redisKey, now) : undefined;
   return new RolloutGuard({
     config,
     store,
@@ -36,6 +38,7 @@ export function createRolloutGuard(config: Readonly<GuardrailsConfig>, deps: Rol
     logger: deps.logger,
     rollout: deps.rollout,
     instance: (deps.instance ?? `${hostname()}:${process.pid}`).slice(0, MAX_BY_CHARS),
-    now: deps.now,
+    now,
+    ...(windows ? { windows } : {}),
   });
 }
