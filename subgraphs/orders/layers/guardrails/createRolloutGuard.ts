@@ -23,9 +23,14 @@ export interface RolloutGuardDeps {
 
 /** The guard with its store (Redis when REDIS_URL is set, else memory) and its metrics; not started. */
 export function createRolloutGuard(config: Readonly<GuardrailsConfig>, deps: RolloutGuardDeps): RolloutGuard {
-  // Its own connection: a poll must never queue behind a slow idempotency or queue command.
+  // Its own connection: a poll must never queue behind a slow idempotency or queue command. No resend
+  // of unanswered commands after a reconnect: the next poll is the retry, and a resent window exchange
+  // would add counts that the poll (seeing the failure) keeps pending and sends again.
   const redis = deps.redisUrl
-    ? createRedisClient(deps.redisUrl, 'rollout-guard', deps.logger, { maxRetriesPerRequest: 1 })
+    ? createRedisClient(deps.redisUrl, 'rollout-guard', deps.logger, {
+        maxRetriesPerRequest: 1,
+        autoResendUnfulfilledCommands: false,
+      })
     : null;
   const now = deps.now ?? Date.now;
   // The halt store closes the connection; the fleet windows share it (one round trip each per poll).

@@ -116,6 +116,10 @@ it('halts on the fleet rate when no instance has the minimum alone, and the othe
   expect(ttl).toBeGreaterThan(0);
   expect(ttl).toBeLessThanOrEqual((GUARD_BUCKETS + 1) * BUCKET_MS);
   expect(await admin.hgetall(written[0]!)).toEqual({ n: '30', bad: '9' });
+  // docs/security.md: 26 such hashes at most per deployment and generation, so under 8 KB.
+  const bytes = Number(await admin.call('MEMORY', 'USAGE', written[0]!));
+  expect(bytes).toBeGreaterThan(0);
+  expect(bytes).toBeLessThan(300);
 });
 
 it('without REDIS_URL the same counts halt nothing: each instance judges its own traffic', async () => {
