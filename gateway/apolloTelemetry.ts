@@ -33,7 +33,7 @@ export function apolloTelemetryOffByDefault(env: NodeJS.ProcessEnv): void {
 }
 
 /** APOLLO_TELEMETRY_DISABLED as a process runs with it: the operator's value, else `true`. */
-export function apolloTelemetrySetting(source: Env): string {
+function apolloTelemetrySetting(source: Env): string {
   return source.APOLLO_TELEMETRY_DISABLED ?? 'true';
 }
 
